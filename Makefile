@@ -1,0 +1,32 @@
+# eclair: `make demo` runs the main job; `make test` passes the tests. Both set up everything first.
+VENV := .venv
+BIN := $(VENV)/bin
+PYTEST_ARGS ?=
+
+.PHONY: setup demo test test-fast lint bench clean
+
+setup:
+	@bash scripts/setup.sh
+
+demo: setup
+	$(BIN)/eclair demo --no-tui
+
+test: setup
+	$(BIN)/ruff check eclair agents demos tests benchmarks
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+test-fast: setup
+	$(BIN)/python -m pytest -q -m "not slow" $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check eclair agents demos tests benchmarks
+	$(BIN)/ruff format --check eclair agents demos tests benchmarks
+	$(BIN)/mypy --strict eclair/types.py eclair/models/base.py eclair/critics/base.py
+
+bench: setup
+	$(BIN)/eclair bench browser --json bench-out/browser.json
+	$(BIN)/eclair bench model --json bench-out/model.json
+	$(BIN)/eclair bench grounding --json bench-out/grounding.json
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache bench-out

@@ -1,0 +1,3 @@
+from eclair.cli import main
+
+main()

@@ -1,0 +1,345 @@
+"""The shared vocabulary of eclair: what the browser sees, what an agent decides, what a critic says.
+
+Every room imports from here and nothing here imports from another room. Models are pydantic v2 so they
+serialise to the JSON that goes into the store, trace files and training data.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, Protocol, runtime_checkable
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+ActionKind = Literal[
+    "click",
+    "type",
+    "select",
+    "check",
+    "hover",
+    "scroll",
+    "press",
+    "goto",
+    "tab",
+    "upload",
+    "wait",
+    "done",
+    "ask_human",
+]
+VerdictLabel = Literal["pass", "fail", "unsure"]
+RunStatus = Literal["pending", "running", "succeeded", "failed", "interrupted", "needs_review"]
+
+
+class Element(BaseModel):
+    """One visible, interactive or labelled element on the page, stamped with a stable `data-eclair-id`."""
+
+    id: str
+    role: str
+    name: str = ""
+    value: str | None = None
+    states: set[str] = Field(default_factory=set)
+    bbox: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)  # x, y, width, height in CSS px
+    frame: str = ""  # "" for the main frame, else the frame's name or url
+    tag: str = ""
+    options: list[str] = Field(default_factory=list)  # a select's / listbox's option labels
+    placeholder: str = ""
+
+
+class Observation(BaseModel):
+    """What an agent sees at one step. `text` is the compact rendering, one line per element, ids inline."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    url: str
+    title: str = ""
+    elements: list[Element] = Field(default_factory=list)
+    text: str = ""
+    screenshot: bytes | None = Field(default=None, exclude=True)  # PNG; stored as a file, never in JSON
+    tabs: list[str] = Field(default_factory=list)
+    focused: str | None = None  # element id
+    dialog: str | None = None  # message of a pending JS dialog, if any
+
+    def element(self, element_id: str) -> Element | None:
+        return next((e for e in self.elements if e.id == element_id), None)
+
+
+class Action(BaseModel):
+    """One browser action. `kind` picks the action; each kind reads only the fields ACTION_SPECS names."""
+
+    kind: ActionKind
+    element: str | None = None  # data-eclair-id of the target
+    text: str | None = None  # text to type, option to select, text to wait for, answer, or question
+    key: str | None = None  # key or chord for press, e.g. "Enter", "Control+A"
+    url: str | None = None
+    checked: bool = True  # check: True ticks, False unticks
+    enter: bool = False  # type: press Enter afterwards
+    direction: Literal["up", "down", "left", "right"] = "down"
+    amount: int = 600  # scroll distance in px
+    tab_op: Literal["switch", "open", "close"] | None = None
+    index: int | None = None  # tab index for tab switch/close
+    files: list[str] = Field(default_factory=list)  # upload paths
+    seconds: float | None = None  # wait: fixed delay when neither text nor element is given
+
+    @model_validator(mode="after")
+    def _required_fields(self) -> Action:
+        missing = [f for f in ACTION_SPECS[self.kind].required if getattr(self, f) in (None, [], "")]
+        if missing:
+            raise ValueError(f"action '{self.kind}' needs {', '.join(missing)}")
+        return self
+
+    def describe(self) -> str:
+        """A short human-readable form, e.g. `type [12] "Acme"`; used in logs, history and the TUI."""
+        parts: list[str] = [self.kind]
+        if self.kind == "tab":
+            parts.append(self.tab_op or "")
+            if self.index is not None:
+                parts.append(str(self.index))
+        if self.element:
+            parts.append(f"[{self.element}]")
+        if self.kind == "check" and not self.checked:
+            parts.append("off")
+        if self.key:
+            parts.append(self.key)
+        if self.url:
+            parts.append(self.url)
+        if self.text is not None:
+            parts.append(repr(self.text) if self.kind != "done" else f"answer={self.text!r}")
+        if self.kind == "scroll":
+            parts.append(f"{self.direction} {self.amount}")
+        if self.files:
+            parts.append(",".join(self.files))
+        if self.enter:
+            parts.append("+Enter")
+        return " ".join(p for p in parts if p)
+
+
+class ActionSpec(BaseModel):
+    """The declarative description of one action kind; prompt text and executor dispatch derive from it."""
+
+    kind: ActionKind
+    doc: str
+    required: tuple[str, ...] = ()
+    example: dict[str, Any] = Field(default_factory=dict)
+
+
+ACTION_SPECS: dict[str, ActionSpec] = {
+    s.kind: s
+    for s in [
+        ActionSpec(
+            kind="click", doc="Click an element.", required=("element",), example={"kind": "click", "element": "12"}
+        ),
+        ActionSpec(
+            kind="type",
+            doc="Clear a text field and type text into it; enter=true presses Enter after.",
+            required=("element", "text"),
+            example={"kind": "type", "element": "7", "text": "Acme"},
+        ),
+        ActionSpec(
+            kind="select",
+            doc="Choose an option of a select or listbox by its label or value.",
+            required=("element", "text"),
+            example={"kind": "select", "element": "9", "text": "High"},
+        ),
+        ActionSpec(
+            kind="check",
+            doc="Tick (checked=true) or untick (checked=false) a checkbox, radio or switch.",
+            required=("element",),
+            example={"kind": "check", "element": "4", "checked": True},
+        ),
+        ActionSpec(
+            kind="hover",
+            doc="Move the mouse over an element.",
+            required=("element",),
+            example={"kind": "hover", "element": "3"},
+        ),
+        ActionSpec(
+            kind="scroll",
+            doc="Scroll the page, or the element if given, by amount px in a direction.",
+            example={"kind": "scroll", "direction": "down", "amount": 600},
+        ),
+        ActionSpec(
+            kind="press",
+            doc="Press a key or chord, in the element if given, else in the focused one.",
+            required=("key",),
+            example={"kind": "press", "key": "Enter"},
+        ),
+        ActionSpec(
+            kind="goto",
+            doc="Open a URL in the current tab.",
+            required=("url",),
+            example={"kind": "goto", "url": "http://localhost:8000/tickets"},
+        ),
+        ActionSpec(
+            kind="tab",
+            doc="Switch to, open (optionally at url) or close a browser tab by index.",
+            required=("tab_op",),
+            example={"kind": "tab", "tab_op": "switch", "index": 1},
+        ),
+        ActionSpec(
+            kind="upload",
+            doc="Set the files of a file input.",
+            required=("element", "files"),
+            example={"kind": "upload", "element": "15", "files": ["invoice.pdf"]},
+        ),
+        ActionSpec(
+            kind="wait",
+            doc="Wait for text or an element to appear, or for a number of seconds.",
+            example={"kind": "wait", "text": "Saved"},
+        ),
+        ActionSpec(
+            kind="done",
+            doc="Finish the task; text is the answer when the task asks a question.",
+            example={"kind": "done", "text": None},
+        ),
+        ActionSpec(
+            kind="ask_human",
+            doc="Stop and ask the person a question (text) before going on.",
+            required=("text",),
+            example={"kind": "ask_human", "text": "Which Acme account?"},
+        ),
+    ]
+}
+
+
+def action_space_prompt() -> str:
+    """The action reference shown to generative models, derived from ACTION_SPECS."""
+    import json
+
+    lines = []
+    for spec in ACTION_SPECS.values():
+        lines.append(f"- {spec.kind}: {spec.doc} e.g. {json.dumps(spec.example)}")
+    return "\n".join(lines)
+
+
+class ActionResult(BaseModel):
+    """What happened when an action ran. Errors are values: `ok=False` with a reason the agent can read."""
+
+    ok: bool
+    error: str | None = None
+    located_by: Literal["id", "role", "bbox", "page", "none"] = "none"
+    url_changed: bool = False
+    new_tab: bool = False
+    download: str | None = None  # path relative to the run's trace dir
+    dialog: str | None = None  # message of a JS dialog that the action triggered
+    duration_ms: float = 0.0
+
+
+class Candidate(BaseModel):
+    """A grounded candidate action with the text the model scored and its (calibrated) score."""
+
+    action: Action
+    text: str
+    score: float = 0.0
+    raw_score: float | None = None  # log-likelihood before calibration
+
+
+class Usage(BaseModel):
+    tokens_in: int = 0
+    tokens_out: int = 0
+    model_ms: float = 0.0
+
+
+class Decision(BaseModel):
+    """An agent's choice for one step: the action, why, and what should happen, plus its training signal."""
+
+    action: Action
+    rationale: str = ""
+    expected_outcome: str = ""
+    prompt: str = ""  # the exact prompt the model saw (training data)
+    completion: str = ""  # the exact text the model produced or was scored on (training data)
+    candidates: list[Candidate] = Field(default_factory=list)
+    usage: Usage = Field(default_factory=Usage)
+
+
+class Verdict(BaseModel):
+    label: VerdictLabel
+    score: float = 0.5  # confidence that the step/task succeeded, in [0, 1]
+    reason: str = ""
+    critic: str = ""
+
+
+class StepTimings(BaseModel):
+    observe_ms: float = 0.0
+    decide_ms: float = 0.0
+    act_ms: float = 0.0
+    validate_ms: float = 0.0
+
+
+class StepRecord(BaseModel):
+    """One executed (or refused) step, as persisted before the next step starts."""
+
+    index: int
+    attempt: int = 0  # retries of the same step after a failed verdict
+    observation: Observation
+    decision: Decision
+    result: ActionResult | None = None  # None when the gate refused the action
+    verdicts: list[Verdict] = Field(default_factory=list)
+    timings: StepTimings = Field(default_factory=StepTimings)
+    screenshot_path: str | None = None  # relative to the traces root
+    feedback: str | None = None  # what the agent is told next (failed verdict, gate refusal, loop nudge)
+
+
+class Task(BaseModel):
+    """A task as an agent receives it. Checkers and rewards are never part of it."""
+
+    id: str = ""
+    text: str
+    start_url: str | None = None
+    params: dict[str, str] = Field(default_factory=dict)
+    sop: list[str] | None = None  # numbered steps of the workflow's SOP, when there is one
+    workflow: str | None = None
+    env: str | None = None  # where it comes from, e.g. "miniwob/click-button" or "demos/helpdesk-create-ticket"
+    seed: int | None = None
+    max_steps: int = 20
+
+
+RunEventKind = Literal[
+    "run_started",
+    "step_started",
+    "step_decided",
+    "step_acted",
+    "step_validated",
+    "step_finished",
+    "approval_needed",
+    "run_finished",
+    "log",
+]
+
+
+class RunEvent(BaseModel):
+    """A live event from the runner, for the TUI and progress printers."""
+
+    kind: RunEventKind
+    run_id: str
+    step: int | None = None
+    data: dict[str, Any] = Field(default_factory=dict)
+
+
+@runtime_checkable
+class Agent(Protocol):
+    """A policy: given the task, the current observation and the steps so far, choose the next action."""
+
+    name: str
+
+    def begin(self, task: Task) -> None:
+        """Called once before the first step of a run (reset per-run state, write a plan)."""
+
+    def decide(self, task: Task, obs: Observation, history: list[StepRecord]) -> Decision:
+        """Return the next Decision; `history[-1].feedback` carries the last failure to react to."""
+        ...
+
+
+class TaskEnvironment(Protocol):
+    """A benchmark or demo task (BrowserGym-style). Its checker is hidden from agents and critics."""
+
+    name: str
+
+    def setup(self, page: Any, seed: int) -> Task:
+        """Put the app/page into the seeded start state, navigate `page` there, return the Task."""
+        ...
+
+    def validate(self, page: Any) -> tuple[float, bool]:
+        """Return (reward, done) by reading the app's real state; reward > 0 means success."""
+        ...
+
+    def teardown(self) -> None:
+        """Release anything setup acquired."""
