@@ -290,6 +290,8 @@ class Task(BaseModel):
     env: str | None = None  # where it comes from, e.g. "miniwob/click-button" or "demos/helpdesk-create-ticket"
     seed: int | None = None
     max_steps: int = 20
+    # Values an agent may type but must never see or store: it writes "{{name}}" and the runner substitutes.
+    secrets: dict[str, str] = Field(default_factory=dict, exclude=True, repr=False)
 
 
 RunEventKind = Literal[

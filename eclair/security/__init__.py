@@ -1,1 +1,1 @@
-"""eclair.security"""
+"""Security: the action gate (allow-list, approvals); masking of secrets."""

@@ -1,0 +1,105 @@
+"""The ECLAIR execute stage: an SOP-guided agent that plans and grounds by generating a JSON decision.
+
+Meant for capable (OpenAI-compatible) models; the embedded 135M model cannot write this JSON reliably, which is
+why the scoring agent exists (../../shared/notes/embedded-policy.md).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from pydantic import BaseModel
+
+from eclair.models import generate_json
+from eclair.models.base import Backend
+from eclair.types import Action, Decision, Observation, StepRecord, Task, Usage, action_space_prompt
+
+_ENV = Environment(loader=FileSystemLoader(Path(__file__).parent), undefined=StrictUndefined, trim_blocks=True)
+
+
+class AgentReply(BaseModel):
+    """The JSON the model must produce each step."""
+
+    rationale: str = ""
+    action: Action
+    expected_outcome: str = ""
+    is_done: bool = False
+    answer: str | None = None
+
+
+class EclairAgent:
+    name = "eclair"
+
+    def __init__(
+        self, backend: Backend, *, temperature: float = 0.0, max_retries: int = 2, max_page_chars: int = 6000
+    ) -> None:
+        self.backend = backend
+        self.temperature = temperature
+        self.max_retries = max_retries
+        self.max_page_chars = max_page_chars
+        self.plan = ""
+
+    def begin(self, task: Task) -> None:
+        self.plan = ""
+        if task.sop:
+            return
+        prompt = _ENV.get_template("plan.j2").render(task=task.text)
+        completion = self.backend.chat([{"role": "user", "content": prompt}], temperature=0.0, max_tokens=160)[0]
+        self.plan = completion.text.strip()
+
+    def prompt(self, task: Task, obs: Observation, history: list[StepRecord]) -> str:
+        ok_steps = sum(1 for s in history if s.result is not None and s.result.ok and not s.feedback)
+        lines = []
+        for step in history[-8:]:
+            mark = "ok" if (step.result is not None and step.result.ok and not step.feedback) else "failed"
+            lines.append(f"{step.index + 1}. {step.decision.action.describe()} -> {mark}")
+        return _ENV.get_template("prompt.j2").render(
+            actions=action_space_prompt(),
+            task=task.text,
+            sop=task.sop or [],
+            sop_index=min(ok_steps, len(task.sop) - 1) if task.sop else -1,
+            plan=self.plan,
+            history=lines,
+            feedback=history[-1].feedback if history else None,
+            title=obs.title,
+            url=obs.url,
+            page=obs.text[: self.max_page_chars],
+        )
+
+    def decide(self, task: Task, obs: Observation, history: list[StepRecord]) -> Decision:
+        prompt = self.prompt(task, obs, history)
+        images: list[bytes] = [obs.screenshot] if (self.backend.supports_images and obs.screenshot) else []
+        reply, completions = generate_json(
+            self.backend,
+            [{"role": "user", "content": prompt}],
+            AgentReply,
+            retries=self.max_retries,
+            images=images,
+            temperature=self.temperature,
+            max_tokens=300,
+        )
+        action = reply.action
+        if reply.is_done and action.kind != "done":
+            action = Action(kind="done", text=reply.answer)
+        elif action.kind == "done" and reply.answer and not action.text:
+            action = action.model_copy(update={"text": reply.answer})
+        usage = _sum_usage(completions)
+        return Decision(
+            action=action,
+            rationale=reply.rationale,
+            expected_outcome=reply.expected_outcome,
+            prompt=prompt,
+            completion=completions[-1].text if completions else "",
+            usage=usage,
+        )
+
+
+def _sum_usage(completions: list[Any]) -> Usage:
+    total = Usage()
+    for c in completions:
+        total.tokens_in += c.usage.tokens_in
+        total.tokens_out += c.usage.tokens_out
+        total.model_ms += c.usage.model_ms
+    return total

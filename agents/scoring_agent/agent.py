@@ -1,0 +1,149 @@
+"""The scoring agent: a policy a 135M model runs well.
+
+It enumerates grounded candidate actions, scores each one's text by log-likelihood after a short prompt (task
+last), calibrates against the same prompt without the task (PMI), and picks the best — greedily, or by softmax
+sampling with a temperature for exploration. Candidates and scores go into the Decision: they are the training
+signal later.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+import time
+
+from agents.scoring_agent.candidates import enumerate_candidates, prune, task_values, typed_values
+from agents.scoring_agent.prompt import page_lines, render
+from eclair.models.base import Backend
+from eclair.types import Action, Candidate, Decision, Observation, StepRecord, Task, Usage
+
+_SUBMIT_WORDS = re.compile(
+    r"\b(submit|save|create|confirm|send|approve|reject|ok|done|search|log ?in|sign ?in|register|add|update|"
+    r"book|finish|apply|schedule|close|delete|post|continue)\b",
+    re.I,
+)
+
+
+class ScoringAgent:
+    """Pick the next action by calibrated log-likelihood of candidate action texts."""
+
+    name = "scoring"
+
+    def __init__(
+        self,
+        backend: Backend,
+        *,
+        temperature: float = 0.0,
+        calibrate: bool = True,
+        max_candidates: int = 24,
+        max_page_lines: int = 40,
+        seed: int | None = None,
+    ) -> None:
+        self.backend = backend
+        self.temperature = temperature
+        self.calibrate = calibrate
+        self.max_candidates = max_candidates
+        self.max_page_lines = max_page_lines
+        self.rng = random.Random(seed)
+
+    def begin(self, task: Task) -> None:
+        """Stateless between steps: progress is read from the history."""
+
+    def goal(self, task: Task, history: list[StepRecord]) -> str:
+        """The current SOP step when the workflow has an SOP, else the task text."""
+        if task.sop:
+            done = sum(1 for s in history if s.result is not None and s.result.ok and not s.feedback)
+            return task.sop[min(done, len(task.sop) - 1)]
+        return task.text
+
+    def decide(self, task: Task, obs: Observation, history: list[StepRecord]) -> Decision:
+        goal = self.goal(task, history)
+        done_so_far = [s.decision.completion for s in history if s.result is not None and s.result.ok][-6:]
+        if self._finished(task, history):
+            return Decision(
+                action=Action(kind="done"),
+                rationale="every task value is entered and submitted",
+                expected_outcome="the task is complete",
+                completion="done",
+            )
+        cands = enumerate_candidates(task, obs, history)
+        cands = _drop_failed_repeats(cands, history)
+        if not cands:
+            return Decision(
+                action=Action(kind="done"), rationale="no action is possible on this page", completion="done"
+            )
+        cands = prune(cands, goal + " " + task.text, self.max_candidates)
+        lines = page_lines(obs, goal, self.max_page_lines)
+        prompt = render(lines, goal, done_so_far)
+        texts = [" " + c.text for c in cands]
+        started = time.perf_counter()
+        raw = self.backend.score(prompt, texts)
+        usage = self.backend.last_usage.model_copy()
+        if self.calibrate:
+            prior = self.backend.score(render(lines, None, done_so_far), texts)
+            usage.tokens_in += self.backend.last_usage.tokens_in
+            scores = [r - p for r, p in zip(raw, prior, strict=True)]
+        else:
+            scores = list(raw)
+        usage.model_ms = (time.perf_counter() - started) * 1000.0
+        scored = [c.model_copy(update={"score": s, "raw_score": r}) for c, s, r in zip(cands, scores, raw, strict=True)]
+        chosen = self._choose(scored)
+        return Decision(
+            action=chosen.action,
+            rationale=f"best of {len(scored)} candidates for: {goal}",
+            expected_outcome=_expected(chosen),
+            prompt=prompt,
+            completion=chosen.text,
+            candidates=scored,
+            usage=Usage(tokens_in=usage.tokens_in, tokens_out=0, model_ms=usage.model_ms),
+        )
+
+    def _choose(self, scored: list[Candidate]) -> Candidate:
+        if self.temperature <= 0:
+            return max(scored, key=lambda c: c.score)
+        top = max(c.score for c in scored)
+        weights = [math.exp((c.score - top) / self.temperature) for c in scored]
+        return self.rng.choices(scored, weights=weights, k=1)[0]
+
+    def _finished(self, task: Task, history: list[StepRecord]) -> bool:
+        """Done when the SOP is used up, or every task value is entered and a submit-like click then worked."""
+        ok_steps = [s for s in history if s.result is not None and s.result.ok and not s.feedback]
+        if not ok_steps:
+            return False
+        if task.sop:
+            return len(ok_steps) >= len(task.sop)
+        last = ok_steps[-1]
+        if last.decision.action.kind not in ("click", "press"):
+            return False
+        if last.decision.action.kind == "click" and not _SUBMIT_WORDS.search(last.decision.completion):
+            return False
+        entered = {v.lower() for v in typed_values(history).values()}
+        wanted = [v.lower() for v in task_values(task)]
+        fields_needed = [v for v in wanted if not _mentioned_as_click(v, history)]
+        return all(v in entered for v in fields_needed)
+
+
+def _mentioned_as_click(value: str, history: list[StepRecord]) -> bool:
+    """A task value satisfied by clicking (a button or option carrying that name) rather than typing."""
+    return any(s.decision.action.kind == "click" and value in s.decision.completion.lower() for s in history)
+
+
+def _drop_failed_repeats(cands: list[Candidate], history: list[StepRecord]) -> list[Candidate]:
+    """Do not offer again an action that just failed on this step."""
+    if not history or not history[-1].feedback:
+        return cands
+    failed = history[-1].decision.action
+    return [c for c in cands if c.action != failed] or cands
+
+
+def _expected(chosen: Candidate) -> str:
+    action = chosen.action
+    target = chosen.text.split(" ", 1)[1] if " " in chosen.text else chosen.text
+    if action.kind == "type":
+        return f"the field shows {action.text!r}"
+    if action.kind == "select":
+        return f"{action.text!r} is selected"
+    if action.kind == "press":
+        return "the form is submitted or the field reacts to Enter"
+    return f"the page reacts to the click on {target}"

@@ -1,0 +1,148 @@
+"""Grounded candidate actions for the scoring agent: what could be done on this page, described by meaning.
+
+A candidate's text names the action and the element's role, name and value (never its id); the agent maps the
+chosen text back to its element in code (../shared/notes/embedded-policy.md).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from eclair.types import Action, Candidate, Element, Observation, StepRecord, Task
+
+TEXT_ROLES = {"textbox", "searchbox", "combobox-text", "spinbutton", "textarea"}
+SELECT_ROLES = {"combobox", "listbox"}
+TOGGLE_ROLES = {"checkbox", "radio", "switch"}
+NON_CLICK_ROLES = {
+    "text",
+    "statictext",
+    "paragraph",
+    "heading",
+    "img",
+    "image",
+    "separator",
+    "cell",
+    "row",
+    "table",
+    "group",
+    "region",
+    "list",
+    "form",
+    "dialog",
+    "label",
+    "status",
+    "alert",
+    "generic-text",
+}
+_WORD = re.compile(r"[a-z0-9]+")
+_QUOTED = re.compile(r"\"([^\"]+)\"|“([^”]+)”|(?<![a-zA-Z])'([^']+)'(?![a-zA-Z])")
+_DATE = re.compile(r"\b(\d{1,2}/\d{1,2}/\d{2,4}|\d{4}-\d{2}-\d{2})\b")
+_NUMBER = re.compile(r"(?<![\w/.-])(\d+(?:\.\d+)?)(?![\w/])")
+_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.]+\b")
+
+
+def words(text: str) -> set[str]:
+    return set(_WORD.findall(text.lower()))
+
+
+def task_values(task: Task) -> list[str]:
+    """Values the task asks to enter: parameters, quoted strings, dates, e-mails, numbers (in that order)."""
+    found: list[str] = []
+    for key, value in task.params.items():
+        if value and key not in task.secrets:
+            found.append(str(value))
+    for name in task.secrets:
+        found.append("{{" + name + "}}")
+    for match in _QUOTED.finditer(task.text):
+        found.append(next(g for g in match.groups() if g))
+    for pattern in (_DATE, _EMAIL, _NUMBER):
+        found.extend(m.group(1) if m.groups() else m.group(0) for m in pattern.finditer(task.text))
+    seen: set[str] = set()
+    unique = []
+    for value in found:
+        key = value.strip()
+        if key and key.lower() not in seen:
+            seen.add(key.lower())
+            unique.append(key)
+    return unique
+
+
+def describe_element(el: Element) -> str:
+    """`textbox "Customer"` — role and accessible name (placeholder when unnamed), quoted like the page lines."""
+    name = el.name or el.placeholder or (el.value or "")
+    return f'{el.role} "{_clip(name)}"' if name else el.role
+
+
+def _clip(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def typed_values(history: Iterable[StepRecord]) -> dict[str, str]:
+    """element id → last value the agent typed there successfully."""
+    typed: dict[str, str] = {}
+    for step in history:
+        action = step.decision.action
+        if action.kind in ("type", "select") and action.element and step.result and step.result.ok:
+            typed[action.element] = action.text or ""
+    return typed
+
+
+def enumerate_candidates(task: Task, obs: Observation, history: list[StepRecord]) -> list[Candidate]:
+    """Every grounded action worth scoring on this page (before pruning)."""
+    values = task_values(task)
+    typed = typed_values(history)
+    used_values = {v.lower() for v in typed.values()}
+    cands: list[Candidate] = []
+    for el in obs.elements:
+        if "disabled" in el.states or "hidden" in el.states:
+            continue
+        role = el.role.lower()
+        label = describe_element(el)
+        if role in TEXT_ROLES or (el.tag in ("input", "textarea") and role not in TOGGLE_ROLES | {"button"}):
+            current = (el.value or "").strip().lower()
+            for value in values:
+                if current == value.lower() or typed.get(el.id, "").lower() == value.lower():
+                    continue  # already there
+                text = f'type "{value}" into {label}'
+                if value.lower() in used_values:
+                    text += " again"
+                cands.append(Candidate(action=Action(kind="type", element=el.id, text=value), text=text))
+            continue
+        if role in SELECT_ROLES and el.options:
+            for option in el.options:
+                if (el.value or "").strip().lower() == option.strip().lower():
+                    continue
+                cands.append(
+                    Candidate(
+                        action=Action(kind="select", element=el.id, text=option),
+                        text=f'select "{_clip(option)}" in {label}',
+                    )
+                )
+            continue
+        if role in NON_CLICK_ROLES and not el.name:
+            continue
+        if role in NON_CLICK_ROLES and role not in ("heading", "cell", "text", "statictext"):
+            continue
+        state = " (checked)" if role in TOGGLE_ROLES and "checked" in el.states else ""
+        cands.append(Candidate(action=Action(kind="click", element=el.id), text=f"click {label}{state}"))
+    if obs.focused and any(s.decision.action.kind == "type" for s in history[-1:]):
+        cands.append(Candidate(action=Action(kind="press", key="Enter", element=obs.focused), text="press Enter"))
+    return cands
+
+
+def prune(cands: list[Candidate], goal: str, limit: int) -> list[Candidate]:
+    """Keep the `limit` candidates with the most lexical overlap with the goal (stable for ties)."""
+    if len(cands) <= limit:
+        return cands
+    goal_words = words(goal)
+
+    def overlap(c: Candidate) -> float:
+        cand_words = words(c.text)
+        shared = len(goal_words & cand_words)
+        return shared + (0.5 if c.action.kind in ("type", "select") else 0.0)
+
+    ranked = sorted(range(len(cands)), key=lambda i: (-overlap(cands[i]), i))
+    keep = sorted(ranked[:limit])
+    return [cands[i] for i in keep]

@@ -1,0 +1,68 @@
+"""The gate between an agent's decision and the browser: domain allow-list and approval of risky actions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import urlparse
+
+from pydantic import BaseModel
+
+from eclair.types import Action, Observation
+
+Approver = Callable[[Action, Observation, str], bool]  # returns True to let the action run
+
+
+class GateDecision(BaseModel):
+    allowed: bool
+    reason: str = ""
+    asked_human: bool = False
+
+
+def _host(url: str) -> str:
+    return (urlparse(url).hostname or "").lower()
+
+
+def domain_allowed(url: str, allowed_domains: tuple[str, ...]) -> bool:
+    """True when no allow-list is set, for non-network pages, or when the host is (a subdomain of) an allowed one."""
+    if not allowed_domains:
+        return True
+    scheme = urlparse(url).scheme
+    if scheme in {"about", "data", "blob"}:
+        return True
+    host = _host(url)
+    return any(host == d.lower() or host.endswith("." + d.lower()) for d in allowed_domains)
+
+
+class Gate:
+    """Enforces the allow-list; asks `approver` for actions that `needs_approval` flags (none by default)."""
+
+    def __init__(
+        self,
+        allowed_domains: tuple[str, ...] = (),
+        *,
+        approver: Approver | None = None,
+        needs_approval: Callable[[Action, Observation], str | None] | None = None,
+        approve_all: bool = False,
+    ) -> None:
+        self.allowed_domains = allowed_domains
+        self.approver = approver
+        self.needs_approval = needs_approval
+        self.approve_all = approve_all
+
+    def check(self, action: Action, obs: Observation) -> GateDecision:
+        if action.kind == "goto" and action.url and not domain_allowed(action.url, self.allowed_domains):
+            return GateDecision(
+                allowed=False, reason=f"navigation to {_host(action.url)!r} is outside the allowed domains"
+            )
+        if action.kind == "tab" and action.tab_op == "open" and action.url:
+            if not domain_allowed(action.url, self.allowed_domains):
+                return GateDecision(
+                    allowed=False, reason=f"opening {_host(action.url)!r} is outside the allowed domains"
+                )
+        why = self.needs_approval(action, obs) if self.needs_approval else None
+        if why and not self.approve_all:
+            if self.approver is None:
+                return GateDecision(allowed=False, reason=f"needs approval ({why}) and nobody can approve it here")
+            ok = self.approver(action, obs, why)
+            return GateDecision(allowed=ok, reason="" if ok else f"rejected by the reviewer ({why})", asked_human=True)
+        return GateDecision(allowed=True)
