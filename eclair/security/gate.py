@@ -50,15 +50,9 @@ class Gate:
         self.approve_all = approve_all
 
     def check(self, action: Action, obs: Observation) -> GateDecision:
-        if action.kind == "goto" and action.url and not domain_allowed(action.url, self.allowed_domains):
-            return GateDecision(
-                allowed=False, reason=f"navigation to {_host(action.url)!r} is outside the allowed domains"
-            )
-        if action.kind == "tab" and action.tab_op == "open" and action.url:
-            if not domain_allowed(action.url, self.allowed_domains):
-                return GateDecision(
-                    allowed=False, reason=f"opening {_host(action.url)!r} is outside the allowed domains"
-                )
+        target = action.url if action.kind == "goto" or (action.kind == "tab" and action.tab_op == "open") else None
+        if target and not domain_allowed(target, self.allowed_domains):
+            return GateDecision(allowed=False, reason=f"{_host(target)!r} is outside the allowed domains")
         why = self.needs_approval(action, obs) if self.needs_approval else None
         if why and not self.approve_all:
             if self.approver is None:
