@@ -1,0 +1,165 @@
+"""Engine creation, SQLite tuning, retry on lock contention, and programmatic Alembic upgrades.
+
+SQLite-specific SQL lives only in the connect/begin hooks below; every other statement is portable so any
+SQLAlchemy URL (Postgres included) works through `ECLAIR_DB_URL`.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.pool import NullPool
+
+from eclair.errors import EclairError
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+BUSY_TIMEOUT_MS = 30_000
+WRITE_OPTION = "eclair_write"  # execution option: this connection's transaction will write
+LOCK_RETRIES = 12
+T = TypeVar("T")
+
+
+class DatabaseUnavailable(EclairError):
+    """The database URL cannot be parsed, its driver is missing, or the server cannot be reached."""
+
+
+def safe_url(url: str) -> str:
+    """The URL with any password masked, for messages and logs."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<unparseable URL>"
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine for `url`; SQLite gets WAL, foreign keys, a busy timeout and BEGIN IMMEDIATE writes."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise DatabaseUnavailable(
+            f"database URL {url!r} is not a valid SQLAlchemy URL; set ECLAIR_DB_URL to e.g. sqlite:///path/eclair.db"
+        ) from None
+    is_sqlite = parsed.get_backend_name() == "sqlite"
+    kwargs: dict[str, Any] = {}
+    if is_sqlite:
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        # One connection per checkout: avoids sharing a sqlite3 handle across threads and forked processes.
+        kwargs["poolclass"] = NullPool
+        kwargs["connect_args"] = {"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
+    else:
+        kwargs["pool_pre_ping"] = True
+    try:
+        engine = create_engine(parsed, **kwargs)
+    except (NoSuchModuleError, ImportError) as exc:
+        raise DatabaseUnavailable(
+            f"database URL {safe_url(url)}: driver not installed ({exc}); install it or change ECLAIR_DB_URL"
+        ) from None
+    if is_sqlite:
+        _install_sqlite_hooks(engine)
+    return engine
+
+
+def _install_sqlite_hooks(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not pysqlite, decide when transactions begin (so BEGIN IMMEDIATE is possible).
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA journal_mode = WAL")
+        cur.execute("PRAGMA synchronous = NORMAL")
+        cur.execute("PRAGMA foreign_keys = ON")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        # Writers take the lock up front: a deferred read→write upgrade fails at once instead of waiting.
+        immediate = conn.get_execution_options().get(WRITE_OPTION, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def is_lock_error(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return isinstance(exc, OperationalError) and ("locked" in text or "busy" in text)
+
+
+def with_lock_retry(fn: Callable[[], T], *, what: str = "database operation") -> T:
+    """Run `fn`, retrying with jittered backoff while SQLite reports the database locked or busy."""
+    delay = 0.05
+    for attempt in range(LOCK_RETRIES):
+        try:
+            return fn()
+        except OperationalError as exc:
+            if not is_lock_error(exc) or attempt == LOCK_RETRIES - 1:
+                raise
+            log.debug("%s: database locked, retry %d in %.2fs", what, attempt + 1, delay)
+            time.sleep(delay * (1 + random.random()))
+            delay = min(delay * 2, 2.0)
+    raise AssertionError("unreachable")
+
+
+def unreachable(url: str, exc: BaseException) -> DatabaseUnavailable:
+    reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return DatabaseUnavailable(
+        f"cannot open database {safe_url(url)} ({reason}); check ECLAIR_DB_URL or that the server is running"
+    )
+
+
+def alembic_config(url: str) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+_upgraded: set[str] = set()
+_upgrade_lock = threading.Lock()
+
+
+def head_revision() -> str | None:
+    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(engine: Engine, url: str, *, force: bool = False) -> str | None:
+    """Bring the schema to head; concurrent callers serialise on one write transaction. Returns the head."""
+    head = head_revision()
+    with _upgrade_lock:
+        if url in _upgraded and not force:
+            return head
+        try:
+            if current_revision(engine) != head:
+
+                def _run() -> None:
+                    with engine.connect().execution_options(**{WRITE_OPTION: True}) as conn, conn.begin():
+                        cfg = alembic_config(url)
+                        cfg.attributes["connection"] = conn
+                        command.upgrade(cfg, "head")
+
+                with_lock_retry(_run, what="schema upgrade")
+        except OperationalError as exc:
+            if is_lock_error(exc):
+                raise
+            raise unreachable(url, exc) from None
+        _upgraded.add(url)
+    return head

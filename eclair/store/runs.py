@@ -1,0 +1,369 @@
+"""Runs, steps and verdicts: the per-step, crash-safe part of the store."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import threading
+import uuid
+from collections.abc import Iterator
+from datetime import timedelta
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from eclair.store.base import StoreBase, aware
+from eclair.store.info import RunInfo
+from eclair.store.models import ReviewRow, RunRow, StepRow, VerdictRow, utcnow
+from eclair.store.traces import step_stem, write_durable
+from eclair.types import (
+    ActionResult,
+    Decision,
+    Observation,
+    RunStatus,
+    StepRecord,
+    StepTimings,
+    Task,
+    Verdict,
+)
+
+HOST = socket.gethostname()
+COMBINED_CRITIC = "combined"  # the critic name of the panel's combined task verdict
+GROUND_TRUTH_CRITIC = "checker"  # benchmark checkers measure critics; they never label a run
+
+
+def new_run_id() -> str:
+    return uuid.uuid4().hex[:10]
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class RunsMixin(StoreBase):
+    # ---- lifecycle -------------------------------------------------------------------------------------------
+    def create_run(self, task: Task, *, agent: str = "", backend: str = "", model: str = "") -> RunInfo:
+        """Insert a `pending` run and create its trace folder `traces/<id>/`."""
+        run_id = new_run_id()
+        self.run_dir(run_id).mkdir(parents=True, exist_ok=True)
+        row = RunRow(
+            id=run_id,
+            workflow=task.workflow,
+            task=task.model_dump(mode="json"),
+            task_text=task.text,
+            params=dict(task.params),
+            agent=agent,
+            backend=backend,
+            model=model,
+            status="pending",
+            created_at=utcnow(),
+            trace_dir=run_id,
+            tokens_in=0,
+            tokens_out=0,
+            wall_ms=0.0,
+        )
+        self._write(lambda s: s.add(row), "create run")
+        return self.get_run(run_id)
+
+    def start_run(self, run_id: str) -> None:
+        def apply(session: Session) -> None:
+            row = self._run_row(session, run_id)
+            now = utcnow()
+            row.status, row.started_at, row.heartbeat_at = "running", now, now
+            row.host, row.pid = HOST, os.getpid()
+
+        self._write(apply, "start run")
+
+    def heartbeat(self, run_id: str) -> None:
+        """Mark the run alive; a `running` run whose heartbeat goes stale is later marked `interrupted`."""
+
+        def apply(session: Session) -> None:
+            row = self._run_row(session, run_id)
+            row.heartbeat_at = utcnow()
+            row.host, row.pid = HOST, os.getpid()
+
+        self._write(apply, "heartbeat")
+
+    @contextlib.contextmanager
+    def keep_alive(self, run_id: str, every_s: float = 5.0) -> Iterator[None]:
+        """Heartbeat from a background thread while the block runs (long model calls stay 'alive')."""
+        stop = threading.Event()
+
+        def beat() -> None:
+            while not stop.wait(every_s):
+                with contextlib.suppress(Exception):
+                    self.heartbeat(run_id)
+
+        thread = threading.Thread(target=beat, name=f"heartbeat-{run_id}", daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            thread.join(timeout=every_s + 1)
+
+    def finish_run(
+        self, run_id: str, status: RunStatus, *, error: str | None = None, answer: str | None = None
+    ) -> None:
+        def apply(session: Session) -> None:
+            row = self._run_row(session, run_id)
+            now = utcnow()
+            row.status, row.finished_at, row.error, row.answer = status, now, error, answer
+            started = aware(row.started_at)
+            row.wall_ms = (now - started).total_seconds() * 1000 if started else 0.0
+
+        self._write(apply, "finish run")
+
+    def mark_interrupted(self, stale_after_s: float | None = None) -> list[str]:
+        """Mark `running` runs whose process is gone as `interrupted`; returns their ids.
+
+        A run on this host is dead when its pid is; a run elsewhere when its heartbeat is older than the limit.
+        """
+        limit = timedelta(seconds=self.stale_after_s if stale_after_s is None else stale_after_s)
+
+        def apply(session: Session) -> list[str]:
+            now = utcnow()
+            marked = []
+            for row in session.scalars(select(RunRow).where(RunRow.status == "running")):
+                beat = aware(row.heartbeat_at) or aware(row.started_at) or aware(row.created_at)
+                stale = beat is None or now - beat > limit
+                dead_here = row.host == HOST and row.pid is not None and not _pid_alive(row.pid)
+                if stale or dead_here:
+                    row.status, row.finished_at = "interrupted", now
+                    row.error = row.error or "the process running it stopped (no heartbeat)"
+                    started = aware(row.started_at)
+                    row.wall_ms = ((beat or now) - started).total_seconds() * 1000 if started else 0.0
+                    marked.append(row.id)
+            return marked
+
+        return self._write(apply, "mark interrupted")
+
+    # ---- steps and verdicts ----------------------------------------------------------------------------------
+    def record_step(self, run_id: str, step: StepRecord, screenshot: bytes | None = None) -> StepRecord:
+        """Flush step-NNN.png and step-NNN.json, then commit the step row; returns it with screenshot_path set."""
+        png = screenshot if screenshot is not None else step.observation.screenshot
+        self._read(lambda s: self._run_row(s, run_id), "check run")
+        stem = step_stem(step.index, step.attempt)
+        rel_png = f"{run_id}/{stem}.png" if png else step.screenshot_path
+        rel_json = f"{run_id}/{stem}.json"
+        if png:
+            write_durable(self.traces_root / rel_png, png)  # type: ignore[operator]
+        saved = step.model_copy(update={"screenshot_path": rel_png})
+        write_durable(self.traces_root / rel_json, saved.model_dump_json(indent=1).encode())
+
+        def apply(session: Session) -> None:
+            run = self._run_row(session, run_id)
+            old = session.scalars(
+                select(StepRow).where(
+                    StepRow.run_id == run_id, StepRow.step_index == step.index, StepRow.attempt == step.attempt
+                )
+            ).first()
+            if old is not None:  # re-recording the same attempt replaces it
+                run.tokens_in -= old.tokens_in
+                run.tokens_out -= old.tokens_out
+                session.execute(
+                    delete(VerdictRow).where(
+                        VerdictRow.run_id == run_id,
+                        VerdictRow.step_index == step.index,
+                        VerdictRow.attempt == step.attempt,
+                    )
+                )
+                session.delete(old)
+                session.flush()
+            usage = saved.decision.usage
+            session.add(
+                StepRow(
+                    run_id=run_id,
+                    step_index=saved.index,
+                    attempt=saved.attempt,
+                    url=saved.observation.url,
+                    observation=saved.observation.model_dump(mode="json"),
+                    decision=saved.decision.model_dump(mode="json"),
+                    result=saved.result.model_dump(mode="json") if saved.result else None,
+                    feedback=saved.feedback,
+                    screenshot_path=rel_png,
+                    json_path=rel_json,
+                    observe_ms=saved.timings.observe_ms,
+                    decide_ms=saved.timings.decide_ms,
+                    act_ms=saved.timings.act_ms,
+                    validate_ms=saved.timings.validate_ms,
+                    tokens_in=usage.tokens_in,
+                    tokens_out=usage.tokens_out,
+                    created_at=utcnow(),
+                )
+            )
+            for verdict in saved.verdicts:
+                session.add(_verdict_row(run_id, verdict, saved.index, saved.attempt))
+            run.tokens_in += usage.tokens_in
+            run.tokens_out += usage.tokens_out
+            now = utcnow()
+            run.heartbeat_at, run.host, run.pid = now, HOST, os.getpid()
+            if run.status in ("pending", "interrupted"):  # it is evidently alive
+                run.status, run.started_at = "running", run.started_at or now
+
+        self._write(apply, "record step")
+        return saved
+
+    def add_verdict(self, run_id: str, verdict: Verdict, step_index: int | None = None) -> None:
+        """Attach a verdict to the run (step_index None) or to the latest attempt of one step."""
+
+        def apply(session: Session) -> None:
+            self._run_row(session, run_id)
+            attempt = None
+            if step_index is not None:
+                attempt = session.scalar(
+                    select(func.max(StepRow.attempt)).where(StepRow.run_id == run_id, StepRow.step_index == step_index)
+                )
+            session.add(_verdict_row(run_id, verdict, step_index, attempt))
+
+        self._write(apply, "add verdict")
+
+    # ---- reading -----------------------------------------------------------------------------------------------
+    def get_run(self, run_id: str) -> RunInfo:
+        def load(session: Session) -> RunInfo:
+            return self._run_infos(session, [self._run_row(session, run_id)])[0]
+
+        return self._read(load, "get run")
+
+    def list_runs(self, status: str | None = None, limit: int = 50) -> list[RunInfo]:
+        """Newest first."""
+
+        def load(session: Session) -> list[RunInfo]:
+            query = select(RunRow).order_by(RunRow.created_at.desc(), RunRow.id).limit(limit)
+            if status:
+                query = query.where(RunRow.status == status)
+            return self._run_infos(session, list(session.scalars(query)))
+
+        return self._read(load, "list runs")
+
+    def get_steps(self, run_id: str) -> list[StepRecord]:
+        """Every recorded step attempt in (index, attempt) order, typed, with its verdicts."""
+
+        def load(session: Session) -> list[StepRecord]:
+            self._run_row(session, run_id)
+            rows = session.scalars(
+                select(StepRow).where(StepRow.run_id == run_id).order_by(StepRow.step_index, StepRow.attempt)
+            )
+            verdicts: dict[tuple[int | None, int | None], list[Verdict]] = {}
+            for v in session.scalars(select(VerdictRow).where(VerdictRow.run_id == run_id).order_by(VerdictRow.id)):
+                verdicts.setdefault((v.step_index, v.attempt), []).append(_verdict(v))
+            return [_step_record(r, verdicts.get((r.step_index, r.attempt), [])) for r in rows]
+
+        return self._read(load, "get steps")
+
+    def get_verdicts(self, run_id: str) -> list[tuple[int | None, Verdict]]:
+        def load(session: Session) -> list[tuple[int | None, Verdict]]:
+            self._run_row(session, run_id)
+            rows = session.scalars(select(VerdictRow).where(VerdictRow.run_id == run_id).order_by(VerdictRow.id))
+            return [(r.step_index, _verdict(r)) for r in rows]
+
+        return self._read(load, "get verdicts")
+
+    def _run_infos(self, session: Session, rows: list[RunRow]) -> list[RunInfo]:
+        ids = [r.id for r in rows]
+        if not ids:
+            return []
+        counts = {
+            rid: (n_idx, n_rows)
+            for rid, n_idx, n_rows in session.execute(
+                select(StepRow.run_id, func.count(func.distinct(StepRow.step_index)), func.count(StepRow.id))
+                .where(StepRow.run_id.in_(ids))
+                .group_by(StepRow.run_id)
+            )
+        }
+        labels: dict[str, tuple[str, str]] = {}  # run id -> (critic, label)
+        for v in session.scalars(
+            select(VerdictRow)
+            .where(VerdictRow.run_id.in_(ids), VerdictRow.step_index.is_(None))
+            .order_by(VerdictRow.id)
+        ):
+            if v.critic == GROUND_TRUTH_CRITIC:
+                continue
+            if v.critic == COMBINED_CRITIC or labels.get(v.run_id, ("", ""))[0] != COMBINED_CRITIC:
+                labels[v.run_id] = (v.critic, v.label)
+        reviews = {
+            r.run_id: r.decision
+            for r in session.scalars(select(ReviewRow).where(ReviewRow.run_id.in_(ids)).order_by(ReviewRow.id))
+        }
+        now = utcnow()
+        infos = []
+        for row in rows:
+            started, finished = aware(row.started_at), aware(row.finished_at)
+            wall = row.wall_ms
+            if row.status == "running" and started and not finished:
+                wall = (now - started).total_seconds() * 1000
+            n_idx, n_rows = counts.get(row.id, (0, 0))
+            label = labels.get(row.id)
+            infos.append(
+                RunInfo(
+                    id=row.id,
+                    workflow=row.workflow,
+                    task_text=row.task_text,
+                    params=row.params or {},
+                    agent=row.agent,
+                    backend=row.backend,
+                    model=row.model,
+                    status=row.status,  # type: ignore[arg-type]
+                    created_at=aware(row.created_at),  # type: ignore[arg-type]
+                    started_at=started,
+                    finished_at=finished,
+                    heartbeat_at=aware(row.heartbeat_at),
+                    error=row.error,
+                    answer=row.answer,
+                    trace_dir=self.traces_root / row.trace_dir,
+                    tokens_in=row.tokens_in,
+                    tokens_out=row.tokens_out,
+                    wall_ms=wall,
+                    n_steps=n_idx,
+                    n_attempts=n_rows,
+                    label=label[1] if label else None,  # type: ignore[arg-type]
+                    review=reviews.get(row.id),  # type: ignore[arg-type]
+                    env=(row.task or {}).get("env"),
+                    seed=(row.task or {}).get("seed"),
+                )
+            )
+        return infos
+
+    def get_task(self, run_id: str) -> Task:
+        """The Task the run was created with."""
+        return self._read(lambda s: Task.model_validate(self._run_row(s, run_id).task), "get task")
+
+
+def _verdict_row(run_id: str, verdict: Verdict, step_index: int | None, attempt: int | None) -> VerdictRow:
+    return VerdictRow(
+        run_id=run_id,
+        step_index=step_index,
+        attempt=attempt,
+        critic=verdict.critic,
+        label=verdict.label,
+        score=verdict.score,
+        reason=verdict.reason,
+        created_at=utcnow(),
+    )
+
+
+def _verdict(row: VerdictRow) -> Verdict:
+    return Verdict(label=row.label, score=row.score, reason=row.reason, critic=row.critic)  # type: ignore[arg-type]
+
+
+def _step_record(row: StepRow, verdicts: list[Verdict]) -> StepRecord:
+    return StepRecord(
+        index=row.step_index,
+        attempt=row.attempt,
+        observation=Observation.model_validate(row.observation),
+        decision=Decision.model_validate(row.decision),
+        result=ActionResult.model_validate(row.result) if row.result is not None else None,
+        verdicts=verdicts,
+        timings=StepTimings(
+            observe_ms=row.observe_ms, decide_ms=row.decide_ms, act_ms=row.act_ms, validate_ms=row.validate_ms
+        ),
+        screenshot_path=row.screenshot_path,
+        feedback=row.feedback,
+    )

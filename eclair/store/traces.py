@@ -1,0 +1,36 @@
+"""The trace-directory layout: `traces/<run-id>/step-NNN.{json,png}`; files are fsynced before rows commit."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def step_stem(index: int, attempt: int) -> str:
+    """`step-003` for a first attempt, `step-003-a1` for its first retry (so retries never overwrite)."""
+    return f"step-{index:03d}" if attempt == 0 else f"step-{index:03d}-a{attempt}"
+
+
+def write_durable(path: Path, data: bytes) -> None:
+    """Write `data` to `path` atomically and flush it to disk (temp file, fsync, rename, fsync the folder)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+    fsync_dir(path.parent)
+
+
+def fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # some platforms cannot open folders; the rename is still atomic there
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
