@@ -1,1 +1,27 @@
-"""eclair.browser"""
+"""eclair.browser: the only room that imports Playwright.
+
+Launch or connect (`open_browser`), make contexts (`new_context`), follow the agent's tab (`current_page`),
+see the page (`observe`), change it (`act`), and draw Set-of-Marks overlays (`draw_set_of_marks`).
+"""
+
+from eclair.browser.act import act
+from eclair.browser.errors import BrowserNotFound, PageUnreachable
+from eclair.browser.launch import current_page, new_context, open_browser, resolve_browser_path
+from eclair.browser.marks import draw_set_of_marks
+from eclair.browser.observe import observe
+from eclair.browser.render import element_line, estimate_tokens, render_text
+
+__all__ = [
+    "BrowserNotFound",
+    "PageUnreachable",
+    "act",
+    "current_page",
+    "draw_set_of_marks",
+    "element_line",
+    "estimate_tokens",
+    "new_context",
+    "observe",
+    "open_browser",
+    "render_text",
+    "resolve_browser_path",
+]

@@ -1,0 +1,387 @@
+"""act(page, action): execute one typed Action. Page-level problems come back as a failed ActionResult."""
+
+from __future__ import annotations
+
+import logging
+import re
+import tempfile
+import time
+from pathlib import Path
+
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Frame, Locator, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+from eclair.browser.launch import current_page
+from eclair.browser.state import context_state, page_state
+from eclair.browser.waits import settle, watch_mutations
+from eclair.types import Action, ActionResult, Element
+
+log = logging.getLogger(__name__)
+
+ACTION_TIMEOUT_MS = 5_000
+GOTO_TIMEOUT_MS = 15_000
+MAX_WAIT_S = 30.0
+_ID_PATTERN = re.compile(r"^[A-Za-z0-9_.\-]+$")
+ALLOWED_SCHEMES = ("http://", "https://", "file://", "about:", "data:")
+
+
+class ActionFailed(Exception):
+    """A page-level failure with a reason the agent can act on (never escapes act)."""
+
+    def __init__(self, reason: str, located_by: str = "none") -> None:
+        super().__init__(reason)
+        self.located_by = located_by
+
+
+class Target:
+    """Where an element-level action goes: a locator, or (last resort) a point on the page."""
+
+    def __init__(self, locator: Locator | None, located_by: str, element: Element | None) -> None:
+        self.locator = locator
+        self.located_by = located_by
+        self.element = element
+
+    def centre(self) -> tuple[float, float]:
+        assert self.element is not None
+        x, y, w, h = self.element.bbox
+        return x + w / 2, y + h / 2
+
+
+def act(
+    page: Page, action: Action, *, downloads_dir: Path | None = None, dialog_policy: str = "accept"
+) -> ActionResult:
+    """Run `action` on `page`, wait (bounded) for the page to settle, report what happened."""
+    started = time.perf_counter()
+    cstate = context_state(page.context)
+    cstate.dialog_policy = dialog_policy
+    cstate.dialogs.clear()
+    cstate.downloads.clear()
+    cstate.new_pages.clear()
+    url_before = page.url
+    located_by = "none"
+    error: str | None = None
+    if action.kind not in ("done", "ask_human", "tab", "goto"):
+        watch_mutations(page)
+    try:
+        located_by = _dispatch(page, action)
+    except ActionFailed as exc:
+        error, located_by = str(exc), exc.located_by
+    except PlaywrightTimeoutError as exc:
+        error = f"{action.describe()} timed out: {_first_line(exc)}"
+    except PlaywrightError as exc:
+        error = f"{action.describe()} failed: {_first_line(exc)}"
+    after = current_page(page.context)
+    if action.kind not in ("done", "ask_human"):
+        settle(after, url_before=url_before if after is page else "")
+    download = _save_downloads(cstate.downloads, downloads_dir or cstate.downloads_dir)
+    for new_page in cstate.new_pages:
+        try:
+            new_page.wait_for_load_state("domcontentloaded", timeout=ACTION_TIMEOUT_MS)
+        except PlaywrightError as exc:
+            log.debug("new tab did not load: %s", exc)
+    return ActionResult(
+        ok=error is None,
+        error=error,
+        located_by=located_by,  # type: ignore[arg-type]
+        url_changed=after is not page or (not page.is_closed() and page.url != url_before),
+        new_tab=bool(cstate.new_pages),
+        download=download,
+        dialog=" | ".join(cstate.dialogs) or None,
+        duration_ms=round((time.perf_counter() - started) * 1000, 1),
+    )
+
+
+def _dispatch(page: Page, action: Action) -> str:
+    kind = action.kind
+    if kind in ("done", "ask_human"):
+        return "page"
+    if kind == "goto":
+        _goto(page, action.url or "")
+        return "page"
+    if kind == "tab":
+        _tab(page, action)
+        return "page"
+    if kind == "scroll":
+        return _scroll(page, action)
+    if kind == "press" and not action.element:
+        page.keyboard.press(action.key or "")
+        return "page"
+    if kind == "wait":
+        return _wait(page, action)
+    target = locate(page, action.element or "")
+    loc = target.locator
+    if loc is None:
+        return _act_on_point(page, action, target)
+    try:
+        _on_locator(page, loc, action, target)
+    except ActionFailed:
+        raise
+    except PlaywrightTimeoutError as exc:
+        raise ActionFailed(_explain_timeout(loc, action, exc), located_by=target.located_by) from None
+    except PlaywrightError as exc:
+        raise ActionFailed(f"{action.describe()} failed: {_first_line(exc)}", located_by=target.located_by) from None
+    return target.located_by
+
+
+def _on_locator(page: Page, loc: Locator, action: Action, target: Target) -> None:
+    kind = action.kind
+    if target.element is not None and "disabled" in target.element.states and kind != "hover" and loc.is_disabled():
+        raise ActionFailed(f"element [{action.element}] is disabled; do what enables it first", target.located_by)
+    if kind == "click":
+        loc.click(timeout=ACTION_TIMEOUT_MS)
+    elif kind == "type":
+        _type(page, loc, action)
+    elif kind == "select":
+        _select(page, loc, action.text or "")
+    elif kind == "check":
+        loc.set_checked(action.checked, timeout=ACTION_TIMEOUT_MS)
+    elif kind == "hover":
+        loc.hover(timeout=ACTION_TIMEOUT_MS)
+    elif kind == "press":
+        loc.press(action.key or "", timeout=ACTION_TIMEOUT_MS)
+    elif kind == "upload":
+        _upload(page, loc, action.files)
+    else:  # pragma: no cover - the ActionKind literal is exhaustive
+        raise ActionFailed(f"unknown action kind {kind!r}")
+
+
+def _explain_timeout(loc: Locator, action: Action, exc: BaseException) -> str:
+    """Turn Playwright's actionability timeout into the reason an agent can act on."""
+    try:
+        if not loc.is_visible():
+            return f"element [{action.element}] is not visible; scroll, open its section, or observe again"
+        if not loc.is_enabled():
+            return f"element [{action.element}] is disabled; do what enables it first"
+    except PlaywrightError:
+        pass
+    return f"{action.describe()} timed out: {_first_line(exc)}"
+
+
+def locate(page: Page, element_id: str) -> Target:
+    """Find element `element_id`: by its stamped id, else by the role+name it had, else its last bbox."""
+    if not _ID_PATTERN.match(element_id):
+        raise ActionFailed(f"{element_id!r} is not an element id; use a number shown in [brackets]")
+    ps = page_state(page)
+    cached = ps.elements.get(element_id)
+    selector = f'[data-eclair-id="{element_id}"]'
+    label = ps.frame_of.get(element_id, "")
+    frames = [_frame_by_label(page, label), *(f for f in page.frames if f is not _frame_by_label(page, label))]
+    for frame in frames:
+        loc = frame.locator(selector)
+        count = loc.count()
+        if count == 1:
+            return Target(loc, "id", cached)
+        if count > 1:
+            return Target(loc.filter(visible=True).first, "id", cached)
+    if cached is not None and cached.name and cached.role:
+        frame = _frame_by_label(page, label)
+        by_role = frame.get_by_role(cached.role, name=cached.name, exact=True)  # type: ignore[arg-type]
+        if by_role.count() >= 1:
+            return Target(by_role.first, "role", cached)
+    if cached is not None and cached.bbox[2] > 0 and cached.bbox[3] > 0:
+        return Target(None, "bbox", cached)
+    raise ActionFailed(f"no element [{element_id}] on this page; observe again and use an id from the new list")
+
+
+def _frame_by_label(page: Page, label: str) -> Frame:
+    if label:
+        for frame in page.frames:
+            if frame.name == label or frame.url == label:
+                return frame
+    return page.main_frame
+
+
+def _act_on_point(page: Page, action: Action, target: Target) -> str:
+    x, y = target.centre()
+    if action.kind == "click":
+        page.mouse.click(x, y)
+    elif action.kind == "hover":
+        page.mouse.move(x, y)
+    elif action.kind == "type":
+        page.mouse.click(x, y)
+        page.keyboard.press("ControlOrMeta+A")
+        page.keyboard.type(action.text or "")
+        if action.enter:
+            page.keyboard.press("Enter")
+    else:
+        raise ActionFailed(
+            f"element [{action.element}] is gone and {action.kind} needs it; observe again", located_by="bbox"
+        )
+    return "bbox"
+
+
+def _type(page: Page, loc: Locator, action: Action) -> None:
+    text = action.text or ""
+    try:
+        loc.fill(text, timeout=ACTION_TIMEOUT_MS)
+    except PlaywrightError as exc:
+        if "not an <input>" not in str(exc):
+            raise
+        # a custom widget may move focus to an inner field when clicked; type there if it does
+        loc.click(timeout=ACTION_TIMEOUT_MS)
+        if not page.evaluate(_FOCUS_IS_EDITABLE_JS):
+            raise ActionFailed(
+                f"element [{action.element}] is not a text field; pick a textbox to type into", located_by="id"
+            ) from None
+        page.keyboard.press("ControlOrMeta+A")
+        page.keyboard.type(text)
+    if action.enter:
+        loc.press("Enter", timeout=ACTION_TIMEOUT_MS)
+
+
+_FOCUS_IS_EDITABLE_JS = """() => {
+  let a = document.activeElement;
+  while (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement;
+  return !!a && (a.isContentEditable || a.tagName === 'TEXTAREA' || (a.tagName === 'INPUT' && !a.readOnly));
+}"""
+
+_OPTIONS_JS = "el => el.tagName === 'SELECT' ? Array.from(el.options).map(o => [o.value, o.label || o.text]) : null"
+
+
+def _select(page: Page, loc: Locator, wanted: str) -> None:
+    options: list[list[str]] | None = loc.evaluate(_OPTIONS_JS)
+    if options is None:
+        # a custom listbox/combobox: open it, then pick the option by its accessible name
+        loc.click(timeout=ACTION_TIMEOUT_MS)
+        option = page.get_by_role("option", name=wanted, exact=False).first
+        option.click(timeout=ACTION_TIMEOUT_MS)
+        return
+    low = wanted.strip().lower()
+    for matcher in (
+        lambda v, lab: lab == wanted or v == wanted,
+        lambda v, lab: lab.strip().lower() == low or v.lower() == low,
+        lambda v, lab: low in lab.lower(),
+    ):
+        hits = [value for value, label in options if matcher(value, label)]
+        if hits:
+            loc.select_option(value=hits[0], timeout=ACTION_TIMEOUT_MS)
+            return
+    labels = ", ".join(label for _, label in options[:20])
+    raise ActionFailed(f"no option {wanted!r} in this select; options are: {labels}", located_by="id")
+
+
+def _upload(page: Page, loc: Locator, files: list[str]) -> None:
+    paths = [Path(f).expanduser() for f in files]
+    missing = [str(p) for p in paths if not p.is_file()]
+    if missing:
+        raise ActionFailed(f"upload: file(s) not found: {', '.join(missing)}", located_by="id")
+    is_file_input = loc.evaluate("el => el.tagName === 'INPUT' && el.type === 'file'")
+    if is_file_input:
+        loc.set_input_files([str(p) for p in paths], timeout=ACTION_TIMEOUT_MS)
+        return
+    # a button that opens the file chooser
+    with page.expect_file_chooser(timeout=ACTION_TIMEOUT_MS) as chooser:
+        loc.click(timeout=ACTION_TIMEOUT_MS)
+    chooser.value.set_files([str(p) for p in paths])
+
+
+_SCROLL_PAGE_JS = (
+    "([dx, dy]) => { const b = [scrollX, scrollY]; scrollBy(dx, dy); return b[0] !== scrollX || b[1] !== scrollY; }"
+)
+
+
+def _scroll(page: Page, action: Action) -> str:
+    dx, dy = {"up": (0, -1), "down": (0, 1), "left": (-1, 0), "right": (1, 0)}[action.direction]
+    delta = [dx * action.amount, dy * action.amount]
+    if action.element:
+        target = locate(page, action.element)
+        if target.locator is None:
+            raise ActionFailed(f"element [{action.element}] is gone; observe again", located_by="bbox")
+        moved = target.locator.evaluate(
+            "(el, [dx, dy]) => { const b = [el.scrollLeft, el.scrollTop]; el.scrollBy(dx, dy);"
+            " return b[0] !== el.scrollLeft || b[1] !== el.scrollTop; }",
+            delta,
+        )
+        located_by = target.located_by
+    else:
+        moved = page.evaluate(_SCROLL_PAGE_JS, delta)
+        located_by = "page"
+    if not moved:
+        raise ActionFailed(f"scroll {action.direction}: already at the end, nothing moved", located_by=located_by)
+    return located_by
+
+
+def _wait(page: Page, action: Action) -> str:
+    cap_ms = min(action.seconds or 10.0, MAX_WAIT_S) * 1000
+    if action.text:
+        try:
+            page.get_by_text(action.text).first.wait_for(state="visible", timeout=cap_ms)
+        except PlaywrightTimeoutError:
+            raise ActionFailed(f"text {action.text!r} did not appear within {cap_ms / 1000:.0f}s") from None
+        return "page"
+    if action.element:
+        target = locate(page, action.element)
+        if target.locator is not None:
+            target.locator.wait_for(state="visible", timeout=cap_ms)
+        return target.located_by
+    if action.seconds:
+        page.wait_for_timeout(cap_ms)
+        return "page"
+    try:
+        page.wait_for_load_state("networkidle", timeout=cap_ms)
+    except PlaywrightTimeoutError:
+        log.debug("network never went idle within %.0f ms", cap_ms)
+    return "page"
+
+
+def _goto(page: Page, url: str) -> None:
+    if not url.startswith(ALLOWED_SCHEMES):
+        raise ActionFailed(f"goto {url!r}: only http(s) and file URLs can be opened")
+    response = page.goto(url, timeout=GOTO_TIMEOUT_MS, wait_until="load")
+    if response is not None and response.status >= 400:
+        raise ActionFailed(f"goto {url}: the server answered HTTP {response.status}", located_by="page")
+
+
+def _tab(page: Page, action: Action) -> None:
+    context = page.context
+    cstate = context_state(context)
+    pages = [p for p in context.pages if not p.is_closed()]
+    if action.tab_op == "open":
+        new = context.new_page()
+        cstate.current = new
+        if action.url:
+            _goto(new, action.url)
+        return
+    index = action.index if action.index is not None else pages.index(page) if page in pages else len(pages) - 1
+    if not 0 <= index < len(pages):
+        raise ActionFailed(f"tab {action.tab_op}: no tab {index}; open tabs are 0..{len(pages) - 1}")
+    chosen = pages[index]
+    if action.tab_op == "switch":
+        chosen.bring_to_front()
+        cstate.current = chosen
+    else:
+        chosen.close()
+        remaining = [p for p in context.pages if not p.is_closed()]
+        cstate.current = remaining[min(index, len(remaining) - 1)] if remaining else context.new_page()
+        cstate.new_pages.clear()  # the replacement blank tab is not a popup the action opened
+
+
+def _save_downloads(downloads: list, target_dir: Path | None) -> str | None:  # type: ignore[type-arg]
+    """Save downloads the action triggered; return the last one's path relative to the run's trace dir."""
+    saved: str | None = None
+    for download in downloads:
+        directory = target_dir or Path(tempfile.mkdtemp(prefix="eclair-downloads-"))
+        directory.mkdir(parents=True, exist_ok=True)
+        path = _free_name(directory, download.suggested_filename or "download")
+        try:
+            download.save_as(path)
+        except PlaywrightError as exc:
+            log.warning("download %s failed: %s", download.url, exc)
+            continue
+        saved = f"{directory.name}/{path.name}" if target_dir else str(path)
+    return saved
+
+
+def _free_name(directory: Path, name: str) -> Path:
+    path = directory / Path(name).name
+    n = 1
+    while path.exists():
+        path = directory / f"{Path(name).stem}-{n}{Path(name).suffix}"
+        n += 1
+    return path
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = [line for line in str(exc).strip().splitlines() if line.strip()]
+    return lines[0][:300] if lines else type(exc).__name__

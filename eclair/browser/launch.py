@@ -1,0 +1,145 @@
+"""Start or connect to Chromium, make contexts, and know which tab the agent is on."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
+
+from eclair.browser.errors import BrowserNotFound
+from eclair.browser.state import context_state
+from eclair.config import Settings
+
+log = logging.getLogger(__name__)
+
+SYSTEM_CHROMIUM = Path("/usr/bin/chromium")
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def resolve_browser_path(settings: Settings, bundled: str | None) -> str | None:
+    """The Chromium to launch: ECLAIR_BROWSER_PATH, then Playwright's bundled build, then /usr/bin/chromium.
+
+    Returns None to mean "Playwright's bundled build" (Playwright finds it itself).
+    """
+    if settings.browser_path:
+        path = Path(settings.browser_path).expanduser()
+        if not path.is_file():
+            raise BrowserNotFound(
+                f"ECLAIR_BROWSER_PATH={settings.browser_path} does not exist; point it at a Chromium binary or unset it"
+            )
+        return str(path)
+    if bundled and Path(bundled).is_file():
+        return None
+    if SYSTEM_CHROMIUM.is_file():
+        return str(SYSTEM_CHROMIUM)
+    raise BrowserNotFound(
+        "no Chromium found: set ECLAIR_BROWSER_PATH, run `playwright install chromium`, "
+        f"or install {SYSTEM_CHROMIUM} (apt-get install chromium)"
+    )
+
+
+@contextmanager
+def open_browser(settings: Settings) -> Iterator[Browser]:
+    """Launch Chromium (or connect to settings.cdp_url / settings.ws_endpoint); closed on exit."""
+    with sync_playwright() as pw:
+        browser = _start(pw, settings)
+        try:
+            yield browser
+        finally:
+            try:
+                browser.close()
+            except PlaywrightError as exc:  # already gone (remote side closed, crash)
+                log.debug("browser close: %s", exc)
+
+
+def _start(pw: object, settings: Settings) -> Browser:
+    chromium = pw.chromium  # type: ignore[attr-defined]
+    if settings.cdp_url:
+        try:
+            return chromium.connect_over_cdp(settings.cdp_url, timeout=15_000)  # type: ignore[no-any-return]
+        except PlaywrightError as exc:
+            raise BrowserNotFound(f"cannot connect to --cdp-url {settings.cdp_url}: {_first_line(exc)}") from None
+    if settings.ws_endpoint:
+        try:
+            return chromium.connect(settings.ws_endpoint, timeout=15_000)  # type: ignore[no-any-return]
+        except PlaywrightError as exc:
+            raise BrowserNotFound(
+                f"cannot connect to --ws-endpoint {settings.ws_endpoint}: {_first_line(exc)}"
+            ) from None
+    executable = resolve_browser_path(settings, _bundled_path(chromium))
+    try:
+        return chromium.launch(  # type: ignore[no-any-return]
+            executable_path=executable, headless=settings.headless, args=LAUNCH_ARGS
+        )
+    except PlaywrightError as exc:
+        raise BrowserNotFound(
+            f"Chromium at {executable or 'the Playwright bundle'} failed to start: {_first_line(exc)}; "
+            "set ECLAIR_BROWSER_PATH to a working binary"
+        ) from None
+
+
+def _bundled_path(chromium: object) -> str | None:
+    try:
+        return str(chromium.executable_path)  # type: ignore[attr-defined]
+    except PlaywrightError:
+        return None
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+def new_context(
+    browser: Browser,
+    *,
+    video_dir: Path | None = None,
+    downloads_dir: Path | None = None,
+    viewport: tuple[int, int] = (1280, 800),
+) -> BrowserContext:
+    """A fresh context (cookies, storage) with downloads accepted and, if asked, video recorded."""
+    width, height = viewport
+    kwargs: dict[str, object] = {"viewport": {"width": width, "height": height}, "accept_downloads": True}
+    if video_dir is not None:
+        video_dir.mkdir(parents=True, exist_ok=True)
+        kwargs["record_video_dir"] = str(video_dir)
+        kwargs["record_video_size"] = {"width": width, "height": height}
+    context = browser.new_context(**kwargs)  # type: ignore[arg-type]
+    state = context_state(context)
+    if downloads_dir is not None:
+        downloads_dir.mkdir(parents=True, exist_ok=True)
+        state.downloads_dir = downloads_dir
+    return context
+
+
+def current_page(context: BrowserContext) -> Page:
+    """The tab the agent is on: the last one it switched to or that popped up; a new one if all are closed."""
+    state = context_state(context)
+    page = state.current
+    if page is not None and not page.is_closed():
+        return page
+    open_pages = [p for p in context.pages if not p.is_closed()]
+    page = open_pages[-1] if open_pages else context.new_page()
+    state.current = page
+    return page
+
+
+def set_current_page(page: Page) -> None:
+    context_state(page.context).current = page
+
+
+def default_downloads_dir() -> Path:
+    return Path(os.environ.get("TMPDIR", "/tmp")) / "eclair-downloads"

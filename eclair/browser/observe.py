@@ -1,0 +1,112 @@
+"""observe(page): stamp stable ids in every frame and render what the agent sees."""
+
+from __future__ import annotations
+
+import logging
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Frame, Page
+
+from eclair.browser.render import render_text
+from eclair.browser.state import context_state, page_state
+from eclair.types import Element, Observation
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TOKEN_BUDGET = 1500
+
+
+@cache
+def snapshot_script() -> str:
+    return resources.files("eclair.browser").joinpath("snapshot.js").read_text()
+
+
+def observe(page: Page, *, screenshot: bool = True, token_budget: int = DEFAULT_TOKEN_BUDGET) -> Observation:
+    """Stamp `data-eclair-id` on visible interactive/text elements in all frames and return an Observation.
+
+    Ids are stable: an element keeps its id across observations of the same document.
+    """
+    ps = page_state(page)
+    cstate = context_state(page.context)
+    raw = _snapshot_frame(page.main_frame, prefix="", offset=(0.0, 0.0), label="")
+    items: list[dict[str, Any]] = list(raw.get("elements", []))
+    focused = raw.get("focused")
+    for index, child in enumerate(raw.get("crossOrigin", []), start=1):
+        frame = _find_frame(page, child.get("name", ""), child.get("src", ""))
+        if frame is None:
+            continue
+        label = frame.name or frame.url
+        sub = _snapshot_frame(frame, prefix=f"f{index}.", offset=(child["x"], child["y"]), label=label)
+        items.extend(sub.get("elements", []))
+        focused = focused or sub.get("focused")
+    elements = [_to_element(item) for item in items]
+    ps.elements = {e.id: e for e in elements}
+    ps.frame_of = {e.id: e.frame for e in elements if e.frame}
+    extra = {e.id: item for e, item in zip(elements, items, strict=True)}
+    text = render_text(elements, extra, token_budget=token_budget)
+    png = None
+    if screenshot:
+        try:
+            png = page.screenshot(type="png")
+        except PlaywrightError as exc:  # a page mid-navigation; the text observation still stands
+            log.warning("screenshot failed: %s", exc)
+    dialogs = cstate.unseen_dialogs[:]
+    cstate.unseen_dialogs.clear()
+    return Observation(
+        url=page.url,
+        title=_safe_title(page),
+        elements=elements,
+        text=text,
+        screenshot=png,
+        tabs=[_safe_title(p) or p.url for p in page.context.pages if not p.is_closed()],
+        focused=focused,
+        dialog=" | ".join(dialogs) or None,
+    )
+
+
+def _snapshot_frame(frame: Frame, *, prefix: str, offset: tuple[float, float], label: str) -> dict[str, Any]:
+    args = {"prefix": prefix, "offsetX": offset[0], "offsetY": offset[1], "frameLabel": label}
+    for attempt in range(3):
+        try:
+            return frame.evaluate(snapshot_script(), args)  # type: ignore[no-any-return]
+        except PlaywrightError as exc:
+            # "Execution context was destroyed": the page navigated under us; wait for it and retry
+            log.debug("snapshot retry %d: %s", attempt, exc)
+            try:
+                frame.wait_for_load_state("domcontentloaded", timeout=5_000)
+            except PlaywrightError:
+                pass
+    return {"elements": []}
+
+
+def _find_frame(page: Page, name: str, src: str) -> Frame | None:
+    for frame in page.frames[1:]:
+        if (name and frame.name == name) or (src and frame.url == src):
+            return frame
+    return None
+
+
+def _safe_title(page: Page) -> str:
+    try:
+        return page.title()
+    except PlaywrightError:
+        return ""
+
+
+def _to_element(item: dict[str, Any]) -> Element:
+    value = item.get("value")
+    return Element(
+        id=str(item["id"]),
+        role=item.get("role", ""),
+        name=item.get("name") or "",
+        value=None if value is None else str(value),
+        states=set(item.get("states") or []),
+        bbox=tuple(round(float(v), 1) for v in item["bbox"]),  # type: ignore[arg-type]
+        frame=item.get("frame") or "",
+        tag=item.get("tag", ""),
+        options=item.get("options") or [],
+        placeholder=item.get("placeholder") or "",
+    )

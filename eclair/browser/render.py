@@ -1,0 +1,94 @@
+"""The compact text an agent reads: one line per element in reading order, trimmed to a token budget."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eclair.types import Element
+
+MAX_OPTIONS = 12
+STATE_ORDER = ["checked", "selected", "disabled", "expanded", "focused", "required", "invalid", "readonly"]
+TEXT_ROLES = {"text", "heading", "cell", "columnheader", "listitem", "label", "caption", "term", "definition", "img"}
+
+
+def estimate_tokens(text: str) -> int:
+    """About four characters per token, as for the usual BPE tokenizers on English UI text."""
+    return len(text) // 4 + 1
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace('"', "'") + '"'
+
+
+def element_line(element: Element) -> str:
+    """`[17] textbox "Customer" value="Acme" required` for interactive elements, `heading "Orders"` for text."""
+    if element.role in TEXT_ROLES:
+        return f"{element.role} {_quote(element.name)}"
+    parts = [f"[{element.id}]", element.role or element.tag]
+    if element.name:
+        parts.append(_quote(element.name))
+    if element.value not in (None, ""):
+        parts.append(f"value={_quote(element.value or '')}")
+    if element.placeholder and not element.value:
+        parts.append(f"placeholder={_quote(element.placeholder)}")
+    if element.options:
+        shown = element.options[:MAX_OPTIONS]
+        more = len(element.options) - len(shown)
+        parts.append("options=[" + " | ".join(shown) + (f" | …+{more}" if more else "") + "]")
+    parts.extend(s for s in STATE_ORDER if s in element.states)
+    return " ".join(parts)
+
+
+def _relevance(element: Element, extra: dict[str, Any]) -> tuple[int, float]:
+    """Higher is kept longer: interactive before headings before text, on-screen before far below."""
+    in_view = bool(extra.get("inView"))
+    if element.role not in TEXT_ROLES:
+        rank = 4 if in_view else 3
+    elif element.role == "heading":
+        rank = 3
+    else:
+        rank = 2 if in_view else 1
+    return rank, -abs(element.bbox[1])
+
+
+def _lines(elements: list[Element], extras: dict[str, dict[str, Any]]) -> list[tuple[str, list[Element]]]:
+    """Lines with the elements they show; table cells of one row share a line."""
+    lines: list[tuple[str, list[Element]]] = []
+    current_row: object = None
+    for element in elements:
+        row = extras.get(element.id, {}).get("row")
+        if row is not None and row == current_row and lines:
+            text, members = lines[-1]
+            lines[-1] = (text[:-1] + " | " + element.name.replace('"', "'") + '"', [*members, element])
+            continue
+        current_row = row
+        if row is not None:
+            lines.append((f"row {_quote(element.name)}", [element]))
+        else:
+            lines.append((element_line(element), [element]))
+    return lines
+
+
+def render_text(
+    elements: list[Element], extras: dict[str, dict[str, Any]] | None = None, *, token_budget: int = 1500
+) -> str:
+    """Render `elements` in order; past `token_budget`, drop the least relevant lines first and say so."""
+    extras = extras or {}
+    lines = _lines(elements, extras)
+    costs = [estimate_tokens(text) for text, _ in lines]
+    total = sum(costs)
+    dropped: set[int] = set()
+    if total > token_budget:
+        order = sorted(
+            range(len(lines)),
+            key=lambda i: max(_relevance(e, extras.get(e.id, {})) for e in lines[i][1]),
+        )
+        for i in order:
+            if total <= token_budget - 20:  # room for the note below
+                break
+            dropped.add(i)
+            total -= costs[i]
+    kept = [text for i, (text, _) in enumerate(lines) if i not in dropped]
+    if dropped:
+        kept.append(f"(… {len(dropped)} less relevant lines left out to fit the budget; scroll to see more)")
+    return "\n".join(kept)

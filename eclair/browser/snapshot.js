@@ -1,0 +1,251 @@
+// One pass over a frame's DOM (open shadow roots and same-origin iframes included): stamp a stable
+// data-eclair-id on every visible interactive or text-bearing element and return what the agent needs.
+// Runs as `frame.evaluate(SNAPSHOT, {prefix, offsetX, offsetY, frameLabel})`; one call per frame.
+(args) => {
+  const ATTR = "data-eclair-id";
+  const top = window;
+  if (top.__eclairNext === undefined) top.__eclairNext = 1;
+  const vw = window.innerWidth, vh = window.innerHeight;
+  const out = [], crossOrigin = [];
+  let rowCounter = 0;
+  const rowKeys = new WeakMap();
+
+  const INPUT_ROLES = {
+    button: "button", submit: "button", reset: "button", image: "button", checkbox: "checkbox",
+    radio: "radio", range: "slider", number: "spinbutton", search: "searchbox", file: "button",
+  };
+  const INTERACTIVE_ROLES = new Set([
+    "button", "link", "checkbox", "radio", "textbox", "searchbox", "combobox", "listbox", "option",
+    "menuitem", "menuitemcheckbox", "menuitemradio", "tab", "switch", "slider", "spinbutton", "treeitem",
+  ]);
+  const TEXT_ROLES = { H1: "heading", H2: "heading", H3: "heading", H4: "heading", H5: "heading", H6: "heading",
+    TD: "cell", TH: "columnheader", LI: "listitem", LABEL: "label", LEGEND: "label", CAPTION: "caption",
+    DT: "term", DD: "definition" };
+  const SKIP = new Set(["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "HEAD", "META", "LINK", "svg"]);
+  const INLINE = new Set(["A", "ABBR", "B", "BDI", "BDO", "BR", "CITE", "CODE", "DATA", "DFN", "EM", "FONT", "I",
+    "KBD", "MARK", "Q", "S", "SAMP", "SMALL", "SPAN", "STRONG", "SUB", "SUP", "TIME", "U", "VAR", "WBR", "IMG",
+    "INPUT", "SELECT", "TEXTAREA", "BUTTON", "OUTPUT", "METER", "PROGRESS"]);
+
+  const clean = (s, n = 120) => {
+    s = (s || "").replace(/\s+/g, " ").trim();
+    return s.length > n ? s.slice(0, n - 1) + "…" : s;
+  };
+
+  function roleOf(el) {
+    const explicit = (el.getAttribute("role") || "").split(" ")[0];
+    if (explicit && explicit !== "presentation" && explicit !== "none" && explicit !== "generic") return explicit;
+    const tag = el.tagName;
+    if (tag === "A") return el.hasAttribute("href") ? "link" : "";
+    if (tag === "BUTTON" || tag === "SUMMARY") return "button";
+    if (tag === "SELECT") return el.multiple || el.size > 1 ? "listbox" : "combobox";
+    if (tag === "TEXTAREA") return "textbox";
+    if (tag === "OPTION") return "option";
+    if (tag === "INPUT") {
+      const t = (el.type || "text").toLowerCase();
+      if (t === "hidden") return "";
+      return INPUT_ROLES[t] || "textbox";
+    }
+    if (el.isContentEditable && (el.parentElement === null || !el.parentElement.isContentEditable)) return "textbox";
+    if (tag === "IMG") return el.alt ? "img" : "";
+    return "";
+  }
+
+  function isInteractive(el, role) {
+    if (INTERACTIVE_ROLES.has(role)) return true;
+    if (el.hasAttribute("onclick")) return true;
+    const ti = el.getAttribute("tabindex");
+    return ti !== null && ti !== "-1" && role !== "" && role !== "img";
+  }
+
+  function textOf(el) {
+    return clean(el.innerText !== undefined ? el.innerText : el.textContent);
+  }
+
+  function nameOf(el, role) {
+    const by = el.getAttribute("aria-labelledby");
+    if (by) {
+      const root = el.getRootNode();
+      const parts = by.split(/\s+/).map((id) => root.getElementById ? root.getElementById(id) : document.getElementById(id));
+      const s = clean(parts.filter(Boolean).map((p) => p.innerText || p.textContent).join(" "));
+      if (s) return s;
+    }
+    const aria = clean(el.getAttribute("aria-label"));
+    if (aria) return aria;
+    const tag = el.tagName;
+    if ((tag === "INPUT" || tag === "SELECT" || tag === "TEXTAREA") && el.labels && el.labels.length) {
+      const s = clean(Array.from(el.labels).map((l) => l.innerText || l.textContent).join(" "));
+      if (s) return s;
+    }
+    if (tag === "INPUT") {
+      const t = (el.type || "").toLowerCase();
+      if (t === "submit" || t === "button" || t === "reset") return clean(el.value) || (t === "submit" ? "Submit" : t === "reset" ? "Reset" : "");
+      if (t === "image") return clean(el.alt) || "Submit";
+    }
+    if (tag === "IMG") return clean(el.alt);
+    if (tag !== "INPUT" && tag !== "SELECT" && tag !== "TEXTAREA" && !(role === "textbox" && el.isContentEditable)) {
+      const s = textOf(el);
+      if (s) return s;
+    }
+    return clean(el.getAttribute("title"));
+  }
+
+  function valueOf(el, role) {
+    const tag = el.tagName;
+    if (tag === "SELECT") {
+      const sel = Array.from(el.selectedOptions || []).map((o) => clean(o.label || o.text));
+      return sel.join(", ");
+    }
+    if (tag === "TEXTAREA") return el.value;
+    if (tag === "INPUT") {
+      const t = (el.type || "text").toLowerCase();
+      if (t === "checkbox" || t === "radio" || t === "button" || t === "submit" || t === "reset" || t === "image") return null;
+      if (t === "password") return el.value ? "••••" : "";  // never expose a password, even to the agent
+      if (t === "file") return Array.from(el.files || []).map((f) => f.name).join(", ");
+      return el.value;
+    }
+    if (role === "textbox" && el.isContentEditable) return clean(el.innerText, 200);
+    const v = el.getAttribute("aria-valuenow") || el.getAttribute("aria-valuetext");
+    return v;
+  }
+
+  function statesOf(el, role, activeEl) {
+    const s = [];
+    const a = (n) => el.getAttribute(n);
+    if (el.checked === true || a("aria-checked") === "true") s.push("checked");
+    if ((el.tagName === "OPTION" && el.selected) || a("aria-selected") === "true") s.push("selected");
+    if (el.disabled === true || a("aria-disabled") === "true") s.push("disabled");
+    if (a("aria-expanded") === "true" || (el.tagName === "SUMMARY" && el.parentElement && el.parentElement.open)) s.push("expanded");
+    if (el === activeEl) s.push("focused");
+    if (el.required === true || a("aria-required") === "true") s.push("required");
+    let userInvalid = false;
+    try { userInvalid = el.matches(":user-invalid"); } catch (e) { /* older engines */ }
+    if (a("aria-invalid") === "true" || userInvalid) s.push("invalid");
+    if (el.readOnly === true || a("aria-readonly") === "true") s.push("readonly");
+    return s;
+  }
+
+  function shown(el, rect) {
+    if (rect.width <= 0 || rect.height <= 0) return false;
+    if (el.checkVisibility) return el.checkVisibility({ opacityProperty: true, visibilityProperty: true });
+    const st = getComputedStyle(el);
+    return st.visibility !== "hidden" && st.display !== "none" && st.opacity !== "0";
+  }
+
+  const seen = new Set();
+  function stamp(el) {
+    let id = el.getAttribute(ATTR);
+    // cloned nodes carry their original's id: give the clone a fresh one so ids stay unique
+    if (!id || seen.has(id)) {
+      id = args.prefix + String(top.__eclairNext++);
+      el.setAttribute(ATTR, id);
+    }
+    else if (args.prefix === "") {
+      const n = Number(id);  // ids stamped before a counter reset (document.open, restored DOM) stay taken
+      if (n >= top.__eclairNext) top.__eclairNext = n + 1;
+    }
+    seen.add(id);
+    return id;
+  }
+
+  function deepActive(doc) {
+    let a = doc.activeElement;
+    while (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement;
+    return a;
+  }
+
+  function rowKey(el) {
+    const tr = el.closest("tr");
+    if (!tr) return null;
+    if (!rowKeys.has(tr)) rowKeys.set(tr, ++rowCounter);
+    return rowKeys.get(tr);
+  }
+
+  // Text directly inside `el` plus its inline children's text; children that get their own line are left out.
+  function ownText(el) {
+    let s = "";
+    for (const n of el.childNodes) {
+      if (n.nodeType === 3) s += n.textContent;
+      else if (n.nodeType === 1 && !claimsOwnLine(n)) s += " " + (n.innerText || n.textContent || "");
+    }
+    return clean(s, 300);
+  }
+
+  // Tag-based (no computed style) so the walk stays one cheap pass.
+  function claimsOwnLine(n) {
+    if (SKIP.has(n.tagName) || TEXT_ROLES[n.tagName]) return true;
+    if (!INLINE.has(n.tagName)) return true;
+    return roleOf(n) !== "" || n.hasAttribute("onclick");
+  }
+
+  function emit(el, role, interactive, rect, ox, oy, frameLabel, activeEl, name) {
+    const r = { x: rect.left + ox, y: rect.top + oy, w: rect.width, h: rect.height };
+    const item = { id: stamp(el), role, tag: el.tagName.toLowerCase(), frame: frameLabel, bbox: [r.x, r.y, r.w, r.h],
+      interactive, inView: r.y < vh && r.y + r.h > 0 && r.x < vw && r.x + r.w > 0, states: [] };
+    if (interactive) {
+      item.name = nameOf(el, role);
+      item.value = valueOf(el, role);
+      item.states = statesOf(el, role, activeEl);
+      item.placeholder = clean(el.getAttribute("placeholder"));
+      if (el.tagName === "SELECT") item.options = Array.from(el.options).map((o) => clean(o.label || o.text, 60));
+      else if (role === "combobox" || role === "listbox") {
+        const opts = el.querySelectorAll("[role=option]");
+        item.options = Array.from(opts).slice(0, 50).map((o) => clean(o.innerText || o.textContent, 60));
+      }
+    } else {
+      item.name = name;
+      if (role === "heading") item.level = Number(el.tagName.slice(1)) || Number(el.getAttribute("aria-level")) || 2;
+      if (role === "cell" || role === "columnheader") item.row = rowKey(el);
+    }
+    out.push(item);
+  }
+
+  function walk(root, ox, oy, frameLabel, activeEl, insideInteractive) {
+    for (const el of root.children || []) visit(el, ox, oy, frameLabel, activeEl, insideInteractive);
+  }
+
+  function visit(el, ox, oy, frameLabel, activeEl, insideInteractive) {
+    const tag = el.tagName;
+    if (SKIP.has(tag)) return;
+    if (tag === "SLOT") {
+      for (const n of el.assignedElements({ flatten: true })) visit(n, ox, oy, frameLabel, activeEl, insideInteractive);
+      return;
+    }
+    if (el.getAttribute("aria-hidden") === "true") return;
+    const inline = INLINE.has(tag);
+    // display:none (on it or an ancestor) hides the whole subtree
+    if (!inline && el.checkVisibility && !el.checkVisibility()) return;
+    const role = roleOf(el);
+    const interactive = !insideInteractive && role !== "" && isInteractive(el, role);
+    const isFile = tag === "INPUT" && el.type === "file";
+    if (interactive) {
+      const rect = el.getBoundingClientRect();
+      if (shown(el, rect) || isFile) emit(el, role, true, rect, ox, oy, frameLabel, activeEl);
+    } else if (!insideInteractive && (role === "img" || role === "heading" || !inline)) {
+      const textRole = role === "img" || role === "heading" ? role : TEXT_ROLES[tag] || "text";
+      const isLabelOfControl = tag === "LABEL" && el.control;
+      const name = role === "img" ? clean(el.alt) : isLabelOfControl ? "" : ownText(el);
+      if (name) {
+        const rect = el.getBoundingClientRect();
+        if (shown(el, rect)) emit(el, textRole, false, rect, ox, oy, frameLabel, activeEl, name);
+      }
+    }
+    if (tag === "IFRAME" || tag === "FRAME") {
+      const label = el.getAttribute("name") || el.src || "iframe";
+      let doc = null;
+      try { doc = el.contentDocument; } catch (e) { doc = null; }
+      const r = el.getBoundingClientRect();
+      const fx = ox + r.left + el.clientLeft, fy = oy + r.top + el.clientTop;
+      if (doc && doc.body) walk(doc.body, fx, fy, label, deepActive(doc), insideInteractive);
+      else crossOrigin.push({ name: el.getAttribute("name") || "", src: el.src, x: fx, y: fy });
+      return;
+    }
+    const inside = insideInteractive || interactive;
+    walk(el.shadowRoot || el, ox, oy, frameLabel, activeEl, inside);
+  }
+
+  const activeEl = deepActive(document);
+  if (document.body) walk(document.body, args.offsetX, args.offsetY, args.frameLabel, activeEl, false);
+  const focusedId = activeEl && activeEl !== document.body ? activeEl.getAttribute(ATTR) : null;
+  return { elements: out, crossOrigin, focused: focusedId, scrollY: window.scrollY, vw, vh,
+    docHeight: document.documentElement.scrollHeight };
+}
