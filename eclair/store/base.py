@@ -12,7 +12,15 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from eclair.config import Settings
-from eclair.store.engine import WRITE_OPTION, DatabaseUnavailable, make_engine, unreachable, upgrade, with_lock_retry
+from eclair.store.engine import (
+    WRITE_OPTION,
+    DatabaseUnavailable,
+    make_engine,
+    safe_url,
+    unreachable,
+    upgrade,
+    with_lock_retry,
+)
 from eclair.store.info import UnknownRun
 from eclair.store.models import RunRow
 
@@ -39,7 +47,7 @@ class StoreBase:
             self.engine = make_engine(self.url)
         except OSError as exc:
             raise DatabaseUnavailable(
-                f"cannot create the database folder for {self.url} ({exc}); fix data_dir"
+                f"cannot create the database folder for {safe_url(self.url)} ({exc}); fix data_dir or ECLAIR_DB_URL"
             ) from None
         self._write_engine = self.engine.execution_options(**{WRITE_OPTION: True})
         if auto_upgrade:

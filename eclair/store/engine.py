@@ -20,7 +20,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 from sqlalchemy.pool import NullPool
 
 from eclair.errors import EclairError
@@ -157,7 +157,7 @@ def upgrade(engine: Engine, url: str, *, force: bool = False) -> str | None:
                         command.upgrade(cfg, "head")
 
                 with_lock_retry(_run, what="schema upgrade")
-        except OperationalError as exc:
+        except DBAPIError as exc:  # refused connection, bad credentials, "file is not a database", ...
             if is_lock_error(exc):
                 raise
             raise unreachable(url, exc) from None

@@ -278,16 +278,14 @@ class RunsMixin(StoreBase):
                 .group_by(StepRow.run_id)
             )
         }
-        labels: dict[str, tuple[str, str]] = {}  # run id -> (critic, label)
+        run_level: dict[str, list[VerdictRow]] = {}
         for v in session.scalars(
             select(VerdictRow)
             .where(VerdictRow.run_id.in_(ids), VerdictRow.step_index.is_(None))
             .order_by(VerdictRow.id)
         ):
-            if v.critic == GROUND_TRUTH_CRITIC:
-                continue
-            if v.critic == COMBINED_CRITIC or labels.get(v.run_id, ("", ""))[0] != COMBINED_CRITIC:
-                labels[v.run_id] = (v.critic, v.label)
+            if v.critic != GROUND_TRUTH_CRITIC:
+                run_level.setdefault(v.run_id, []).append(v)
         reviews = {
             r.run_id: r.decision
             for r in session.scalars(select(ReviewRow).where(ReviewRow.run_id.in_(ids)).order_by(ReviewRow.id))
@@ -300,7 +298,6 @@ class RunsMixin(StoreBase):
             if row.status == "running" and started and not finished:
                 wall = (now - started).total_seconds() * 1000
             n_idx, n_rows = counts.get(row.id, (0, 0))
-            label = labels.get(row.id)
             infos.append(
                 RunInfo(
                     id=row.id,
@@ -323,7 +320,7 @@ class RunsMixin(StoreBase):
                     wall_ms=wall,
                     n_steps=n_idx,
                     n_attempts=n_rows,
-                    label=label[1] if label else None,  # type: ignore[arg-type]
+                    label=_run_label(run_level.get(row.id, [])),  # type: ignore[arg-type]
                     review=reviews.get(row.id),  # type: ignore[arg-type]
                     env=(row.task or {}).get("env"),
                     seed=(row.task or {}).get("seed"),
@@ -334,6 +331,17 @@ class RunsMixin(StoreBase):
     def get_task(self, run_id: str) -> Task:
         """The Task the run was created with."""
         return self._read(lambda s: Task.model_validate(self._run_row(s, run_id).task), "get task")
+
+
+def _run_label(verdicts: list[VerdictRow]) -> str | None:
+    """The latest "combined" verdict; without one, fail if any critic failed, pass if all passed, else unsure."""
+    combined = [v for v in verdicts if v.critic == COMBINED_CRITIC]
+    if combined:
+        return combined[-1].label
+    if not verdicts:
+        return None
+    labels = {v.label for v in verdicts}
+    return "fail" if "fail" in labels else "pass" if labels == {"pass"} else "unsure"
 
 
 def _verdict_row(run_id: str, verdict: Verdict, step_index: int | None, attempt: int | None) -> VerdictRow:

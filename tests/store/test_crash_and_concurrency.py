@@ -1,0 +1,96 @@
+"""Crash safety and concurrent writers, for real: separate processes, SIGKILL, 8 writers on one SQLite file."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+from eclair.config import Settings
+from eclair.store import Store
+from eclair.types import Task, Verdict
+from tests.store.conftest import make_step
+
+WRITER = Path(__file__).with_name("writer_proc.py")
+N_WRITERS = 8
+
+
+def _spawn(settings: Settings, steps: int, delay: float) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, str(WRITER), str(settings.data_dir), str(settings.traces_dir), str(steps), str(delay)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_sigkill_mid_run_keeps_committed_steps_and_marks_run_interrupted(settings: Settings) -> None:
+    proc = _spawn(settings, steps=1000, delay=0.02)
+    assert proc.stdout is not None
+    run_id = proc.stdout.readline().split()[1]
+    committed = -1
+    while committed < 4:
+        line = proc.stdout.readline()
+        assert line.startswith("step"), f"writer died: {line!r} {proc.stderr.read() if proc.stderr else ''}"
+        committed = int(line.split()[1])
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=10)
+
+    store = Store(settings)  # "the next start"
+    assert store.get_run(run_id).status == "running"
+    assert store.mark_interrupted() == [run_id]  # its pid is gone, whatever the heartbeat says
+    info = store.get_run(run_id)
+    assert info.status == "interrupted" and info.finished_at is not None
+    steps = store.get_steps(run_id)
+    indexes = [s.index for s in steps]
+    assert indexes == list(range(len(steps))) and len(steps) >= committed + 1
+    for step in steps:
+        assert step.screenshot_path is not None
+        assert (settings.traces_dir / step.screenshot_path).read_bytes() == b"\x89PNG-" + bytes([step.index])
+        on_disk = json.loads((settings.traces_dir / run_id / f"step-{step.index:03d}.json").read_text())
+        assert on_disk["index"] == step.index and on_disk["decision"]["completion"] == step.decision.completion
+    assert info.tokens_in == 10 * len(steps)
+
+
+def test_eight_writer_processes_on_a_fresh_database_never_see_lock_errors(settings: Settings) -> None:
+    steps = 12
+    procs = [_spawn(settings, steps=steps, delay=0.0) for _ in range(N_WRITERS)]
+    outputs = [p.communicate(timeout=120) for p in procs]
+    for proc, (out, err) in zip(procs, outputs, strict=True):
+        assert proc.returncode == 0, err
+        assert "locked" not in err and out.strip().endswith("done")
+    store = Store(settings)
+    runs = store.list_runs(limit=100)
+    assert len(runs) == N_WRITERS and {r.status for r in runs} == {"succeeded"}
+    for run in runs:
+        assert run.n_steps == steps and len(store.get_verdicts(run.id)) == 2 * steps
+
+
+def test_eight_writer_threads_sharing_one_store_never_see_lock_errors(store: Store) -> None:
+    errors: list[BaseException] = []
+    run_ids: list[str] = []
+
+    def write() -> None:
+        try:
+            run = store.create_run(Task(text="thread"))
+            run_ids.append(run.id)
+            store.start_run(run.id)
+            for i in range(15):
+                store.record_step(run.id, make_step(i), b"png")
+                store.add_verdict(run.id, Verdict(label="pass", critic="judge"), step_index=i)
+                store.heartbeat(run.id)
+            store.finish_run(run.id, "succeeded")
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write) for _ in range(N_WRITERS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert errors == []
+    assert sorted(r.n_steps for r in store.list_runs()) == [15] * N_WRITERS
+    assert {store.get_run(rid).status for rid in run_ids} == {"succeeded"}
