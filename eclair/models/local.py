@@ -1,0 +1,210 @@
+"""The local backend: a transformers causal LM (the embedded SmolLM2, any HF dir, or a PEFT adapter on a base)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from eclair.config import Settings
+from eclair.models.base import Completion, Message, ModelError
+from eclair.models.prepare import convert_gguf, prepare_embedded
+from eclair.types import Usage
+
+log = logging.getLogger(__name__)
+
+EMBEDDED_IDS = {"", "embedded"}
+
+
+def resolve_model_path(model_id: str, settings: Settings | None = None) -> Path:
+    """Map a model id to a directory: "embedded" → the prepared SmolLM2; a HF or PEFT dir; a .gguf file (converted)."""
+    from eclair.config import load_settings
+
+    settings = settings or load_settings()
+    if model_id.strip() in EMBEDDED_IDS:
+        return prepare_embedded(settings)
+    path = Path(model_id).expanduser()
+    if not path.exists():
+        raise ModelError(f"model path {model_id!r} does not exist; pass 'embedded', a model directory or an adapter")
+    if path.is_file():
+        if path.suffix.lower() != ".gguf":
+            raise ModelError(f"model {model_id!r} is a file but not a .gguf; pass a model directory or a .gguf file")
+        target = settings.model_root / f"gguf-{path.stem.lower()}"
+        from eclair.models.prepare import is_prepared
+
+        return target if is_prepared(target) else convert_gguf(path, target)
+    if not ((path / "config.json").is_file() or (path / "adapter_config.json").is_file()):
+        raise ModelError(f"{model_id!r} has no config.json or adapter_config.json; it is not a model directory")
+    return path.resolve()
+
+
+def pick_device(device: str) -> str:
+    import torch
+
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if device.startswith("cuda") and not torch.cuda.is_available():
+        raise ModelError(f"device {device!r} asked for but CUDA is not available; use --device cpu")
+    return device or "cpu"
+
+
+def load_model_and_tokenizer(path: Path, device: str, settings: Settings | None = None) -> tuple[Any, Any, str]:
+    """Load a causal LM (a PEFT adapter is merged into its base); returns model, tokenizer, base path."""
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    dtype = torch.bfloat16 if device.startswith("cuda") else torch.float32
+    adapter_config = path / "adapter_config.json"
+    base_path = path
+    if adapter_config.is_file():
+        base_id = str(json.loads(adapter_config.read_text()).get("base_model_name_or_path") or "embedded")
+        base_path = resolve_model_path(base_id, settings)
+        if base_path.is_file() or not (base_path / "config.json").is_file():
+            raise ModelError(f"adapter {path} names base {base_id!r}, which is not a model directory")
+    try:
+        model = AutoModelForCausalLM.from_pretrained(str(base_path), dtype=dtype)
+    except (ValueError, OSError, KeyError) as exc:
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise ModelError(f"{base_path} is not a causal language model transformers can load ({first})") from None
+    if adapter_config.is_file():
+        from peft import PeftModel
+
+        # Merged once at load: inference then runs at the base model's speed.
+        model = PeftModel.from_pretrained(model, str(path)).merge_and_unload()
+    tokenizer_dir = path if (path / "tokenizer_config.json").is_file() else base_path
+    tokenizer = AutoTokenizer.from_pretrained(str(tokenizer_dir))
+    if tokenizer.pad_token_id is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    model.to(device)
+    model.eval()
+    return model, tokenizer, str(base_path)
+
+
+class LocalBackend:
+    """A transformers model on this machine: chat with its chat template, and score() with a shared KV cache."""
+
+    name = "local"
+    supports_images = False
+
+    def __init__(self, model_path_or_id: str = "embedded", device: str = "cpu", settings: Settings | None = None):
+        from eclair.models.scoring import PrefixScorer
+
+        self.device = pick_device(device)
+        self.path = resolve_model_path(model_path_or_id, settings)
+        self.model_id = "embedded" if model_path_or_id.strip() in EMBEDDED_IDS else str(self.path)
+        self.model, self.tokenizer, self.base_path = load_model_and_tokenizer(self.path, self.device, settings)
+        self.scorer = PrefixScorer(self.model, self.tokenizer)
+        self.last_usage = Usage()
+        self._lock = threading.Lock()  # one forward pass at a time; the TUI and runner may share a backend
+
+    # -- scoring ----------------------------------------------------------------------------------------------------
+
+    def score(self, prompt: str, continuations: Sequence[str]) -> list[float]:
+        """Sum of log-probs of each continuation after `prompt`: one prompt prefill, all continuations in one pass."""
+        started = time.perf_counter()
+        with self._lock:
+            scores = self.scorer.score(prompt, continuations)
+            self.last_usage = Usage(
+                tokens_in=self.scorer.last_prefill_tokens + self.scorer.last_scored_tokens,
+                tokens_out=0,
+                model_ms=(time.perf_counter() - started) * 1000,
+            )
+        return scores
+
+    def score_many(self, prompts: Sequence[str], continuations: Sequence[str]) -> list[list[float]]:
+        """Score the same continuations after several prompts (e.g. task prompt and task-less prompt for PMI).
+
+        Prompts that share their start (the page text) reuse its KV cache, so the second prompt costs only its tail.
+        """
+        started = time.perf_counter()
+        results: list[list[float]] = []
+        tokens = 0
+        with self._lock:
+            for prompt in prompts:
+                results.append(self.scorer.score(prompt, continuations))
+                tokens += self.scorer.last_prefill_tokens + self.scorer.last_scored_tokens
+            self.last_usage = Usage(tokens_in=tokens, model_ms=(time.perf_counter() - started) * 1000)
+        return results
+
+    # -- generation -------------------------------------------------------------------------------------------------
+
+    def render_chat(self, messages: Sequence[Message]) -> str:
+        """The exact prompt text the model sees for `messages` (chat template + generation prompt)."""
+        plain = [{"role": m["role"], "content": _text_of(m.get("content", ""))} for m in messages]
+        return str(self.tokenizer.apply_chat_template(plain, tokenize=False, add_generation_prompt=True))
+
+    def chat(
+        self,
+        messages: Sequence[Message],
+        *,
+        images: Sequence[bytes] = (),
+        schema: dict[str, Any] | None = None,
+        temperature: float = 0.0,
+        n: int = 1,
+        max_tokens: int = 256,
+        stop: Sequence[str] | None = None,
+        seed: int | None = None,
+    ) -> list[Completion]:
+        """Generate n completions; greedy at temperature 0 (then n copies of one answer), sampled with `seed` above."""
+        import torch
+
+        if images:
+            log.debug("local model %s has no vision; %d image(s) ignored", self.model_id, len(images))
+        prompt = self.render_chat(messages)
+        input_ids = self.tokenizer(prompt, return_tensors="pt", add_special_tokens=False)["input_ids"].to(self.device)
+        sample = temperature > 0
+        runs = n if sample else 1
+        stop_list = [s for s in (stop or []) if s]
+        kwargs: dict[str, Any] = {
+            "max_new_tokens": max_tokens,
+            "do_sample": sample,
+            "num_return_sequences": runs,
+            "pad_token_id": self.tokenizer.pad_token_id,
+            "eos_token_id": self.tokenizer.eos_token_id,
+        }
+        if sample:
+            kwargs.update(temperature=temperature, top_p=1.0, top_k=0)
+        if stop_list:
+            kwargs.update(stop_strings=stop_list, tokenizer=self.tokenizer)
+        started = time.perf_counter()
+        with self._lock, torch.random.fork_rng(devices=[]), torch.inference_mode():
+            if seed is not None:
+                torch.manual_seed(seed)
+            output = self.model.generate(input_ids=input_ids, attention_mask=torch.ones_like(input_ids), **kwargs)
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        completions: list[Completion] = []
+        tokens_out = 0
+        prompt_len = input_ids.shape[1]
+        for row in output:
+            generated = row[prompt_len:].tolist()
+            ended_on_eos = self.tokenizer.eos_token_id in generated
+            if ended_on_eos:
+                generated = generated[: generated.index(self.tokenizer.eos_token_id)]
+            tokens_out += len(generated)
+            text = self.tokenizer.decode(generated, skip_special_tokens=True)
+            text, hit_stop = _cut_at_stop(text, stop_list)
+            finish = "stop" if ended_on_eos or hit_stop else "length"
+            usage = Usage(tokens_in=prompt_len, tokens_out=len(generated), model_ms=elapsed_ms / runs)
+            completions.append(Completion(text=text, finish_reason=finish, usage=usage))
+        if not sample and n > 1:
+            completions = [completions[0].model_copy() for _ in range(n)]
+        self.last_usage = Usage(tokens_in=prompt_len, tokens_out=tokens_out, model_ms=elapsed_ms)
+        return completions
+
+
+def _text_of(content: Any) -> str:
+    """Flatten OpenAI-style content parts to text (a local text model sees only the text parts)."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "".join(str(p.get("text", "")) for p in content if isinstance(p, dict) and p.get("type") == "text")
+    return str(content)
+
+
+def _cut_at_stop(text: str, stops: Sequence[str]) -> tuple[str, bool]:
+    cut = min((text.find(s) for s in stops if s in text), default=-1)
+    return (text[:cut], True) if cut >= 0 else (text, False)

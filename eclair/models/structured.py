@@ -1,0 +1,93 @@
+"""Structured output: generate, parse JSON against a pydantic model, retry with the parse error, or fail clearly."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from eclair.models.base import Backend, Completion, Message, ModelError
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T", bound=BaseModel)
+
+_FENCE = re.compile(r"```(?:json|JSON)?\s*\n?(.*?)```", re.DOTALL)
+
+
+class JSONParseError(ValueError):
+    """The text holds no JSON value, or one that does not match the expected model."""
+
+
+def extract_json(text: str) -> Any:
+    """The first JSON object (or array) in `text`, tolerating code fences and leading or trailing prose."""
+    candidates = [m.group(1) for m in _FENCE.finditer(text)] + [text]
+    decoder = json.JSONDecoder()
+    last_error = "no JSON object found"
+    for candidate in candidates:
+        for index, char in enumerate(candidate):
+            if char not in "{[":
+                continue
+            try:
+                value, _ = decoder.raw_decode(candidate, index)
+            except json.JSONDecodeError as exc:
+                last_error = f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+                continue
+            return value
+    raise JSONParseError(last_error)
+
+
+def parse_as(text: str, model_cls: type[T]) -> T:
+    """Parse `text` into `model_cls`; JSONParseError with a one-line reason when it does not fit."""
+    value = extract_json(text)
+    try:
+        return model_cls.model_validate(value)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or '(root)'}: {err['msg']}" for err in exc.errors()[:5]
+        )
+        raise JSONParseError(f"does not match {model_cls.__name__}: {problems}") from None
+
+
+def generate_json(
+    backend: Backend,
+    messages: Sequence[Message],
+    model_cls: type[T],
+    *,
+    retries: int = 2,
+    **chat_kwargs: Any,
+) -> tuple[T, list[Completion]]:
+    """Ask for JSON matching `model_cls`; on a bad reply, show the model its error and ask again (bounded).
+
+    Returns the parsed object and every completion made (for token accounting). Raises ModelError when no attempt
+    parses: the caller fails the step; nothing here ever invents an action.
+    """
+    schema = model_cls.model_json_schema()
+    conversation = list(messages)
+    completions: list[Completion] = []
+    error = ""
+    for attempt in range(retries + 1):
+        reply = backend.chat(conversation, schema=schema, **chat_kwargs)[0]
+        completions.append(reply)
+        try:
+            return parse_as(reply.text, model_cls), completions
+        except JSONParseError as exc:
+            error = str(exc)
+            log.info("attempt %d: model reply did not parse: %s", attempt + 1, error)
+        conversation = [
+            *conversation,
+            {"role": "assistant", "content": reply.text},
+            {
+                "role": "user",
+                "content": f"That reply could not be used ({error}). Answer again with only one JSON object "
+                f"matching this schema, no other text:\n{json.dumps(schema)}",
+            },
+        ]
+    raise ModelError(
+        f"model {getattr(backend, 'model_id', '?')} gave no valid {model_cls.__name__} JSON after "
+        f"{retries + 1} attempts (last problem: {error[:200]})"
+    )
