@@ -1,9 +1,78 @@
-"""CLI commands of this room (filled in by the room's issue)."""
+"""`eclair run` — execute a described workflow end to end."""
 
 from __future__ import annotations
 
+import json
+from urllib.parse import urlparse
+
 import typer
+
+from eclair.config import Settings, load_settings
+from eclair.errors import EclairError
+from eclair.types import RunEvent
+
+
+def print_event(event: RunEvent) -> None:
+    """One line per finished step and a final status line (the --no-tui view)."""
+    data = event.data
+    if event.kind == "step_finished":
+        mark = "ok " if data.get("ok") else "FAIL"
+        extra = f"  ({data['feedback']})" if data.get("feedback") else ""
+        ms = f"  {data['ms']:.0f} ms" if data.get("ms") else ""
+        typer.echo(f"step {event.step:>2} {mark} {data.get('action', '')}{ms}{extra}")
+    elif event.kind == "run_finished":
+        label = f", critics: {data['label']}" if data.get("label") else ""
+        error = f" — {data['error']}" if data.get("error") else ""
+        typer.echo(f"run {event.run_id}: {data.get('status')}{label}{error}")
+
+
+def check_url(url: str | None) -> None:
+    if url is None:
+        return
+    scheme = urlparse(url).scheme
+    if scheme not in ("http", "https", "file"):
+        raise EclairError(f"--url {url!r} is not an http(s) or file URL; pass e.g. http://localhost:8000/")
 
 
 def register(app: typer.Typer, bench: typer.Typer) -> None:
-    """Add this room's commands to `app` and its benchmarks to `bench`."""
+    @app.command("run")
+    def run_command(
+        task: str = typer.Argument(..., help="The workflow in plain words."),
+        url: str = typer.Option(None, "--url", help="Start URL (defaults to the workflow's)."),
+        workflow: str = typer.Option(None, "--workflow", help="A saved workflow whose SOP guides the agent."),
+        agent: str = typer.Option(None, "--agent", help="scoring (small local models) or eclair (JSON, large)."),
+        backend: str = typer.Option(None, "--backend", help="local or openai."),
+        model: str = typer.Option(None, "--model", help="Model id: embedded, a HF dir, an adapter dir, or a name."),
+        max_steps: int = typer.Option(None, "--max-steps", help="Step budget."),
+        headed: bool = typer.Option(False, "--headed", help="Show the browser window (needs a display)."),
+        no_tui: bool = typer.Option(False, "--no-tui", help="Print one line per step instead of the TUI."),
+        as_json: bool = typer.Option(False, "--json", help="Print the run record as JSON."),
+    ) -> None:
+        """Run a task in the browser; exit code 0 only when the run succeeded."""
+        if not task.strip():
+            raise EclairError("the task description is empty; describe the workflow in plain words")
+        check_url(url)
+        settings = load_settings(
+            agent=agent, backend=backend, model=model, max_steps=max_steps, headless=False if headed else None
+        )
+        if not no_tui and not as_json:
+            from eclair.cli.tui import run_in_tui
+
+            raise typer.Exit(run_in_tui(task, url, settings, workflow=workflow))
+        from eclair.assemble import run_described
+
+        outcome = run_described(task, url, settings, workflow=workflow, on_event=None if as_json else print_event)
+        if as_json:
+            from eclair.store import Store
+
+            record = Store(settings).get_run(outcome.run_id)
+            typer.echo(json.dumps(record.model_dump(mode="json"), indent=2))
+        else:
+            typer.echo(f"trace: {_trace_dir(settings, outcome.run_id)}")
+        raise typer.Exit(0 if outcome.status == "succeeded" else 1)
+
+
+def _trace_dir(settings: Settings, run_id: str) -> str:
+    from eclair.store import Store
+
+    return str(Store(settings).run_dir(run_id))

@@ -1,0 +1,47 @@
+"""Named task suites for the improvement loop and benchmarks, with the servers they need kept alive."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+
+from eclair.errors import EclairError
+from eclair.types import TaskEnvironment
+
+SUITE_HELP = "miniwob-dev, miniwob-all, demos, demos-smoke, curriculum[:N], or a comma list of MiniWoB++ task names"
+
+
+class UnknownSuite(EclairError):
+    pass
+
+
+@contextmanager
+def open_suite(name: str, *, seed: int = 0) -> Iterator[list[TaskEnvironment]]:
+    """Yield the suite's environments; servers (MiniWoB++ files, demo apps) stay up until the block ends."""
+    with ExitStack() as stack:
+        yield _build(name, stack, seed)
+
+
+def _build(name: str, stack: ExitStack, seed: int) -> list[TaskEnvironment]:
+    if name.startswith("curriculum"):
+        from eclair.bench.curriculum import curriculum_envs
+
+        n = int(name.split(":", 1)[1]) if ":" in name else 24
+        return list(curriculum_envs(n, seed))
+    if name in ("demos", "demos-smoke", "demos-all"):
+        from demos.server import DemoServer
+        from demos.suite import SUITES, make_env
+
+        server = stack.enter_context(DemoServer(port=0))
+        ids = SUITES["smoke" if name == "demos-smoke" else "all"]
+        return [make_env(wid, server.base_url) for wid in ids]
+    from eclair.bench.miniwob import make_envs, resolve_tasks, serve_miniwob
+
+    if name in ("miniwob-dev", "miniwob-all", "miniwob-published56"):
+        tasks = resolve_tasks(task_set=name.split("-", 1)[1])
+    elif "," in name or name.replace("-", "").replace(".", "").isalnum():
+        tasks = resolve_tasks(tasks=name)
+    else:
+        raise UnknownSuite(f"unknown suite {name!r}; use {SUITE_HELP}")
+    server = stack.enter_context(serve_miniwob())
+    return list(make_envs(tasks, server))

@@ -1,0 +1,197 @@
+"""Train a LoRA adapter with TRL (SFT, then DPO when pairs exist). Our code builds data and configs; TRL trains."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from eclair.errors import EclairError
+
+log = logging.getLogger(__name__)
+
+
+class TrainingError(EclairError):
+    pass
+
+
+@dataclass
+class TrainConfig:
+    epochs: float = 2.0
+    max_steps: int = -1  # > 0 overrides epochs (tests use a few steps)
+    learning_rate: float = 2e-4
+    batch_size: int = 4
+    grad_accum: int = 1
+    max_length: int = 768
+    lora_r: int = 16
+    lora_alpha: int = 32
+    lora_dropout: float = 0.05
+    target_modules: tuple[str, ...] = ("q_proj", "k_proj", "v_proj", "o_proj")
+    dpo_beta: float = 0.1
+    device: str = "cpu"
+    seed: int = 0
+
+
+@dataclass
+class TrainResult:
+    adapter_dir: Path
+    sft_examples: int
+    dpo_pairs: int
+    sft_loss: float | None
+    dpo_loss: float | None
+    seconds: float
+    log: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _read_jsonl(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def _progress_callback(label: str) -> Any:
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+    from transformers import TrainerCallback
+
+    class RichProgress(TrainerCallback):  # type: ignore[misc]
+        def __init__(self) -> None:
+            self.progress: Progress | None = None
+            self.task: Any = None
+            self.history: list[dict[str, Any]] = []
+
+        def on_train_begin(self, args: Any, state: Any, control: Any, **kw: Any) -> None:
+            self.progress = Progress(
+                TextColumn(label),
+                BarColumn(),
+                TextColumn("{task.completed}/{task.total}"),
+                TextColumn("loss {task.fields[loss]}"),
+                TimeRemainingColumn(),
+                transient=True,
+            )
+            self.progress.start()
+            self.task = self.progress.add_task(label, total=state.max_steps, loss="-")
+
+        def on_step_end(self, args: Any, state: Any, control: Any, **kw: Any) -> None:
+            if self.progress is not None:
+                self.progress.update(self.task, completed=state.global_step)
+
+        def on_log(self, args: Any, state: Any, control: Any, logs: Any = None, **kw: Any) -> None:
+            if logs:
+                self.history.append(dict(logs, step=state.global_step))
+                if self.progress is not None and "loss" in logs:
+                    self.progress.update(self.task, loss=f"{logs['loss']:.3f}")
+
+        def on_train_end(self, args: Any, state: Any, control: Any, **kw: Any) -> None:
+            if self.progress is not None:
+                self.progress.stop()
+
+    return RichProgress()
+
+
+def _common_args(cfg: TrainConfig, out: Path) -> dict[str, Any]:
+    cuda = cfg.device == "cuda"
+    return {
+        "output_dir": str(out),
+        "num_train_epochs": cfg.epochs,
+        "max_steps": cfg.max_steps,
+        "per_device_train_batch_size": cfg.batch_size,
+        "gradient_accumulation_steps": cfg.grad_accum,
+        "learning_rate": cfg.learning_rate,
+        "logging_steps": 1,
+        "save_strategy": "no",
+        "report_to": [],
+        "use_cpu": not cuda,
+        "bf16": cuda,
+        "seed": cfg.seed,
+        "max_length": cfg.max_length,
+        "dataloader_num_workers": 0,
+        "disable_tqdm": True,
+    }
+
+
+def train_adapter(
+    base_dir: Path,
+    sft_path: Path,
+    out_dir: Path,
+    cfg: TrainConfig,
+    dpo_path: Path | None = None,
+    *,
+    base_id: str | None = None,
+) -> TrainResult:
+    """SFT a fresh LoRA on the base model (ReST-EM: always from the base), then DPO on pairs if there are any."""
+    import torch
+    from datasets import Dataset
+    from peft import LoraConfig
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+    from trl import DPOConfig, DPOTrainer, SFTConfig, SFTTrainer
+
+    if cfg.device == "cuda" and not torch.cuda.is_available():
+        raise TrainingError("--device cuda was asked for but no CUDA device is visible; use --device cpu")
+    sft_rows = _read_jsonl(sft_path)
+    if not sft_rows:
+        raise TrainingError(f"{sft_path} has no examples; run more rollouts or lower the success bar")
+    started = time.perf_counter()
+    tokenizer = AutoTokenizer.from_pretrained(base_dir)
+    if tokenizer.pad_token is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    dtype = torch.bfloat16 if cfg.device == "cuda" else torch.float32
+    model = AutoModelForCausalLM.from_pretrained(base_dir, dtype=dtype)
+    if cfg.device == "cuda":
+        model = model.to("cuda")
+    lora = LoraConfig(
+        r=cfg.lora_r,
+        lora_alpha=cfg.lora_alpha,
+        lora_dropout=cfg.lora_dropout,
+        target_modules=list(cfg.target_modules),
+        task_type="CAUSAL_LM",
+    )
+    progress = _progress_callback("SFT")
+    sft_args = SFTConfig(**_common_args(cfg, out_dir / "sft"), completion_only_loss=True, packing=False)
+    trainer = SFTTrainer(
+        model=model,
+        args=sft_args,
+        train_dataset=Dataset.from_list(sft_rows),
+        processing_class=tokenizer,
+        peft_config=lora,
+        callbacks=[progress],
+    )
+    sft_out = trainer.train()
+    peft_model = trainer.model
+    history = list(progress.history)
+    dpo_loss = None
+    dpo_rows = _read_jsonl(dpo_path) if dpo_path and dpo_path.exists() else []
+    if dpo_rows:
+        progress = _progress_callback("DPO")
+        dpo_args = DPOConfig(**_common_args(cfg, out_dir / "dpo"), beta=cfg.dpo_beta)
+        dpo = DPOTrainer(
+            model=peft_model,
+            args=dpo_args,
+            train_dataset=Dataset.from_list(dpo_rows),
+            processing_class=tokenizer,
+            callbacks=[progress],
+        )
+        dpo_loss = float(dpo.train().training_loss)
+        peft_model = dpo.model
+        history += progress.history
+    out_dir.mkdir(parents=True, exist_ok=True)
+    peft_model.save_pretrained(str(out_dir))
+    tokenizer.save_pretrained(str(out_dir))
+    _point_adapter_at(out_dir, base_id or str(base_dir))
+    return TrainResult(
+        adapter_dir=out_dir,
+        sft_examples=len(sft_rows),
+        dpo_pairs=len(dpo_rows),
+        sft_loss=float(sft_out.training_loss),
+        dpo_loss=dpo_loss,
+        seconds=time.perf_counter() - started,
+        log=history,
+    )
+
+
+def _point_adapter_at(adapter_dir: Path, base_id: str) -> None:
+    """Name the base by model id ("embedded" for the prepared default) so the adapter loads on any machine."""
+    cfg_path = adapter_dir / "adapter_config.json"
+    cfg = json.loads(cfg_path.read_text())
+    cfg["base_model_name_or_path"] = base_id
+    cfg_path.write_text(json.dumps(cfg, indent=2))
