@@ -2,15 +2,33 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from collections.abc import Sequence
+from typing import Literal, Protocol
 
-from eclair.types import Action, Observation, StepRecord, Task, Verdict
+from eclair.types import Action, ActionResult, Observation, StepRecord, Task, Verdict
+
+# Critics whose verdicts are ground truth or human labels; combine() never lets them vote.
+REFERENCE_CRITICS = frozenset({"checker", "human", "review"})
+
+CriticRole = Literal["effect", "guard", "judge"]
+# effect: verifies the action's intended effect (can pass or fail)
+# guard: only detects problems (fails, or passes weakly when no problem is seen)
+# judge: a model; the panel calls it only when effect/guard rules are inconclusive
 
 
 class StepCritic(Protocol):
     name: str
 
-    def check_step(self, before: Observation, action: Action, after: Observation, expected: str) -> Verdict:
+    def check_step(
+        self,
+        before: Observation,
+        action: Action,
+        after: Observation,
+        expected: str,
+        *,
+        result: ActionResult | None = None,
+        history: Sequence[StepRecord] = (),
+    ) -> Verdict:
         """Did this action do what it was meant to? `expected` is the agent's stated expected outcome."""
         ...
 

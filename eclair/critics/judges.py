@@ -1,0 +1,263 @@
+"""Model judges for steps, task completion and SOP adherence.
+
+Two ways to ask a model: backends with `score()` (the embedded 135M model) are judged by comparing calibrated
+log-likelihoods of "Yes"/"No" after the question — PMI against the same question without the evidence — since
+their free-form JSON is unreliable; other backends answer JSON through `generate_json`. Anything malformed is
+"unsure", never "pass".
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Sequence
+from typing import Any, Literal
+
+from pydantic import BaseModel
+
+from eclair.critics.base import CriticRole
+from eclair.critics.diff import describe_changes
+from eclair.types import Action, ActionResult, Observation, StepRecord, Task, Verdict
+
+log = logging.getLogger(__name__)
+
+YES, NO = "Yes", "No"
+SYSTEM = (
+    "You check the work of a browser automation agent. Judge only from the evidence given. "
+    'Reply with one JSON object: {"verdict": "pass" | "fail" | "unsure", "reason": "<one sentence>"}.'
+)
+
+
+class JudgeAnswer(BaseModel):
+    verdict: Literal["pass", "fail", "unsure"]
+    reason: str = ""
+
+
+class SopAnswer(BaseModel):
+    verdict: Literal["pass", "fail", "unsure"]
+    skipped: list[int] = []
+    wrong: list[int] = []
+    reason: str = ""
+
+
+def parse_judge_reply(text: str, critic: str) -> Verdict:
+    """A judge's JSON reply as a Verdict; anything that does not parse is "unsure" (never "pass")."""
+    from eclair.models.structured import JSONParseError, parse_as
+
+    try:
+        answer = parse_as(text, JudgeAnswer)
+    except JSONParseError as exc:
+        return Verdict(label="unsure", score=0.5, reason=f"unreadable judge reply ({exc})", critic=critic)
+    score = {"pass": 0.8, "fail": 0.2, "unsure": 0.5}[answer.verdict]
+    return Verdict(label=answer.verdict, score=score, reason=answer.reason[:300] or answer.verdict, critic=critic)
+
+
+def _unsure(critic: str, reason: str) -> Verdict:
+    return Verdict(label="unsure", score=0.5, reason=reason[:300], critic=critic)
+
+
+def _from_answer(verdict: str, reason: str, critic: str) -> Verdict:
+    score = {"pass": 0.8, "fail": 0.2, "unsure": 0.5}[verdict]
+    return Verdict(label=verdict, score=score, reason=reason[:300] or verdict, critic=critic)  # type: ignore[arg-type]
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, x))))
+
+
+def describe_action(action: Action, obs: Observation | None) -> str:
+    """The action as a model should read it: role and name of the target, not its id (ids mean nothing to it)."""
+    el = obs.element(action.element) if obs is not None and action.element else None
+    target = f' {el.role} "{el.name}"' if el is not None else ""
+    if action.kind == "type":
+        return f"type {action.text!r} into{target or ' a field'}" + (" and press Enter" if action.enter else "")
+    if action.kind == "select":
+        return f"select {action.text!r} in{target or ' a list'}"
+    if action.kind == "check":
+        return f"{'tick' if action.checked else 'untick'}{target or ' a box'}"
+    if action.kind == "goto":
+        return f"open {action.url}"
+    if action.kind == "press":
+        return f"press {action.key}" + (f" in{target}" if target else "")
+    if action.kind == "done":
+        return "finish" + (f" with answer {action.text!r}" if action.text else "")
+    return f"{action.kind}{target}" if target else action.describe()
+
+
+class ModelJudge:
+    """Shared machinery: ask a yes/no question by calibrated scoring, or by JSON generation."""
+
+    name = "judge"
+    role: CriticRole = "judge"
+
+    def __init__(self, backend: Any, *, margin: float = 1.0, temperature: float = 2.0, max_page_chars: int = 1500):
+        self.backend = backend
+        self.margin = margin  # |calibrated log-odds| below this is "unsure"
+        self.temperature = temperature  # log-odds → score squashing
+        self.max_page_chars = max_page_chars
+        self._can_score: bool | None = None
+
+    def _render(self, user: str) -> str:
+        messages = [{"role": "user", "content": user}]
+        render = getattr(self.backend, "render_chat", None)
+        if callable(render):
+            return str(render(messages))
+        return f"User: {user}\nAssistant: "
+
+    def _scores(self, prompts: Sequence[str]) -> list[list[float]] | None:
+        """[[logp(Yes), logp(No)] per prompt], or None when the backend cannot score."""
+        if self._can_score is False:
+            return None
+        from eclair.models.base import ScoringUnsupported
+
+        try:
+            many = getattr(self.backend, "score_many", None)
+            if callable(many):
+                result = [list(r) for r in many(list(prompts), [YES, NO])]
+            else:
+                result = [list(self.backend.score(p, [YES, NO])) for p in prompts]
+        except (ScoringUnsupported, NotImplementedError, AttributeError):
+            self._can_score = False
+            return None
+        self._can_score = True
+        return result
+
+    def ask(self, evidence: str, question: str, *, images: Sequence[bytes] = ()) -> Verdict:
+        """pass/fail/unsure for a yes/no question about `evidence`."""
+        scored = self._scores([self._render(f"{evidence}\n\n{question}"), self._render(question)])
+        if scored is not None:
+            (yes, no), (prior_yes, prior_no) = scored
+            log_odds = (yes - no) - (prior_yes - prior_no)  # PMI: what the evidence adds to the bare question
+            label = "pass" if log_odds >= self.margin else "fail" if log_odds <= -self.margin else "unsure"
+            return Verdict(
+                label=label,  # type: ignore[arg-type]
+                score=round(_sigmoid(log_odds / self.temperature), 3),
+                reason=f"calibrated log-odds yes:no = {log_odds:+.2f}",
+                critic=self.name,
+            )
+        return self._ask_json(f"{evidence}\n\n{question}", images)
+
+    def _ask_json(self, user: str, images: Sequence[bytes]) -> Verdict:
+        from eclair.models.base import ModelError
+        from eclair.models.structured import generate_json
+
+        messages = [{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}]
+        use_images = list(images) if getattr(self.backend, "supports_images", False) else []
+        try:
+            answer, _ = generate_json(self.backend, messages, JudgeAnswer, retries=1, images=use_images, max_tokens=160)
+        except ModelError as exc:
+            return _unsure(self.name, f"judge gave no usable answer: {exc}")
+        return _from_answer(answer.verdict, answer.reason, self.name)
+
+    def _page(self, obs: Observation) -> str:
+        text = obs.text or "\n".join(f"{e.role} {e.name}" for e in obs.elements)
+        return text[: self.max_page_chars]
+
+
+class StepJudge(ModelJudge):
+    """Did this step do what was expected? Reads the action, the expected outcome and what changed."""
+
+    name = "judge.step"
+
+    def check_step(
+        self,
+        before: Observation,
+        action: Action,
+        after: Observation,
+        expected: str = "",
+        *,
+        result: ActionResult | None = None,
+        history: Sequence[StepRecord] = (),
+    ) -> Verdict:
+        outcome = "" if result is None or result.ok else f"\nThe browser reported an error: {result.error}"
+        evidence = f"What changed on the page after the action:\n{describe_changes(before, after)}{outcome}"
+        question = (
+            f"Action: {describe_action(action, before)}\n"
+            f"Expected: {expected or 'the action takes effect'}\n"
+            "Did the action have the expected effect? Answer Yes or No."
+        )
+        images = [s for s in (before.screenshot, after.screenshot) if s]
+        return self.ask(evidence, question, images=images)
+
+
+def trajectory_text(trajectory: Sequence[StepRecord], *, include_rationale: bool = False) -> str:
+    """Numbered actions of a run; the agent's rationale (its own claims) only when asked for."""
+    lines = []
+    for n, step in enumerate(trajectory, start=1):
+        if step.decision.action.kind == "done" and not step.decision.action.text:
+            continue  # a bare "done" is the agent's claim of success, not evidence
+        line = f"{n}. {describe_action(step.decision.action, step.observation)}"
+        if step.result is not None and not step.result.ok:
+            line += f" (failed: {step.result.error})"
+        if include_rationale and step.decision.rationale:
+            line += f" — {step.decision.rationale[:120]}"
+        lines.append(line)
+    return "\n".join(lines) or "(no actions)"
+
+
+class CompletionJudge(ModelJudge):
+    """Was the task accomplished? Reads the task, the actions (not the agent's claims) and the final page."""
+
+    name = "judge.completion"
+
+    def __init__(self, backend: Any, *, include_rationale: bool = False, **kwargs: Any) -> None:
+        super().__init__(backend, **kwargs)
+        self.include_rationale = include_rationale
+
+    def check_task(self, task: Task, trajectory: list[StepRecord], final: Observation) -> Verdict:
+        start = trajectory[0].observation if trajectory else None
+        changes = describe_changes(start, final) if start is not None else ""
+        evidence = (
+            f"Actions taken:\n{trajectory_text(trajectory, include_rationale=self.include_rationale)}\n\n"
+            f"Final page ({final.title or final.url}):\n{self._page(final)}"
+            + (f"\n\nChanges since the start:\n{changes[: self.max_page_chars // 2]}" if changes else "")
+        )
+        question = f"Task: {task.text}\nWas this task completed successfully? Answer Yes or No."
+        images = [final.screenshot] if final.screenshot else []
+        return self.ask(evidence, question, images=images)
+
+
+class SopJudge(ModelJudge):
+    """Did the run follow the SOP? Lists skipped steps; scoring backends are asked once per SOP step."""
+
+    name = "judge.sop"
+
+    def check_task(self, task: Task, trajectory: list[StepRecord], final: Observation) -> Verdict:
+        if not task.sop:
+            return _unsure(self.name, "no SOP to compare with")
+        actions = f"Actions taken:\n{trajectory_text(trajectory)}"
+        questions = [f"SOP step: {s}\nWas this step done by the actions? Answer Yes or No." for s in task.sop]
+        prompts = [self._render(f"{actions}\n\n{q}") for q in questions] + [self._render(q) for q in questions]
+        scored = self._scores(prompts)
+        if scored is None:
+            return self._ask_sop_json(task, actions)
+        k = len(questions)
+        odds = [(scored[i][0] - scored[i][1]) - (scored[k + i][0] - scored[k + i][1]) for i in range(k)]
+        skipped = [i + 1 for i, o in enumerate(odds) if o <= -self.margin]
+        mean = sum(odds) / k
+        if skipped:
+            label = "fail"
+        elif all(o >= self.margin for o in odds):
+            label = "pass"
+        else:
+            label = "unsure"
+        reason = f"skipped steps {skipped}" if skipped else f"mean calibrated log-odds {mean:+.2f}"
+        return Verdict(label=label, score=round(_sigmoid(mean / self.temperature), 3), reason=reason, critic=self.name)  # type: ignore[arg-type]
+
+    def _ask_sop_json(self, task: Task, actions: str) -> Verdict:
+        from eclair.models.base import ModelError
+        from eclair.models.structured import generate_json
+
+        sop = "\n".join(f"{n}. {s}" for n, s in enumerate(task.sop or [], start=1))
+        user = (
+            f"Task: {task.text}\nSOP:\n{sop}\n\n{actions}\n\nDid the actions follow the SOP? Reply with one JSON "
+            'object: {"verdict": "pass"|"fail"|"unsure", "skipped": [SOP step numbers], "wrong": [numbers], '
+            '"reason": "..."}'
+        )
+        try:
+            answer, _ = generate_json(self.backend, [{"role": "user", "content": user}], SopAnswer, retries=1)
+        except ModelError as exc:
+            return _unsure(self.name, f"judge gave no usable answer: {exc}")
+        label = "fail" if answer.skipped or answer.wrong else answer.verdict
+        detail = f"skipped {answer.skipped}, wrong {answer.wrong}; " if label == "fail" else ""
+        return _from_answer(label, detail + answer.reason, self.name)

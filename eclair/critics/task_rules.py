@@ -1,0 +1,207 @@
+"""Rule-based task critics: evidence for "the task was done" read from the trajectory and the final page.
+
+None of them reads the agent's rationale or its final answer text as evidence of success.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from eclair.critics.base import REFERENCE_CRITICS, CriticRole
+from eclair.critics.diff import dom_diff
+from eclair.critics.rules import ERROR_WORDS, _norm
+from eclair.types import Action, Observation, StepRecord, Task, Verdict
+
+SUCCESS_WORDS = re.compile(
+    r"\b(saved|created|submitted|success(fully)?|thank you|confirmed|updated|completed|approved|added|"
+    r"has been|was (created|saved|updated|submitted|sent)|sent|booked|scheduled|assigned|closed|resolved)\b",
+    re.IGNORECASE,
+)
+QUOTED = re.compile(r"[\"“”']([^\"“”']{1,80})[\"“”']")
+ENTRY_KINDS = {"type", "select", "check", "upload"}
+_STOPWORD_TEXT = "the a an to of in on for and or with into from as by is it its this that be at your field button"
+STOPWORDS = frozenset(_STOPWORD_TEXT.split()) | {"then", "page", "form", "box", "new", "set", "up"}
+
+
+def _verdict(critic: str, label: str, score: float, reason: str) -> Verdict:
+    return Verdict(label=label, score=round(score, 3), reason=reason, critic=critic)  # type: ignore[arg-type]
+
+
+def task_values(task: Task) -> list[str]:
+    """The concrete values a task asks for: its params and its quoted strings (deduplicated, in order)."""
+    values = [str(v) for v in task.params.values() if str(v).strip()]
+    values += [m.strip() for m in QUOTED.findall(task.text) if m.strip()]
+    seen: set[str] = set()
+    return [v for v in values if not (_norm(v) in seen or seen.add(_norm(v)))]  # type: ignore[func-returns-value]
+
+
+def page_text(obs: Observation) -> str:
+    """Everything readable on the page, normalised: the text rendering plus element names and values."""
+    parts = [obs.text, obs.title, *(e.name for e in obs.elements), *((e.value or "") for e in obs.elements)]
+    return _norm(" ".join(parts))
+
+
+def _actions(trajectory: Sequence[StepRecord]) -> list[Action]:
+    return [s.decision.action for s in trajectory if s.result is not None and s.result.ok]
+
+
+def _final_attempts(trajectory: Sequence[StepRecord]) -> list[StepRecord]:
+    last: dict[int, StepRecord] = {}
+    for s in trajectory:
+        if s.index not in last or s.attempt >= last[s.index].attempt:
+            last[s.index] = s
+    return [last[i] for i in sorted(last)]
+
+
+class TaskRule:
+    name = "rule.task"
+    role: CriticRole = "effect"
+
+    def check_task(self, task: Task, trajectory: list[StepRecord], final: Observation) -> Verdict:
+        raise NotImplementedError
+
+
+class TaskValuesRule(TaskRule):
+    """Each value the task names was typed/selected during the run or is shown on the final page."""
+
+    name = "rule.task_values"
+
+    def check_task(self, task: Task, trajectory: list[StepRecord], final: Observation) -> Verdict:
+        values = task_values(task)
+        if not values:
+            return _verdict(self.name, "unsure", 0.5, "the task names no concrete values")
+        entered_text = _norm(" | ".join(a.text or "" for a in _actions(trajectory) if a.kind in ENTRY_KINDS))
+        shown = page_text(final)
+        missing = [v for v in values if _norm(v) not in entered_text and _norm(v) not in shown]
+        if missing:
+            found = len(values) - len(missing)
+            return _verdict(
+                self.name, "fail", 0.05 + 0.3 * found / len(values), f"never entered or shown: {missing[:4]}"
+            )
+        return _verdict(self.name, "pass", 0.7, f"all {len(values)} task values entered or shown")
+
+
+class FinalPageRule(TaskRule):
+    """The final page confirms success (a success message, no error) and differs from the start page."""
+
+    name = "rule.final_page"
+
+    def check_task(self, task: Task, trajectory: list[StepRecord], final: Observation) -> Verdict:
+        start = trajectory[0].observation if trajectory else None
+        start_text = page_text(start) if start else ""
+        errors = [
+            e.name or e.role
+            for e in final.elements
+            if "invalid" in e.states or (ERROR_WORDS.search(e.name or "") and _norm(e.name) not in start_text)
+        ]
+        if errors:
+            return _verdict(self.name, "fail", 0.1, f"final page shows an error: {errors[0][:100]!r}")
+        if start is not None and start.url == final.url and dom_diff(start, final).empty:
+            return _verdict(self.name, "fail", 0.1, "the final page is the start page, unchanged")
+        fresh = [
+            e.name for e in final.elements if SUCCESS_WORDS.search(e.name or "") and _norm(e.name) not in start_text
+        ]
+
+        if fresh:
+            return _verdict(self.name, "pass", 0.8, f"success message: {fresh[0][:100]!r}")
+        return _verdict(self.name, "unsure", 0.5, "no success or error message on the final page")
+
+
+class FinishedRule(TaskRule):
+    """The run ended because the agent finished (not out of steps, not on a failed action)."""
+
+    name = "rule.finished"
+    role: CriticRole = "guard"
+
+    def check_task(self, task: Task, trajectory: list[StepRecord], final: Observation) -> Verdict:
+        if not trajectory:
+            return _verdict(self.name, "fail", 0.02, "no steps were taken")
+        last = trajectory[-1]
+        if last.decision.action.kind == "ask_human":
+            return _verdict(self.name, "fail", 0.15, "the run stopped to ask a person")
+        if last.decision.action.kind != "done":
+            return _verdict(self.name, "fail", 0.1, f"the run stopped after {last.decision.action.describe()}")
+        if len(trajectory) == 1:
+            return _verdict(self.name, "fail", 0.1, "finished without taking any action")
+        return _verdict(self.name, "pass", 0.55, "the agent finished")
+
+
+class StepVerdictsRule(TaskRule):
+    """The step critics' labels of the last steps: a final attempt that failed sinks the run."""
+
+    name = "rule.step_verdicts"
+    role: CriticRole = "guard"
+
+    def __init__(self, last_n: int = 3) -> None:
+        self.last_n = last_n
+
+    def check_task(self, task: Task, trajectory: list[StepRecord], final: Observation) -> Verdict:
+        from eclair.critics.panel import STEP_THRESHOLD, combine
+
+        acted = [s for s in _final_attempts(trajectory) if s.decision.action.kind not in {"done", "ask_human"}]
+        judged = [(s, [v for v in s.verdicts if v.critic not in REFERENCE_CRITICS]) for s in acted[-self.last_n :]]
+        judged = [(s, vs) for s, vs in judged if vs]
+        if not judged:
+            return _verdict(self.name, "unsure", 0.5, "no step verdicts recorded")
+        labels = [(s, combine(vs, threshold=STEP_THRESHOLD)) for s, vs in judged]
+        failed = [(s, v) for s, v in labels if v.label == "fail"]
+        if failed:
+            s, v = failed[-1]
+            return _verdict(self.name, "fail", 0.15, f"step {s.index} failed: {v.reason[:100]}")
+        return _verdict(self.name, "pass", 0.6, f"last {len(labels)} steps passed their critics")
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9@.\-]+", _norm(text)) if w not in STOPWORDS and len(w) > 1}
+
+
+def _step_words(step: StepRecord) -> set[str]:
+    action = step.decision.action
+    el = step.observation.element(action.element) if action.element else None
+    words = _content_words(f"{action.text or ''} {action.url or ''} {action.key or ''}")
+    if el is not None:
+        words |= _content_words(f"{el.name} {el.placeholder}")
+    return words
+
+
+class SopRule(TaskRule):
+    """Trajectory vs SOP: each SOP step is matched to an action in order; unmatched steps were skipped."""
+
+    name = "rule.sop"
+
+    def __init__(self, min_coverage: float = 0.75) -> None:
+        self.min_coverage = min_coverage
+
+    def check_task(self, task: Task, trajectory: list[StepRecord], final: Observation) -> Verdict:
+        if not task.sop:
+            return _verdict(self.name, "unsure", 0.5, "no SOP to compare with")
+        acted = [s for s in _final_attempts(trajectory) if s.result is not None and s.result.ok]
+        acted = [s for s in acted if s.decision.action.kind not in {"done", "ask_human", "wait", "scroll"}]
+        step_words = [_step_words(s) for s in acted]
+        cursor, skipped, out_of_order = 0, [], []
+        for n, sop_step in enumerate(task.sop, start=1):
+            wanted = _content_words(sop_step)
+            hits = [i for i, words in enumerate(step_words) if wanted & words]
+            if not wanted or not hits:
+                skipped.append(n)
+                continue
+            later = [i for i in hits if i >= cursor]
+            if later:
+                cursor = later[0] + 1
+            else:
+                out_of_order.append(n)
+        matched = len(task.sop) - len(skipped)
+        coverage = matched / len(task.sop)
+        problems = ([f"skipped steps {skipped}"] if skipped else []) + (
+            [f"out of order {out_of_order}"] if out_of_order else []
+        )
+        if coverage < self.min_coverage or len(out_of_order) > 1:
+            return _verdict(self.name, "fail", 0.1 + 0.3 * coverage, "; ".join(problems))
+        if problems:
+            return _verdict(self.name, "unsure", 0.5, "; ".join(problems))
+        return _verdict(self.name, "pass", 0.7, f"all {len(task.sop)} SOP steps done in order")
+
+
+def default_task_rules() -> list[TaskRule]:
+    return [TaskValuesRule(), FinalPageRule(), FinishedRule(), StepVerdictsRule(), SopRule()]
