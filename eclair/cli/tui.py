@@ -1,13 +1,87 @@
-"""CLI commands of this room (filled in by the room's issue)."""
+"""`eclair` (no arguments) opens the TUI; `eclair watch ID` follows a run; `eclair review …` works without the TUI."""
 
 from __future__ import annotations
 
 import typer
 
+from eclair.config import load_settings
+
 
 def register(app: typer.Typer, bench: typer.Typer) -> None:
     """Add this room's commands to `app` and its benchmarks to `bench`."""
+    review = typer.Typer(help="Approve or reject finished runs (reviews override critics in training data).")
+    app.add_typer(review, name="review")
+
+    @app.command("tui")
+    def tui() -> None:
+        """Open the terminal UI (the same as running `eclair` with no arguments)."""
+        open_home()
+
+    @app.command("watch")
+    def watch(run_id: str = typer.Argument(..., help="Run id, as `eclair runs` lists it.")) -> None:
+        """Follow a run started elsewhere, live, from the store."""
+        from eclair.store import Store
+        from eclair.tui.app import EclairApp
+
+        settings = load_settings()
+        store = Store(settings)
+        store.get_run(run_id)  # an unknown id is a one-line error, not an empty screen
+        EclairApp(settings, store=store, watch_run=run_id).run()
+
+    @review.command("approve")
+    def approve(
+        run_id: str = typer.Argument(..., help="Run id."),
+        note: str = typer.Option("", "--note", "-n", help="Why it is good (optional)."),
+        reviewer: str = typer.Option("", "--reviewer", help="Who reviewed it."),
+    ) -> None:
+        """Mark a run as approved."""
+        _review(run_id, "approved", note, reviewer)
+
+    @review.command("reject")
+    def reject(
+        run_id: str = typer.Argument(..., help="Run id."),
+        note: str = typer.Option(..., "--note", "-n", help="What went wrong (required)."),
+        reviewer: str = typer.Option("", "--reviewer", help="Who reviewed it."),
+    ) -> None:
+        """Mark a run as rejected; the note says why."""
+        _review(run_id, "rejected", note, reviewer)
+
+    @review.command("queue")
+    def queue(
+        approve_passed: bool = typer.Option(
+            False, "--approve-passed", help="Approve every queued run whose critics all passed."
+        ),
+    ) -> None:
+        """List finished runs nobody has reviewed, most uncertain first."""
+        from eclair.store import Store
+        from eclair.tui.review_queue import bulk_approve_passed, runs_needing_review
+
+        store = Store(load_settings())
+        if approve_passed:
+            approved = bulk_approve_passed(store, reviewer="cli")
+            typer.echo(f"approved {len(approved)} run(s): {' '.join(approved)}".rstrip(": "))
+            return
+        entries = runs_needing_review(store)
+        for entry in entries:
+            run = entry.run
+            passed = "all-pass" if entry.all_passed else ""
+            typer.echo(
+                f"{run.id}\t{run.status}\t{entry.task_label}\t{entry.uncertainty:.2f}\t{passed}\t{run.task_text}"
+            )
+        typer.echo(f"{len(entries)} run(s) need review", err=True)
+
+
+def _review(run_id: str, decision: str, note: str, reviewer: str) -> None:
+    from eclair.store import Store
+    from eclair.tui.review_queue import write_review
+
+    store = Store(load_settings())
+    write_review(store, run_id, decision, note=note, reviewer=reviewer or "cli")  # type: ignore[arg-type]
+    typer.echo(f"run {run_id} {decision}")
 
 
 def open_home() -> None:
-    typer.echo("The TUI is not built yet; see `eclair --help`.")
+    """Open the TUI on its Home screen."""
+    from eclair.tui.app import EclairApp
+
+    EclairApp(load_settings()).run()

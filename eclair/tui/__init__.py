@@ -1,1 +1,1 @@
-"""eclair.tui"""
+"""eclair.tui — the Textual app: describe and run a workflow, watch it live, review traces, follow improvement."""

@@ -1,0 +1,133 @@
+"""Improve: improvement rounds with their metrics, training activity, and which model version is promoted."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Label, ProgressBar, Static
+
+from eclair.errors import EclairError
+from eclair.tui.formatting import when
+
+log = logging.getLogger(__name__)
+
+# metric names the learn room may use for the same figure; the first one present is shown
+METRIC_COLUMNS: dict[str, tuple[str, ...]] = {
+    "success before": ("success_before", "before", "baseline_success", "success_prev"),
+    "success after": ("success_after", "after", "heldout_success", "success", "eval_success"),
+    "pass@K": ("pass_at_k", "pass@k", "pass_k"),
+    "dataset": ("dataset_size", "n_examples", "sft_examples", "examples", "dataset"),
+    "critic precision": ("critic_precision", "precision"),
+    "temp": ("temperature", "sampling_temperature"),
+}
+
+
+def metric(metrics: dict[str, Any], names: tuple[str, ...]) -> str:
+    for name in names:
+        if name in metrics and metrics[name] is not None:
+            value = metrics[name]
+            if isinstance(value, float):
+                return f"{value:.2f}"
+            return str(value)
+    return "—"
+
+
+class ImproveScreen(Screen[None]):
+    """Read-only view of the learning loop, refreshed every two seconds while a round runs elsewhere."""
+
+    CSS_PATH = "improve.tcss"
+    BINDINGS = [Binding("f5", "refresh_improve", "Refresh")]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="promoted")
+        yield Label("Improvement rounds", classes="field-title")
+        yield DataTable(id="rounds", cursor_type="row", zebra_stripes=True)
+        yield Label("Training and rollouts in progress", classes="field-title")
+        yield ProgressBar(id="round-progress", show_eta=False)
+        yield Static("", id="activity")
+        yield Label("Model versions", classes="field-title")
+        yield DataTable(id="versions", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#rounds", DataTable).add_columns(
+            "round", "workflow", *METRIC_COLUMNS, "promoted", "note", "when"
+        )
+        self.query_one("#versions", DataTable).add_columns("id", "name", "base", "promoted", "metrics", "created")
+        self.action_refresh_improve()
+        self.set_interval(2.0, self.action_refresh_improve)
+
+    def on_screen_resume(self) -> None:
+        self.action_refresh_improve()
+
+    def action_refresh_improve(self) -> None:
+        store = self.app.store  # type: ignore[attr-defined]
+        try:
+            rounds = store.list_rounds()
+            versions = store.list_model_versions()
+            promoted = store.promoted_model()
+            active = store.list_runs(status="running", limit=200)
+            pending = store.list_runs(status="pending", limit=200)
+        except EclairError as exc:
+            self.query_one("#promoted", Static).update(f"[red]Cannot read the store: {exc}[/]")
+            return
+        self._show_promoted(promoted)
+        self._show_rounds(rounds)
+        self._show_versions(versions)
+        self._show_activity(active, pending)
+
+    def _show_promoted(self, promoted: Any) -> None:
+        if promoted is None:
+            text = "Promoted model: [b]embedded base[/b] (no fine-tuned version promoted yet)"
+        else:
+            text = f"Promoted model: [b green]{promoted.name}[/] (version {promoted.id}, base {promoted.base})" + (
+                f"\nadapter: {promoted.adapter_path}" if promoted.adapter_path else ""
+            )
+        self.query_one("#promoted", Static).update(text)
+
+    def _show_rounds(self, rounds: list[Any]) -> None:
+        table = self.query_one("#rounds", DataTable)
+        table.clear()
+        for item in sorted(rounds, key=lambda r: r.number):
+            table.add_row(
+                str(item.number),
+                item.workflow or "—",
+                *(metric(item.metrics, names) for names in METRIC_COLUMNS.values()),
+                "yes" if item.promoted else "no",
+                item.note[:40],
+                when(item.created_at),
+            )
+
+    def _show_versions(self, versions: list[Any]) -> None:
+        table = self.query_one("#versions", DataTable)
+        table.clear()
+        for version in versions:
+            summary = ", ".join(
+                f"{k}={v:.2f}" if isinstance(v, float) else f"{k}={v}" for k, v in version.metrics.items()
+            )
+            table.add_row(
+                str(version.id),
+                version.name,
+                version.base,
+                "★" if version.promoted else "",
+                summary[:60],
+                when(version.created_at),
+            )
+
+    def _show_activity(self, active: list[Any], pending: list[Any]) -> None:
+        bar = self.query_one("#round-progress", ProgressBar)
+        total = len(active) + len(pending)
+        if total == 0:
+            bar.update(total=1, progress=0)
+            self.query_one("#activity", Static).update("idle: no rollouts or evaluations running")
+            return
+        bar.update(total=total, progress=len(active))
+        latest = active[0] if active else pending[0]
+        self.query_one("#activity", Static).update(
+            f"{len(active)} run(s) running, {len(pending)} queued · latest: {latest.id} {latest.task_text[:60]}"
+        )

@@ -1,0 +1,215 @@
+"""Turn the Home form into a run: check the inputs (inline errors, never tracebacks), then execute it.
+
+Everything here runs in a worker thread: Playwright's sync API and model loading must stay off the UI loop.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlparse
+
+import httpx
+
+from eclair.config import Settings
+from eclair.errors import EclairError
+from eclair.types import RunEvent, Task, Verdict
+
+if TYPE_CHECKING:
+    from eclair.store import Store
+
+log = logging.getLogger(__name__)
+
+AGENTS = ("scoring", "eclair")
+BACKENDS = ("local", "openai")
+
+
+class FormError(EclairError):
+    """A Home-form input the user must fix; `field` names the widget to point at."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass
+class RunRequest:
+    """What the Home form asks for."""
+
+    description: str
+    start_url: str = ""
+    demo_workflow: str = ""  # a demos.suite workflow id; the demo server is started for the run
+    workflow: str = ""  # a saved workflow name (its SOP guides the agent)
+    agent: str = "scoring"
+    backend: str = "local"
+    model: str = ""
+    seed: int = 0
+
+
+@dataclass
+class PreparedRun:
+    """A checked request with its backend loaded and agent built; ready to execute."""
+
+    request: RunRequest
+    settings: Settings
+    agent: Any
+    backend: Any
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+def demo_workflow_ids() -> list[str]:
+    """Workflow ids of the demo suite (smoke first), or [] while the demos package is not installed."""
+    try:
+        from demos.suite import SUITES, WORKFLOWS
+    except ImportError:
+        return []
+    smoke = list(SUITES.get("smoke", []))
+    return smoke + [w for w in WORKFLOWS if w not in smoke]
+
+
+def demo_workflow_text(workflow_id: str) -> str:
+    """The plain-words task of a demo workflow, to prefill the description."""
+    try:
+        from demos.suite import WORKFLOWS
+    except ImportError:
+        return ""
+    spec = WORKFLOWS.get(workflow_id)
+    for attr in ("description", "text", "task_text", "task", "instruction"):
+        value = getattr(spec, attr, None)
+        if isinstance(value, str) and value.strip():
+            return value
+    return ""
+
+
+def check_form(request: RunRequest) -> None:
+    """Cheap checks of the typed values; raises FormError naming the field."""
+    if not request.description.strip() and not request.demo_workflow:
+        raise FormError("description", "Describe the workflow in plain words first (or pick a demo app).")
+    if not request.start_url.strip() and not request.demo_workflow:
+        raise FormError("start", "Give a start URL (http://…) or pick a demo app.")
+    if request.start_url.strip() and not request.demo_workflow:
+        parsed = urlparse(request.start_url.strip())
+        if parsed.scheme not in ("http", "https", "file") or not (parsed.netloc or parsed.scheme == "file"):
+            raise FormError("start", f"'{request.start_url}' is not a URL; write it like http://host:port/path.")
+    if request.agent not in AGENTS:
+        raise FormError("agent", f"unknown agent '{request.agent}'; pick one of {', '.join(AGENTS)}.")
+    if request.backend not in BACKENDS:
+        raise FormError("backend", f"unknown backend '{request.backend}'; pick one of {', '.join(BACKENDS)}.")
+
+
+def check_reachable(url: str, *, timeout_s: float = 4.0) -> None:
+    """Any HTTP answer counts as reachable; a refused or unresolved connection is a FormError."""
+    if url.startswith("file:"):
+        return
+    try:
+        httpx.get(url, timeout=timeout_s, follow_redirects=True)
+    except httpx.HTTPError as exc:
+        reason = type(exc).__name__ if not str(exc) else str(exc).splitlines()[0]
+        raise FormError("start", f"Cannot reach {url} ({reason}); check the address or start the app.") from None
+
+
+def prepare_run(request: RunRequest, settings: Settings) -> PreparedRun:
+    """Validate the request, load the backend and build the agent; FormError on anything the user can fix."""
+    check_form(request)
+    if request.start_url.strip() and not request.demo_workflow:
+        check_reachable(request.start_url.strip())
+    run_settings = settings.with_overrides(agent=request.agent, backend=request.backend, model=request.model or None)
+    try:
+        from eclair.models import load_backend
+
+        backend = load_backend(run_settings, backend=request.backend, model=request.model or None)
+    except EclairError as exc:
+        raise FormError("backend", f"Backend '{request.backend}' is not usable: {exc}") from None
+    try:
+        from agents import make_agent
+
+        agent = make_agent(request.agent, backend)
+    except EclairError as exc:
+        raise FormError("agent", f"Agent '{request.agent}' cannot start: {exc}") from None
+    return PreparedRun(request=request, settings=run_settings, agent=agent, backend=backend)
+
+
+def _task_for(request: RunRequest, store: Store, settings: Settings) -> Task:
+    sop = None
+    if request.workflow:
+        text = store.get_sop(request.workflow)
+        sop = [line.strip() for line in text.splitlines() if line.strip()] if text else None
+    return Task(
+        text=request.description.strip(),
+        start_url=request.start_url.strip() or None,
+        workflow=request.workflow or None,
+        sop=sop,
+        max_steps=settings.max_steps,
+    )
+
+
+def _critics() -> Any:
+    from eclair.critics import default_panel
+
+    return default_panel()
+
+
+def execute_prepared(
+    prepared: PreparedRun,
+    store: Store,
+    *,
+    on_event: Callable[[RunEvent], None],
+    control: Any = None,
+    gate: Any = None,
+) -> Any:
+    """Run the request to the end in the calling (worker) thread and return the runner's RunOutcome."""
+    request, settings = prepared.request, prepared.settings
+    common: dict[str, Any] = {
+        "store": store,
+        "critics": _critics(),
+        "settings": settings,
+        "backend_name": request.backend,
+        "model_id": getattr(prepared.backend, "model_id", request.model),
+        "gate": gate,
+        "on_event": on_event,
+        "control": control,
+    }
+    if request.demo_workflow:
+        return _execute_demo(prepared, store, common)
+    from eclair.runner import execute
+
+    task = _task_for(request, store, settings)
+    return execute(task, prepared.agent, settings, **common)
+
+
+def _execute_demo(prepared: PreparedRun, store: Store, common: dict[str, Any]) -> Any:
+    """Serve the demo apps, reset the workflow's seeded start state, run, then record the hidden checker's verdict."""
+    from demos.server import DemoServer
+    from demos.suite import make_env
+    from eclair.browser import current_page, new_context, open_browser
+    from eclair.runner import run_task
+
+    request, settings = prepared.request, prepared.settings
+    with DemoServer() as server, open_browser(settings) as browser:
+        env = make_env(request.demo_workflow, server.base_url)
+        context = new_context(browser)
+        try:
+            page = context.new_page()
+            task = env.setup(page, request.seed)
+            updates: dict[str, Any] = {"max_steps": settings.max_steps}
+            if request.description.strip():
+                updates["text"] = request.description.strip()
+            task = task.model_copy(update=updates)
+            outcome = run_task(task, prepared.agent, page, **common)
+            reward, _done = env.validate(current_page(context))
+            checker = Verdict(
+                label="pass" if reward > 0 else "fail",
+                score=float(max(0.0, min(1.0, reward))),
+                reason=f"demo checker reward {reward:g}",
+                critic="checker",
+            )
+            store.add_verdict(outcome.run_id, checker)
+            common["on_event"](
+                RunEvent(kind="log", run_id=outcome.run_id, data={"message": f"checker: {checker.label} ({reward:g})"})
+            )
+            return outcome
+        finally:
+            env.teardown()
+            context.close()
