@@ -1,0 +1,61 @@
+"""Every hidden checker, both ways: the scripted solution passes; one step short or a wrong value fails."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from demos.server import DemoServer
+from demos.suite import SUITES, WORKFLOWS, make_env
+
+SEED = 11
+STEP_TIMEOUT_MS = 4000  # a wrong script should fail fast, not wait 30 s
+
+
+@pytest.fixture
+def demo_page(page: Any) -> Any:
+    page.set_default_timeout(STEP_TIMEOUT_MS)
+    return page
+
+
+@pytest.mark.parametrize("workflow_id", list(WORKFLOWS))
+def test_checker_fails_one_step_short_then_passes(workflow_id: str, demo_server: DemoServer, demo_page: Any) -> None:
+    spec = WORKFLOWS[workflow_id]
+    env = make_env(workflow_id, demo_server.base_url)
+    try:
+        task = env.setup(demo_page, SEED)
+        steps = spec.solution(task.params)
+        assert 2 <= len(steps) <= 15, f"{workflow_id} has {len(steps)} steps"
+        for step in steps[:-1]:
+            step.run(demo_page)
+        reward, done = env.validate(demo_page)
+        assert (reward, done) == (0.0, False), f"passed one step short: {env.last_reason}"
+        steps[-1].run(demo_page)
+        reward, done = env.validate(demo_page)
+        assert (reward, done) == (1.0, True), env.last_reason
+    finally:
+        env.teardown()
+
+
+@pytest.mark.parametrize("workflow_id", list(WORKFLOWS))
+def test_checker_fails_on_a_wrong_value(workflow_id: str, demo_server: DemoServer, demo_page: Any) -> None:
+    spec = WORKFLOWS[workflow_id]
+    env = make_env(workflow_id, demo_server.base_url)
+    try:
+        task = env.setup(demo_page, SEED)
+        wrong = spec.wrong_params(task.params, env.initial)
+        assert wrong != task.params
+        for step in spec.solution(wrong):
+            step.run(demo_page)
+        reward, _ = env.validate(demo_page)
+        assert reward == 0.0, f"a wrong value passed: {wrong}"
+        assert env.last_reason
+    finally:
+        env.teardown()
+
+
+def test_suites_name_real_workflows() -> None:
+    assert len(SUITES["smoke"]) == 3
+    assert set(SUITES["smoke"]) <= set(WORKFLOWS)
+    assert SUITES["all"] == list(WORKFLOWS)
