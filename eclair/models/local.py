@@ -154,6 +154,11 @@ class LocalBackend:
 
         if images:
             log.debug("local model %s has no vision; %d image(s) ignored", self.model_id, len(images))
+        if schema is not None:
+            from eclair.models.openai_compat import schema_instruction
+
+            # A local model cannot be forced into a schema; ask in the prompt and let generate_json validate.
+            messages = [*messages, {"role": "user", "content": schema_instruction(schema)}]
         prompt = self.render_chat(messages)
         input_ids = self.tokenizer(prompt, return_tensors="pt", add_special_tokens=False)["input_ids"].to(self.device)
         sample = temperature > 0

@@ -1,0 +1,246 @@
+"""Any OpenAI-compatible chat-completions endpoint (OpenAI, vLLM, Ollama, llama.cpp server) via the `openai` client."""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from eclair.models.base import Completion, Message, ModelError, ScoringUnsupported
+from eclair.types import Usage
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BASE_URL = "https://api.openai.com/v1"
+# Local servers (vLLM, llama.cpp, Ollama) accept any key; the client still insists on one.
+PLACEHOLDER_KEY = "no-key-needed"
+
+
+def schema_instruction(schema: dict[str, Any]) -> str:
+    """The prompt text that asks for JSON when the endpoint cannot enforce a schema itself."""
+    return "Reply with only one JSON object, no other text, matching this JSON schema:\n" + json.dumps(schema)
+
+
+def image_data_url(image: bytes) -> str:
+    """A data URL for PNG/JPEG/WebP/GIF bytes (the type sniffed from the magic number)."""
+    if image.startswith(b"\xff\xd8"):
+        mime = "image/jpeg"
+    elif image[:4] == b"RIFF" and image[8:12] == b"WEBP":
+        mime = "image/webp"
+    elif image[:4] == b"GIF8":
+        mime = "image/gif"
+    else:
+        mime = "image/png"
+    return f"data:{mime};base64,{base64.b64encode(image).decode('ascii')}"
+
+
+class OpenAICompatBackend:
+    """A remote chat model. `score()` is not available: chat APIs do not return prompt log-likelihoods."""
+
+    name = "openai"
+
+    def __init__(
+        self,
+        base_url: str | None,
+        api_key: str | None,
+        model: str,
+        *,
+        vision: bool = False,
+        json_schema: bool = True,
+        timeout: float = 60,
+        max_retries: int = 2,
+    ) -> None:
+        import openai
+
+        if not model:
+            raise ModelError("the openai backend needs a model name; pass --model NAME or set ECLAIR_MODEL")
+        self.base_url = (base_url or DEFAULT_BASE_URL).rstrip("/")
+        if not api_key and self.base_url == DEFAULT_BASE_URL:
+            raise ModelError(
+                "no API key for api.openai.com; set OPENAI_API_KEY or point OPENAI_BASE_URL at your server"
+            )
+        self.model_id = model
+        self.supports_images = vision
+        self.json_schema = json_schema
+        self.timeout = timeout
+        self.last_usage = Usage()
+        # The client retries 408/409/429/5xx and dropped connections with exponential backoff (honouring Retry-After).
+        self.client = openai.OpenAI(
+            base_url=self.base_url, api_key=api_key or PLACEHOLDER_KEY, timeout=timeout, max_retries=max_retries
+        )
+
+    def score(self, prompt: str, continuations: Sequence[str]) -> list[float]:
+        raise ScoringUnsupported(
+            f"the openai backend ({self.model_id}) cannot score continuations; use --backend local to score"
+        )
+
+    def build_messages(
+        self, messages: Sequence[Message], images: Sequence[bytes], schema: dict[str, Any] | None
+    ) -> list[dict[str, Any]]:
+        """Messages as sent: images attached to the last user message, a JSON instruction when needed."""
+        out = [dict(m) for m in messages]
+        if schema is not None and not self.json_schema:
+            out.append({"role": "user", "content": schema_instruction(schema)})
+        if images and self.supports_images:
+            index = max((i for i, m in enumerate(out) if m.get("role") == "user"), default=-1)
+            if index < 0:
+                out.append({"role": "user", "content": ""})
+                index = len(out) - 1
+            content = out[index].get("content", "")
+            parts: list[dict[str, Any]] = (
+                list(content) if isinstance(content, list) else [{"type": "text", "text": str(content)}]
+            )
+            parts.extend({"type": "image_url", "image_url": {"url": image_data_url(img)}} for img in images)
+            out[index]["content"] = parts
+        elif images:
+            log.debug("model %s is not marked as vision-capable; %d image(s) not sent", self.model_id, len(images))
+        return out
+
+    def chat(
+        self,
+        messages: Sequence[Message],
+        *,
+        images: Sequence[bytes] = (),
+        schema: dict[str, Any] | None = None,
+        temperature: float = 0.0,
+        n: int = 1,
+        max_tokens: int = 256,
+        stop: Sequence[str] | None = None,
+        seed: int | None = None,
+    ) -> list[Completion]:
+        """n completions; asks for `schema` via response_format where supported, else in the prompt."""
+        started = time.perf_counter()
+        usage = Usage()
+        completions: list[Completion] = []
+        # Some servers (llama.cpp) ignore n > 1: ask again until we have n.
+        for _ in range(n):
+            request = self._request(messages, images, schema, temperature, n - len(completions), max_tokens, stop, seed)
+            response = self._create(request, schema)
+            completions.extend(self._completions(response))
+            usage = _add_usage(usage, response)
+            if len(completions) >= n:
+                break
+        elapsed = (time.perf_counter() - started) * 1000
+        self.last_usage = usage.model_copy(update={"model_ms": elapsed})
+        share_ms = elapsed / max(1, len(completions))
+        return [
+            c.model_copy(update={"usage": c.usage.model_copy(update={"model_ms": share_ms})}) for c in completions[:n]
+        ]
+
+    # -- internals --------------------------------------------------------------------------------------------------
+
+    def _request(
+        self,
+        messages: Sequence[Message],
+        images: Sequence[bytes],
+        schema: dict[str, Any] | None,
+        temperature: float,
+        n: int,
+        max_tokens: int,
+        stop: Sequence[str] | None,
+        seed: int | None,
+    ) -> dict[str, Any]:
+        request: dict[str, Any] = {
+            "model": self.model_id,
+            "messages": self.build_messages(messages, images, schema),
+            "temperature": temperature,
+            "max_tokens": max_tokens,
+        }
+        if n > 1:
+            request["n"] = n
+        if stop:
+            request["stop"] = list(stop)[:4]  # the API's limit
+        if seed is not None:
+            request["seed"] = seed
+        if schema is not None and self.json_schema:
+            request["response_format"] = {
+                "type": "json_schema",
+                "json_schema": {"name": str(schema.get("title") or "response"), "schema": schema},
+            }
+        return request
+
+    def _create(self, request: dict[str, Any], schema: dict[str, Any] | None) -> Any:
+        import openai
+
+        where = f"{self.base_url} (model {self.model_id})"
+        try:
+            return self.client.chat.completions.create(**request)
+        except openai.BadRequestError as exc:
+            if "response_format" in request and _mentions_response_format(exc):
+                # The server cannot enforce schemas: remember that and fall back to asking in the prompt.
+                log.info("%s rejected response_format; falling back to parse-and-retry", where)
+                self.json_schema = False
+                retry = dict(request)
+                del retry["response_format"]
+                retry["messages"] = [
+                    *request["messages"],
+                    {"role": "user", "content": schema_instruction(schema or {})},
+                ]
+                return self._create(retry, None)
+            raise ModelError(f"{where} rejected the request (400): {_short(exc)}") from None
+        except openai.AuthenticationError:
+            raise ModelError(f"{where} refused the API key (401); set OPENAI_API_KEY to a valid key") from None
+        except openai.PermissionDeniedError as exc:
+            raise ModelError(f"{where} denied access (403): {_short(exc)}") from None
+        except openai.NotFoundError:
+            raise ModelError(
+                f"{where} answered 404: unknown model or wrong base URL; check --model and OPENAI_BASE_URL"
+            ) from None
+        except openai.RateLimitError:
+            raise ModelError(f"{where} kept rate-limiting (429) after retries; wait or lower concurrency") from None
+        except openai.APITimeoutError:
+            raise ModelError(f"{where} did not answer within {self.timeout:g}s (after retries)") from None
+        except openai.APIConnectionError:
+            raise ModelError(
+                f"cannot reach {self.base_url}: connection refused or failed; is the server running?"
+            ) from None
+        except openai.APIResponseValidationError:
+            raise ModelError(f"{where} returned a malformed response (not chat-completions JSON)") from None
+        except openai.APIStatusError as exc:
+            raise ModelError(f"{where} failed with HTTP {exc.status_code} after retries: {_short(exc)}") from None
+        except json.JSONDecodeError:
+            raise ModelError(f"{where} returned a malformed response (invalid JSON body)") from None
+
+    def _completions(self, response: Any) -> list[Completion]:
+        choices = getattr(response, "choices", None)
+        if not isinstance(choices, list) or not choices:
+            raise ModelError(f"{self.base_url} (model {self.model_id}) returned a malformed response (no choices)")
+        usage = getattr(response, "usage", None)
+        tokens_in = int(getattr(usage, "prompt_tokens", 0) or 0)
+        tokens_out_each = int(getattr(usage, "completion_tokens", 0) or 0) // len(choices)
+        out: list[Completion] = []
+        for choice in choices:
+            message = getattr(choice, "message", None)
+            text = getattr(message, "content", None)
+            if not isinstance(text, str):
+                refusal = getattr(message, "refusal", None)
+                text = "" if refusal is None else str(refusal)
+            out.append(
+                Completion(
+                    text=text,
+                    finish_reason=str(getattr(choice, "finish_reason", None) or "stop"),
+                    usage=Usage(tokens_in=tokens_in, tokens_out=tokens_out_each),
+                )
+            )
+        return out
+
+
+def _add_usage(total: Usage, response: Any) -> Usage:
+    usage = getattr(response, "usage", None)
+    return Usage(
+        tokens_in=total.tokens_in + int(getattr(usage, "prompt_tokens", 0) or 0),
+        tokens_out=total.tokens_out + int(getattr(usage, "completion_tokens", 0) or 0),
+    )
+
+
+def _mentions_response_format(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return "response_format" in text or "json_schema" in text
+
+
+def _short(exc: Exception) -> str:
+    message = getattr(exc, "message", None) or str(exc)
+    return " ".join(str(message).split())[:200]
