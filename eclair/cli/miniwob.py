@@ -1,9 +1,152 @@
-"""CLI commands of this room (filled in by the room's issue)."""
+"""`eclair bench miniwob …` (MiniWoB++ benchmark) and `eclair curriculum …` (synthetic practice tasks)."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import typer
 
 
 def register(app: typer.Typer, bench: typer.Typer) -> None:
     """Add this room's commands to `app` and its benchmarks to `bench`."""
+
+    @bench.command("miniwob")
+    def bench_miniwob(
+        tasks: str = typer.Option(None, "--tasks", help="Comma-separated MiniWoB++ task names."),
+        task_set: str = typer.Option(None, "--set", help="dev (24 tasks), published56 or all (every task)."),
+        episodes: int = typer.Option(3, "--episodes", min=1, help="Seeded episodes per task."),
+        seed: int = typer.Option(0, "--seed", help="Episode e of every task uses seed+e."),
+        agent: str = typer.Option(None, "--agent", help="scoring | eclair (default from settings)."),
+        backend: str = typer.Option(None, "--backend", help="local | openai (default from settings)."),
+        model: str = typer.Option(None, "--model", help="embedded, a HF dir, a PEFT adapter dir, or a model name."),
+        workers: int = typer.Option(1, "--workers", min=1, help="Browser contexts run in parallel."),
+        critics: bool = typer.Option(True, "--critics/--no-critics", help="Run the default critic panel."),
+        trace: bool = typer.Option(False, "--trace/--no-trace", help="Save a Playwright trace.zip per run."),
+        json_out: Path = typer.Option(None, "--json", help="Write the JSON report here (PNG chart beside it)."),
+        list_tasks: bool = typer.Option(False, "--list", help="Print the task names and sets, then exit."),
+    ) -> None:
+        """MiniWoB++ zero-shot success per task (binary reward), steps, wall time and tokens."""
+        from eclair.bench import miniwob
+
+        if list_tasks:
+            typer.echo(f"dev ({len(miniwob.DEV_SET)}): {', '.join(miniwob.DEV_SET)}")
+            typer.echo(f"published56 ({len(miniwob.PUBLISHED_56)}): {', '.join(miniwob.PUBLISHED_56)}")
+            typer.echo(f"all ({len(miniwob.all_tasks())}): {', '.join(miniwob.all_tasks())}")
+            return
+        names = miniwob.resolve_tasks(tasks, task_set)
+        with miniwob.serve_miniwob() as server:
+            envs = miniwob.make_envs(names, server)
+            _run_and_report(
+                envs,
+                suite=f"miniwob/{task_set or ('custom' if tasks else 'dev')}",
+                agent=agent,
+                backend=backend,
+                model=model,
+                episodes=episodes,
+                seed=seed,
+                workers=workers,
+                critics=critics,
+                trace=trace,
+                json_out=json_out,
+                title="MiniWoB++",
+            )
+
+    @app.command("curriculum")
+    def curriculum(
+        n: int = typer.Option(20, "--n", min=1, help="How many task environments to generate."),
+        seed: int = typer.Option(0, "--seed", help="Generation seed (same seed, same tasks)."),
+        out: Path = typer.Option(None, "--out", help="Write each page as HTML plus tasks.jsonl here."),
+        run: bool = typer.Option(False, "--run", help="Also run the agent on them and report success."),
+        episodes: int = typer.Option(1, "--episodes", min=1, help="With --run: seeded episodes per task."),
+        agent: str = typer.Option(None, "--agent", help="With --run: scoring | eclair."),
+        backend: str = typer.Option(None, "--backend", help="With --run: local | openai."),
+        model: str = typer.Option(None, "--model", help="With --run: the model."),
+        workers: int = typer.Option(1, "--workers", min=1, help="With --run: parallel browser contexts."),
+        json_out: Path = typer.Option(None, "--json", help="With --run: write the JSON report here."),
+    ) -> None:
+        """Generate synthetic practice pages and tasks with known answers (preview, or run an agent on them)."""
+        from eclair.bench.curriculum import curriculum_envs, write_preview
+
+        envs = curriculum_envs(n, seed)
+        if out is not None:
+            index = write_preview(envs, seed, out)
+            typer.echo(f"wrote {len(envs)} pages and {index}")
+        else:
+            for env in envs:
+                generated = env.generate(seed)
+                typer.echo(f"{env.name:32s} {generated.text}")
+        if run:
+            _run_and_report(
+                envs,
+                suite="curriculum",
+                agent=agent,
+                backend=backend,
+                model=model,
+                episodes=episodes,
+                seed=seed,
+                workers=workers,
+                critics=True,
+                trace=False,
+                json_out=json_out,
+                title="Curriculum",
+            )
+
+
+def _run_and_report(
+    envs: list,  # type: ignore[type-arg]
+    *,
+    suite: str,
+    agent: str | None,
+    backend: str | None,
+    model: str | None,
+    episodes: int,
+    seed: int,
+    workers: int,
+    critics: bool,
+    trace: bool,
+    json_out: Path | None,
+    title: str,
+) -> None:
+    from eclair.bench.harness import EpisodeResult, run_suite
+    from eclair.bench.report import write_report
+    from eclair.config import load_settings
+    from eclair.store import Store
+
+    settings = load_settings(agent=agent, backend=backend, model=model)
+    store = Store(settings)
+    panel = None
+    if critics:
+        from eclair.critics import default_panel
+
+        panel = default_panel()
+
+    def progress(res: EpisodeResult) -> None:
+        mark = "ok  " if res.success else ("ERR " if res.error else "fail")
+        typer.echo(
+            f"{mark} {res.env} seed={res.seed} steps={res.steps} {res.wall_s:.1f}s run={res.run_id or '-'}"
+            + (f"  ({res.error})" if res.error and not res.success else ""),
+            err=True,
+        )
+
+    result = run_suite(
+        envs,
+        agent_name=settings.agent,
+        settings=settings,
+        episodes=episodes,
+        seed=seed,
+        workers=workers,
+        store=store,
+        critics=panel,
+        on_result=progress,
+        backend=backend,
+        model=model,
+        suite=suite,
+        tracing=trace,
+    )
+    if json_out is None:
+        json_out = settings.data_dir / "bench" / f"{suite.replace('/', '-')}-{result.started_at[:19]}.json"
+        json_out = json_out.with_name(json_out.name.replace(":", ""))
+    _, table, png = write_report(result, json_out, title)
+    typer.echo(table)
+    typer.echo(f"mean success over {len(result.per_task)} tasks: {result.mean_success:.1%}")
+    typer.echo(f"json: {json_out}" + (f"  chart: {png}" if png else ""))

@@ -1,0 +1,350 @@
+"""Run an agent on a list of TaskEnvironments for N seeded episodes each, K browser contexts in parallel.
+
+Each episode: a fresh browser context, `env.setup(page, seed)`, `runner.run_task(...)`, then `env.validate(page)`;
+the reward is stored on the run as a Verdict(critic="checker") and is never shown to the agent or the critics.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import queue
+import statistics
+import threading
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import BaseModel, Field, computed_field
+
+from eclair.config import Settings
+from eclair.errors import EclairError
+from eclair.types import Agent, TaskEnvironment, Verdict
+
+log = logging.getLogger(__name__)
+
+AgentFactory = Callable[[Any], Agent]  # backend (or None) -> a fresh agent, one per worker
+
+
+class EpisodeResult(BaseModel):
+    env: str
+    seed: int
+    episode: int
+    reward: float = 0.0
+    success: bool = False
+    done: bool = False
+    steps: int = 0
+    wall_s: float = 0.0
+    tokens_in: int = 0
+    tokens_out: int = 0
+    run_id: str | None = None
+    status: str = ""
+    error: str | None = None
+    task_text: str = ""
+
+    @property
+    def tokens(self) -> int:
+        return self.tokens_in + self.tokens_out
+
+
+class TaskSummary(BaseModel):
+    env: str
+    episodes: int
+    successes: int
+    success_rate: float
+    mean_steps: float
+    mean_wall_s: float
+    mean_tokens: float
+    errors: int
+
+
+class SuiteResult(BaseModel):
+    """Per-episode results plus per-task and overall aggregates; JSON-serialisable as is."""
+
+    suite: str = ""
+    agent: str = ""
+    backend: str = ""
+    model: str = ""
+    seed: int = 0
+    episodes_per_task: int = 1
+    workers: int = 1
+    started_at: str = ""
+    wall_s: float = 0.0
+    env_order: list[str] = Field(default_factory=list)
+    results: list[EpisodeResult] = Field(default_factory=list)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def per_task(self) -> list[TaskSummary]:
+        by_env: dict[str, list[EpisodeResult]] = {name: [] for name in self.env_order}
+        for r in self.results:
+            by_env.setdefault(r.env, []).append(r)
+        return [_summarise(env, rows) for env, rows in by_env.items() if rows]
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def mean_success(self) -> float:
+        """The mean over tasks of each task's success rate (how MiniWoB++ results are published)."""
+        tasks = self.per_task
+        return statistics.fmean(t.success_rate for t in tasks) if tasks else 0.0
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def episodes(self) -> int:
+        return len(self.results)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def mean_steps(self) -> float:
+        return statistics.fmean(r.steps for r in self.results) if self.results else 0.0
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def mean_wall_s(self) -> float:
+        return statistics.fmean(r.wall_s for r in self.results) if self.results else 0.0
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def mean_tokens(self) -> float:
+        return statistics.fmean(r.tokens for r in self.results) if self.results else 0.0
+
+
+def _summarise(env: str, rows: list[EpisodeResult]) -> TaskSummary:
+    wins = sum(r.success for r in rows)
+    return TaskSummary(
+        env=env,
+        episodes=len(rows),
+        successes=wins,
+        success_rate=wins / len(rows),
+        mean_steps=statistics.fmean(r.steps for r in rows),
+        mean_wall_s=statistics.fmean(r.wall_s for r in rows),
+        mean_tokens=statistics.fmean(r.tokens for r in rows),
+        errors=sum(r.error is not None for r in rows),
+    )
+
+
+class LockedBackend:
+    """One loaded model shared by worker threads: calls are serialised, usage is tracked per thread."""
+
+    def __init__(self, backend: Any) -> None:
+        self._backend = backend
+        self._lock = threading.Lock()
+        self._local = threading.local()
+
+    @property
+    def last_usage(self) -> Any:
+        return getattr(self._local, "usage", self._backend.last_usage)
+
+    def chat(self, *args: Any, **kwargs: Any) -> Any:
+        with self._lock:
+            out = self._backend.chat(*args, **kwargs)
+            self._local.usage = self._backend.last_usage
+        return out
+
+    def score(self, *args: Any, **kwargs: Any) -> Any:
+        with self._lock:
+            out = self._backend.score(*args, **kwargs)
+            self._local.usage = self._backend.last_usage
+        return out
+
+    def __getattr__(self, name: str) -> Any:  # name, model_id, supports_images, tokenizer, other helpers
+        attr = getattr(self._backend, name)
+        if inspect.ismethod(attr):  # the backend's own methods; objects like a tokenizer pass through
+
+            def locked(*args: Any, **kwargs: Any) -> Any:
+                with self._lock:
+                    return attr(*args, **kwargs)
+
+            return locked
+        return attr
+
+
+def run_suite(
+    envs: Sequence[TaskEnvironment],
+    *,
+    agent_name: str,
+    settings: Settings,
+    episodes: int,
+    seed: int,
+    workers: int = 1,
+    store: Any,
+    critics: Any = None,
+    on_result: Callable[[EpisodeResult], None] | None = None,
+    backend: str | None = None,
+    model: str | None = None,
+    agent_factory: AgentFactory | None = None,
+    suite: str = "",
+    tracing: bool = False,
+) -> SuiteResult:
+    """Run every env for `episodes` seeds (seed, seed+1, …); episode e of every task uses the same seed."""
+    if episodes < 1 or workers < 1:
+        raise EclairError("--episodes and --workers must be at least 1")
+    loaded = _load_backend(settings, backend, model, needed=agent_factory is None)
+    factory = agent_factory or _make_agent_factory(agent_name)
+    shared = LockedBackend(loaded) if loaded is not None and workers > 1 else loaded
+    backend_name = getattr(loaded, "name", backend or "")
+    model_id = getattr(loaded, "model_id", model or "")
+    result = SuiteResult(
+        suite=suite,
+        agent=agent_name,
+        backend=backend_name,
+        model=model_id,
+        seed=seed,
+        episodes_per_task=episodes,
+        workers=workers,
+        started_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        env_order=[env.name for env in envs],
+    )
+    jobs: queue.Queue[tuple[TaskEnvironment, int, int]] = queue.Queue()
+    for episode in range(episodes):  # episode-major so a short run still covers every task
+        for env in envs:
+            jobs.put((env, seed + episode, episode))
+    lock = threading.Lock()
+    failures: list[BaseException] = []
+
+    def record(res: EpisodeResult) -> None:
+        with lock:
+            result.results.append(res)
+            if on_result is not None:
+                on_result(res)
+
+    def work() -> None:
+        try:
+            _worker(jobs, settings, store, critics, factory, shared, backend_name, model_id, tracing, record)
+        except BaseException as exc:  # surfaced in the caller's thread below
+            failures.append(exc)
+
+    started = time.perf_counter()
+    if workers == 1:
+        work()
+    else:
+        threads = [threading.Thread(target=work, name=f"bench-worker-{i}") for i in range(workers)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    result.wall_s = time.perf_counter() - started
+    if failures:
+        raise failures[0]
+    order = {name: i for i, name in enumerate(result.env_order)}
+    result.results.sort(key=lambda r: (order.get(r.env, len(order)), r.episode))
+    return result
+
+
+def _load_backend(settings: Settings, backend: str | None, model: str | None, *, needed: bool) -> Any:
+    if not needed and backend is None and model is None:
+        return None
+    from eclair.models import load_backend
+
+    return load_backend(settings, backend=backend, model=model)
+
+
+def _make_agent_factory(agent_name: str) -> AgentFactory:
+    from agents import make_agent
+
+    return lambda backend: make_agent(agent_name, backend)
+
+
+def _worker(
+    jobs: queue.Queue[tuple[TaskEnvironment, int, int]],
+    settings: Settings,
+    store: Any,
+    critics: Any,
+    factory: AgentFactory,
+    backend: Any,
+    backend_name: str,
+    model_id: str,
+    tracing: bool,
+    record: Callable[[EpisodeResult], None],
+) -> None:
+    from eclair.browser import open_browser
+
+    agent = factory(backend)
+    with open_browser(settings) as browser:  # one Playwright instance per thread (sync API is thread-bound)
+        while True:
+            try:
+                env, seed, episode = jobs.get_nowait()
+            except queue.Empty:
+                return
+            record(
+                run_episode(
+                    env,
+                    seed,
+                    agent,
+                    browser,
+                    settings=settings,
+                    store=store,
+                    critics=critics,
+                    backend_name=backend_name,
+                    model_id=model_id,
+                    tracing=tracing,
+                    episode=episode,
+                )
+            )
+
+
+def run_episode(
+    env: TaskEnvironment,
+    seed: int,
+    agent: Agent,
+    browser: Any,
+    *,
+    settings: Settings,
+    store: Any,
+    critics: Any = None,
+    backend_name: str = "",
+    model_id: str = "",
+    tracing: bool = False,
+    episode: int = 0,
+) -> EpisodeResult:
+    """One episode in a fresh browser context; failures to start or run become an error on the result."""
+    from eclair.browser import new_context
+    from eclair.runner import run_task
+
+    res = EpisodeResult(env=env.name, seed=seed, episode=episode)
+    context = new_context(browser)
+    try:
+        page = context.new_page()
+        try:
+            task = env.setup(page, seed)
+        except EclairError as exc:
+            res.error, res.status = f"setup: {exc}", "error"
+            return res
+        res.task_text = task.text
+        outcome = run_task(
+            task,
+            agent,
+            page,
+            store=store,
+            critics=critics,
+            settings=settings,
+            backend_name=backend_name,
+            model_id=model_id,
+            tracing=tracing,
+            is_finished=lambda p: env.validate(p)[1],
+        )
+        reward, done = env.validate(outcome.page)
+        why = env.reward_reason(outcome.page) if hasattr(env, "reward_reason") else None
+        res.reward, res.success, res.done = reward, reward > 0, done
+        res.run_id, res.status, res.error = outcome.run_id, outcome.status, outcome.error
+        res.steps, res.wall_s = len(outcome.steps), outcome.wall_ms / 1000.0
+        res.tokens_in, res.tokens_out = outcome.tokens_in, outcome.tokens_out
+        store.add_verdict(
+            outcome.run_id,
+            Verdict(
+                label="pass" if res.success else "fail",
+                score=1.0 if res.success else 0.0,
+                reason=f"environment reward {reward:g} (done={done})" + (f": {why}" if why else ""),
+                critic="checker",
+            ),
+        )
+    except Exception as exc:  # one broken episode must not end a long benchmark; it is counted as an error
+        log.exception("%s seed %d crashed", env.name, seed)
+        res.error, res.status = f"{type(exc).__name__}: {exc}", "error"
+    finally:
+        try:
+            env.teardown()
+        finally:
+            context.close()
+    return res
