@@ -1,9 +1,149 @@
-"""CLI commands of this room (filled in by the room's issue)."""
+"""CLI of the store room: `eclair runs list|show|export|import`, `eclair db upgrade`, `eclair bench store`."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import typer
+
+from eclair.errors import EclairError
+from eclair.types import RunStatus
+
+STATUSES: tuple[RunStatus, ...] = ("pending", "running", "succeeded", "failed", "interrupted", "needs_review")
+
+
+class RunsUsageError(EclairError):
+    """A bad flag value for `eclair runs`."""
+
+
+def _open_store():  # type: ignore[no-untyped-def]
+    from eclair.config import load_settings
+    from eclair.store import Store
+
+    return Store(load_settings())
+
+
+def _seconds(ms: float) -> str:
+    return f"{ms / 1000:.1f}s"
 
 
 def register(app: typer.Typer, bench: typer.Typer) -> None:
     """Add this room's commands to `app` and its benchmarks to `bench`."""
+    runs = typer.Typer(help="Recorded runs: list, show, export, import.", no_args_is_help=True)
+    db = typer.Typer(help="The eclair database.", no_args_is_help=True)
+    app.add_typer(runs, name="runs")
+    app.add_typer(db, name="db")
+
+    @runs.command("list")
+    def list_runs(
+        status: str = typer.Option(None, "--status", help=f"Only runs with this status: {', '.join(STATUSES)}."),
+        limit: int = typer.Option(50, "--limit", help="At most this many, newest first."),
+        as_json: bool = typer.Option(False, "--json", help="Print JSON lines instead of a table."),
+    ) -> None:
+        """List runs, newest first (runs whose process died are marked interrupted first)."""
+        if status is not None and status not in STATUSES:
+            raise RunsUsageError(f"--status {status!r} is not a run status; use one of {', '.join(STATUSES)}")
+        store = _open_store()
+        store.mark_interrupted()
+        infos = store.list_runs(status=status, limit=limit)
+        if as_json:
+            for info in infos:
+                typer.echo(info.model_dump_json())
+            return
+        if not infos:
+            typer.echo("no runs" + (f" with status {status}" if status else ""))
+            return
+        typer.echo(
+            f"{'ID':<11} {'STATUS':<12} {'LABEL':<6} {'STEPS':>5} {'TOKENS':>8} {'WALL':>7}  {'CREATED':<19}  TASK"
+        )
+        for r in infos:
+            task = r.task_text.replace("\n", " ")
+            typer.echo(
+                f"{r.id:<11} {r.status:<12} {r.label or '-':<6} {r.n_steps:>5} {r.tokens_in + r.tokens_out:>8} "
+                f"{_seconds(r.wall_ms):>7}  {r.created_at:%Y-%m-%d %H:%M:%S}  {task[:60]}"
+            )
+
+    @runs.command("show")
+    def show(
+        run_id: str = typer.Argument(..., help="Run id (see `eclair runs list`)."),
+        as_json: bool = typer.Option(False, "--json", help="Print the run and its steps as JSON."),
+    ) -> None:
+        """Show a run: task, status, totals (tokens, wall time) and one line per step attempt."""
+        store = _open_store()
+        info = store.get_run(run_id)
+        steps = store.get_steps(run_id)
+        if as_json:
+            payload = {"run": info.model_dump(mode="json"), "steps": [s.model_dump(mode="json") for s in steps]}
+            typer.echo(json.dumps(payload, indent=1))
+            return
+        step_ms = sum(
+            s.timings.observe_ms + s.timings.decide_ms + s.timings.act_ms + s.timings.validate_ms for s in steps
+        )
+        typer.echo(
+            f"run       {info.id}   status {info.status}   label {info.label or '-'}   review {info.review or '-'}"
+        )
+        typer.echo(f"task      {info.task_text}")
+        if info.workflow or info.params:
+            typer.echo(f"workflow  {info.workflow or '-'}   params {json.dumps(info.params)}")
+        typer.echo(f"agent     {info.agent or '-'}   backend {info.backend or '-'}   model {info.model or '-'}")
+        typer.echo(
+            f"totals    {info.n_steps} steps ({info.n_attempts} attempts)   tokens in {info.tokens_in} "
+            f"out {info.tokens_out}   wall {_seconds(info.wall_ms)} (steps {_seconds(step_ms)})"
+        )
+        if info.answer is not None:
+            typer.echo(f"answer    {info.answer}")
+        if info.error:
+            typer.echo(f"error     {info.error}")
+        typer.echo(f"traces    {info.trace_dir}")
+        for s in steps:
+            ok = "-" if s.result is None else ("ok" if s.result.ok else "ERR")
+            labels = ",".join(f"{v.critic}:{v.label}" for v in s.verdicts) or "-"
+            total = s.timings.observe_ms + s.timings.decide_ms + s.timings.act_ms + s.timings.validate_ms
+            typer.echo(
+                f"  {s.index:>3}.{s.attempt}  {s.decision.action.describe()[:50]:<50} {ok:<3} {total:>7.0f}ms  {labels}"
+            )
+        for index, verdict in store.get_verdicts(run_id):
+            if index is None:
+                typer.echo(f"  verdict {verdict.critic}: {verdict.label} ({verdict.score:.2f}) {verdict.reason}")
+
+    @runs.command("export")
+    def export(
+        run_id: str = typer.Argument(..., help="Run id."),
+        out: Path = typer.Option(..., "--out", help="The JSON-lines file to write."),
+    ) -> None:
+        """Export a run (steps, verdicts, reviews, file references) as portable JSON lines."""
+        path = _open_store().export_run(run_id, out)
+        typer.echo(f"exported {run_id} to {path}")
+
+    @runs.command("import")
+    def import_(path: Path = typer.Argument(..., help="A file written by `eclair runs export`.")) -> None:
+        """Import an exported run in one transaction (nothing is imported if any line is bad)."""
+        run_id = _open_store().import_run(path)
+        typer.echo(f"imported {path} as run {run_id}")
+
+    @db.command("upgrade")
+    def upgrade() -> None:
+        """Run the database migrations up to the latest revision (commands also do this on first use)."""
+        store = _open_store()
+        head = store.upgrade(force=True)
+        from eclair.store.engine import safe_url
+
+        typer.echo(f"database {safe_url(store.url)} at revision {head}")
+
+    @bench.command("store")
+    def bench_store(
+        steps: int = typer.Option(200, "--steps", help="Steps per writer."),
+        writers: int = typer.Option(8, "--writers", help="Concurrent writer threads in the second phase."),
+        json_path: Path = typer.Option(None, "--json", help="Write the figures as JSON here."),
+    ) -> None:
+        """Time record_step (row + fsynced files) with one writer and with N concurrent writers."""
+        from eclair.store.benchmark import run_store_benchmark
+
+        figures = run_store_benchmark(steps=steps, writers=writers)
+        for key, value in figures.items():
+            typer.echo(f"{key:<28} {value}")
+        if json_path:
+            json_path.parent.mkdir(parents=True, exist_ok=True)
+            json_path.write_text(json.dumps(figures, indent=1))
+            typer.echo(f"json: {json_path}")
