@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,3 +16,42 @@ def settings(tmp_path: Path) -> Settings:
     """Settings with a throw-away database and traces dir; the prepared model dir stays shared."""
     base = load_settings()
     return base.with_overrides(data_dir=tmp_path / "data", traces_dir=tmp_path / "traces", models_dir=base.model_root)
+
+
+# --- browser fixtures (browser room): a local fixture server and a real Chromium, reusable by every room ---
+
+
+@pytest.fixture(scope="session")
+def fixtures_url() -> Iterator[str]:
+    """Base URL of a local HTTP server serving tests/fixtures/html (e.g. f"{fixtures_url}/form.html")."""
+    from tests.fixtures.server import serve_fixtures
+
+    with serve_fixtures() as base_url:
+        yield base_url
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One headless Chromium for the whole session (eclair.browser.open_browser)."""
+    from eclair.browser import open_browser
+
+    with open_browser(load_settings()) as launched:
+        yield launched
+
+
+@pytest.fixture
+def browser_context(browser: Any, tmp_path: Path) -> Iterator[Any]:
+    """A fresh context per test; downloads go to tmp_path/'downloads'."""
+    from eclair.browser import new_context
+
+    context = new_context(browser, downloads_dir=tmp_path / "downloads")
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(browser_context: Any) -> Any:
+    """The agent's current tab in a fresh context."""
+    from eclair.browser import current_page
+
+    return current_page(browser_context)

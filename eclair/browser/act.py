@@ -59,6 +59,7 @@ def act(
     cstate.downloads.clear()
     cstate.new_pages.clear()
     url_before = page.url
+    navigations_before = page_state(page).navigations
     located_by = "none"
     error: str | None = None
     if action.kind not in ("done", "ask_human", "tab", "goto"):
@@ -74,6 +75,8 @@ def act(
     after = current_page(page.context)
     if action.kind not in ("done", "ask_human"):
         settle(after, url_before=url_before if after is page else "")
+    if action.kind == "click" and error is None and not cstate.downloads and after is page:
+        _await_late_download(page, action, url_before, navigations_before)
     download = _save_downloads(cstate.downloads, downloads_dir or cstate.downloads_dir)
     for new_page in cstate.new_pages:
         try:
@@ -90,6 +93,29 @@ def act(
         dialog=" | ".join(cstate.dialogs) or None,
         duration_ms=round((time.perf_counter() - started) * 1000, 1),
     )
+
+
+def _await_late_download(page: Page, action: Action, url_before: str, navigations_before: int) -> None:
+    """A download arrives as an event after the click; wait for it when the click looks like one."""
+    if page.is_closed() or page.url != url_before:
+        return
+    ps = page_state(page)
+    element = ps.elements.get(action.element or "")
+    started_navigation = ps.navigations > navigations_before
+    is_download_link = False
+    if not started_navigation and element is not None and element.tag == "a":
+        try:
+            target = locate(page, action.element or "")
+            is_download_link = bool(
+                target.locator and target.locator.get_attribute("download", timeout=1000) is not None
+            )
+        except (ActionFailed, PlaywrightError):
+            return
+    if (started_navigation or is_download_link) and not context_state(page.context).downloads:
+        try:
+            page.wait_for_event("download", timeout=2_000)
+        except PlaywrightError:
+            log.debug("no download followed the click")
 
 
 def _dispatch(page: Page, action: Action) -> str:
@@ -276,6 +302,22 @@ def _upload(page: Page, loc: Locator, files: list[str]) -> None:
     chooser.value.set_files([str(p) for p in paths])
 
 
+# scrolls the element, or its nearest ancestor that can scroll, or else the page
+_SCROLL_ELEMENT_JS = """(el, [dx, dy]) => {
+  let box = el;
+  const canScroll = (n) => {
+    const st = getComputedStyle(n);
+    const y = dy !== 0 && n.scrollHeight > n.clientHeight && /(auto|scroll)/.test(st.overflowY);
+    const x = dx !== 0 && n.scrollWidth > n.clientWidth && /(auto|scroll)/.test(st.overflowX);
+    return x || y;
+  };
+  while (box && box !== document.documentElement && !canScroll(box)) box = box.parentElement || box.getRootNode().host;
+  const target = box && box !== document.documentElement ? box : document.scrollingElement;
+  const b = [target.scrollLeft, target.scrollTop];
+  target.scrollBy(dx, dy);
+  return b[0] !== target.scrollLeft || b[1] !== target.scrollTop;
+}"""
+
 _SCROLL_PAGE_JS = (
     "([dx, dy]) => { const b = [scrollX, scrollY]; scrollBy(dx, dy); return b[0] !== scrollX || b[1] !== scrollY; }"
 )
@@ -288,11 +330,7 @@ def _scroll(page: Page, action: Action) -> str:
         target = locate(page, action.element)
         if target.locator is None:
             raise ActionFailed(f"element [{action.element}] is gone; observe again", located_by="bbox")
-        moved = target.locator.evaluate(
-            "(el, [dx, dy]) => { const b = [el.scrollLeft, el.scrollTop]; el.scrollBy(dx, dy);"
-            " return b[0] !== el.scrollLeft || b[1] !== el.scrollTop; }",
-            delta,
-        )
+        moved = target.locator.evaluate(_SCROLL_ELEMENT_JS, delta)
         located_by = target.located_by
     else:
         moved = page.evaluate(_SCROLL_PAGE_JS, delta)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import BrowserContext, Dialog, Download, Page
+from playwright.sync_api import BrowserContext, Dialog, Download, Page, Request
 
 from eclair.types import Element
 
@@ -24,6 +24,7 @@ class PageState:
     elements: dict[str, Element] = field(default_factory=dict)  # from the last observe, by id
     frame_of: dict[str, str] = field(default_factory=dict)  # element id -> frame label ("" = main)
     inflight: int = 0
+    navigations: int = 0  # main-frame navigation requests (a download starts as one)
 
 
 @dataclass
@@ -69,7 +70,7 @@ def _on_new_page(state: ContextState, page: Page, *, opened_later: bool) -> None
     state.pages[page] = ps
     page.on("dialog", lambda dialog: _on_dialog(state, dialog))
     page.on("download", lambda download: state.downloads.append(download))
-    page.on("request", lambda _req: _count(ps, +1))
+    page.on("request", lambda request: _on_request(ps, page, request))
     page.on("requestfinished", lambda _req: _count(ps, -1))
     page.on("requestfailed", lambda _req: _count(ps, -1))
     page.on("framenavigated", lambda frame: _reset_on_navigation(ps, frame))
@@ -79,6 +80,12 @@ def _on_new_page(state: ContextState, page: Page, *, opened_later: bool) -> None
         state.current = page
     elif state.current is None:
         state.current = page
+
+
+def _on_request(ps: PageState, page: Page, request: Request) -> None:
+    _count(ps, +1)
+    if request.is_navigation_request() and request.frame == page.main_frame:
+        ps.navigations += 1
 
 
 def _count(ps: PageState, delta: int) -> None:

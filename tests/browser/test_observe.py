@@ -1,0 +1,126 @@
+"""observe() against real Chromium on local fixtures: ids, roles, names, states, frames, shadow DOM, budget."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import cv2
+import numpy as np
+
+from eclair.browser import draw_set_of_marks, observe, render_text
+from eclair.types import Element
+
+
+def by_name(obs: Any, name: str, role: str | None = None) -> Element:
+    for element in obs.elements:
+        if element.name == name and (role is None or element.role == role):
+            return element
+    raise AssertionError(f"no element named {name!r} in:\n{obs.text}")
+
+
+def test_form_elements_roles_values_states(page: Any, fixtures_url: str) -> None:
+    page.goto(f"{fixtures_url}/form.html")
+    obs = observe(page)
+    customer = by_name(obs, "Customer", "textbox")
+    assert customer.placeholder == "Company name" and "required" in customer.states
+    priority = by_name(obs, "Priority", "combobox")
+    assert priority.value == "Medium" and priority.options == ["Low", "Medium", "High"]
+    assert "checked" in by_name(obs, "Mail", "radio").states
+    assert "checked" not in by_name(obs, "Urgent", "checkbox").states
+    assert "disabled" in by_name(obs, "Disabled action", "button").states
+    assert by_name(obs, "Password").value == "••••"  # the real value never leaves the page
+    assert f'[{customer.id}] textbox "Customer" placeholder="Company name" required' in obs.text.splitlines()
+    assert obs.title == "New ticket" and obs.url.endswith("/form.html")
+    assert obs.screenshot is not None and obs.screenshot.startswith(b"\x89PNG")
+
+
+def test_static_text_kept_in_reading_order_and_hidden_pruned(page: Any, fixtures_url: str) -> None:
+    page.goto(f"{fixtures_url}/form.html")
+    lines = observe(page, screenshot=False).text.splitlines()
+    assert lines[0] == 'heading "New ticket"'
+    assert lines[1] == 'text "Fill in the customer and the priority, then press Create."'
+    assert 'row "T-1 | Acme | Open"' in lines
+    assert lines.index('row "Ticket | Customer | Status"') < lines.index('row "T-2 | Globex | Closed"')
+    text = "\n".join(lines)
+    for hidden in ("Invisible button", "Invisible text", "Hidden button"):
+        assert hidden not in text
+
+
+def test_ids_are_stable_across_observations_and_dom_changes(page: Any, fixtures_url: str) -> None:
+    page.goto(f"{fixtures_url}/form.html")
+    first = {e.name: e.id for e in observe(page, screenshot=False).elements if e.role == "button"}
+    page.evaluate("document.querySelector('h1').insertAdjacentHTML('afterend', '<button>Brand new</button>')")
+    second = {e.name: e.id for e in observe(page, screenshot=False).elements if e.role == "button"}
+    for name, element_id in first.items():
+        assert second[name] == element_id
+    assert second["Brand new"] not in first.values()
+    ids = [e.id for e in observe(page, screenshot=False).elements]
+    assert len(ids) == len(set(ids))
+
+
+def test_cloned_element_gets_a_fresh_id(page: Any, fixtures_url: str) -> None:
+    page.goto(f"{fixtures_url}/form.html")
+    observe(page, screenshot=False)
+    page.evaluate("const b = document.querySelector('#hoverme'); b.after(b.cloneNode(true))")
+    ids = [e.id for e in observe(page, screenshot=False).elements if e.name == "Hover me"]
+    assert len(ids) == 2 and ids[0] != ids[1]
+
+
+def test_same_origin_iframe_elements_with_page_coordinates(page: Any, fixtures_url: str) -> None:
+    page.goto(f"{fixtures_url}/frames.html")
+    obs = observe(page, screenshot=False)
+    inner = by_name(obs, "Search inside", "textbox")
+    assert inner.frame.endswith("inner") or "frame_inner" in inner.frame
+    iframe_box = page.locator("iframe").bounding_box()
+    assert inner.bbox[0] >= iframe_box["x"] and inner.bbox[1] >= iframe_box["y"]
+    assert page.frame(name="inner").locator(f'[data-eclair-id="{inner.id}"]').count() == 1
+    text = obs.text
+    assert text.index("Outer page") < text.index("Search inside") < text.index("After the frame")
+
+
+def test_open_shadow_root_and_slotted_content(page: Any, fixtures_url: str) -> None:
+    page.goto(f"{fixtures_url}/shadow.html")
+    obs = observe(page, screenshot=False)
+    assert by_name(obs, "Shadow name", "textbox")
+    assert by_name(obs, "Shadow save", "button")
+    assert "Slotted title text" in obs.text
+
+
+def test_focused_element_reported(page: Any, fixtures_url: str) -> None:
+    page.goto(f"{fixtures_url}/form.html")
+    page.focus("#notes")
+    obs = observe(page, screenshot=False)
+    notes = by_name(obs, "Notes")
+    assert obs.focused == notes.id and "focused" in notes.states
+
+
+def test_token_budget_trims_far_away_text_before_controls(page: Any, fixtures_url: str) -> None:
+    page.goto(f"{fixtures_url}/long.html")
+    full = observe(page, screenshot=False, token_budget=100_000)
+    small = observe(page, screenshot=False, token_budget=200)
+    assert len(small.text) < len(full.text) and len(small.text) // 4 <= 220
+    assert "Bottom button" in small.text  # interactive lines outrank far-away paragraphs
+    assert "Paragraph 1:" in small.text  # text near the top of the viewport survives
+    assert "Paragraph 79:" not in small.text
+    assert "left out to fit the budget" in small.text
+
+
+def test_render_text_without_budget_pressure_keeps_everything() -> None:
+    elements = [
+        Element(id="1", role="heading", name="Orders"),
+        Element(id="2", role="button", name="Save", states={"disabled", "focused"}),
+    ]
+    assert render_text(elements) == 'heading "Orders"\n[2] button "Save" disabled focused'
+
+
+def test_set_of_marks_draws_boxes_on_the_screenshot(page: Any, fixtures_url: str) -> None:
+    page.goto(f"{fixtures_url}/form.html")
+    obs = observe(page)
+    assert obs.screenshot is not None
+    marked = draw_set_of_marks(obs.screenshot, obs.elements)
+    before = cv2.imdecode(np.frombuffer(obs.screenshot, np.uint8), cv2.IMREAD_COLOR)
+    after = cv2.imdecode(np.frombuffer(marked, np.uint8), cv2.IMREAD_COLOR)
+    assert before.shape == after.shape
+    x, y, w, h = (round(v) for v in by_name(obs, "Create", "button").bbox)
+    changed = np.any(before[y : y + h + 1, x : x + w + 1] != after[y : y + h + 1, x : x + w + 1])
+    assert changed
