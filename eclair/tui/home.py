@@ -111,8 +111,6 @@ class HomeScreen(Screen[None]):
     def refresh_workflows(self) -> None:
         try:
             workflows = self.app.store.list_workflows()  # type: ignore[attr-defined]
-        except AttributeError:  # TEMP until the store's workflow methods land
-            return
         except EclairError as exc:
             log.warning("cannot list workflows: %s", exc)
             return

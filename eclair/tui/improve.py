@@ -15,14 +15,17 @@ from eclair.tui.formatting import when
 
 log = logging.getLogger(__name__)
 
-# metric names the learn room may use for the same figure; the first one present is shown
+# round metrics as eclair.learn writes them (RoundMetrics); the first name present is shown
 METRIC_COLUMNS: dict[str, tuple[str, ...]] = {
-    "success before": ("success_before", "before", "baseline_success", "success_prev"),
-    "success after": ("success_after", "after", "heldout_success", "success", "eval_success"),
-    "pass@K": ("pass_at_k", "pass@k", "pass_k"),
-    "dataset": ("dataset_size", "n_examples", "sft_examples", "examples", "dataset"),
-    "critic precision": ("critic_precision", "precision"),
-    "temp": ("temperature", "sampling_temperature"),
+    "held-out before": ("heldout_before", "success_before"),
+    "held-out after": ("heldout_after", "success_after"),
+    "rollout success": ("rollout_success",),
+    "pass@K": ("pass_at_k",),
+    "dataset": ("dataset_size",),
+    "DPO pairs": ("dpo_pairs",),
+    "critic precision": ("critic_precision",),
+    "temp": ("temperature",),
+    "train s": ("train_seconds",),
 }
 
 
@@ -121,12 +124,11 @@ class ImproveScreen(Screen[None]):
 
     def _show_activity(self, active: list[Any], pending: list[Any]) -> None:
         bar = self.query_one("#round-progress", ProgressBar)
-        total = len(active) + len(pending)
-        if total == 0:
-            bar.update(total=1, progress=0)
+        bar.display = bool(active or pending)
+        if not (active or pending):
             self.query_one("#activity", Static).update("idle: no rollouts or evaluations running")
             return
-        bar.update(total=total, progress=len(active))
+        bar.update(total=None)  # rollouts report no total to the store: an indeterminate bar says "busy"
         latest = active[0] if active else pending[0]
         self.query_one("#activity", Static).update(
             f"{len(active)} run(s) running, {len(pending)} queued · latest: {latest.id} {latest.task_text[:60]}"

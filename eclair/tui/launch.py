@@ -83,6 +83,24 @@ def demo_workflow_text(workflow_id: str) -> str:
     return ""
 
 
+class _KeepMissing(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def fill_params(text: str, params: dict[str, str]) -> str:
+    """Put the seeded task's parameters into `{name}` placeholders of a typed description; secrets stay hidden."""
+    try:
+        from demos.suite.spec import SECRET_KEYS
+    except ImportError:
+        SECRET_KEYS = frozenset({"password"})
+    visible = _KeepMissing({k: ("[secret]" if k in SECRET_KEYS else v) for k, v in params.items()})
+    try:
+        return text.format_map(visible)
+    except (ValueError, IndexError):  # stray braces in free text: use it as typed
+        return text
+
+
 def check_form(request: RunRequest) -> None:
     """Cheap checks of the typed values; raises FormError naming the field."""
     if not request.description.strip() and not request.demo_workflow:
@@ -195,7 +213,7 @@ def _execute_demo(prepared: PreparedRun, store: Store, common: dict[str, Any]) -
             task = env.setup(page, request.seed)
             updates: dict[str, Any] = {"max_steps": settings.max_steps}
             if request.description.strip():
-                updates["text"] = request.description.strip()
+                updates["text"] = fill_params(request.description.strip(), task.params)
             task = task.model_copy(update=updates)
             outcome = run_task(task, prepared.agent, page, **common)
             reward, _done = env.validate(current_page(context))

@@ -77,7 +77,7 @@ def runs_needing_review(store: Store, *, limit: int = 200) -> list[QueueEntry]:
     """Finished runs nobody has reviewed yet, most uncertain first (then runs flagged needs_review, then newest)."""
     entries: list[QueueEntry] = []
     for run in store.list_runs(limit=limit):
-        if run.status not in FINISHED or store.get_reviews(run.id):
+        if run.status not in FINISHED or run.review is not None:
             continue
         verdicts = store.get_verdicts(run.id)
         entries.append(QueueEntry(run=run, verdicts=verdicts, uncertainty=uncertainty_of(verdicts)))

@@ -12,8 +12,8 @@ from eclair.config import Settings
 from eclair.tui.app import EclairApp
 from tests.tui.conftest import save_snapshot
 
-SIZE = (140, 44)
 pytestmark = pytest.mark.asyncio
+SIZE = (140, 44)
 
 
 def form_message(app: EclairApp) -> str:
