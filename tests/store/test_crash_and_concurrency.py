@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import signal
 import subprocess
 import sys
@@ -94,3 +95,23 @@ def test_eight_writer_threads_sharing_one_store_never_see_lock_errors(store: Sto
     assert errors == []
     assert sorted(r.n_steps for r in store.list_runs()) == [15] * N_WRITERS
     assert {store.get_run(rid).status for rid in run_ids} == {"succeeded"}
+
+
+def _forked_writer(store: Store, run_id: str, steps: int) -> None:
+    for i in range(steps):
+        store.record_step(run_id, make_step(i), b"png")
+        store.heartbeat(run_id)
+    store.finish_run(run_id, "succeeded")
+
+
+def test_forked_processes_reuse_a_parents_store_safely(store: Store) -> None:
+    ctx = multiprocessing.get_context("fork")
+    run_ids = [store.create_run(Task(text=f"fork {i}")).id for i in range(N_WRITERS)]
+    store.list_runs()  # the parent holds pooled connections when it forks
+    procs = [ctx.Process(target=_forked_writer, args=(store, rid, 10)) for rid in run_ids]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(timeout=120)
+    assert [p.exitcode for p in procs] == [0] * N_WRITERS
+    assert {(r.status, r.n_steps) for r in store.list_runs()} == {("succeeded", 10)}
