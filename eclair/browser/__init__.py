@@ -6,7 +6,7 @@ see the page (`observe`), change it (`act`), and draw Set-of-Marks overlays (`dr
 
 from eclair.browser.act import act
 from eclair.browser.errors import BrowserNotFound, PageUnreachable
-from eclair.browser.launch import current_page, new_context, open_browser, resolve_browser_path
+from eclair.browser.launch import current_page, navigate, new_context, open_browser, resolve_browser_path
 from eclair.browser.marks import draw_set_of_marks
 from eclair.browser.observe import observe
 from eclair.browser.render import element_line, estimate_tokens, render_text
@@ -19,6 +19,7 @@ __all__ = [
     "draw_set_of_marks",
     "element_line",
     "estimate_tokens",
+    "navigate",
     "new_context",
     "observe",
     "open_browser",

@@ -62,10 +62,11 @@ def act(
     navigations_before = page_state(page).navigations
     located_by = "none"
     error: str | None = None
+    main_frame_count = None
     if action.kind not in ("done", "ask_human", "tab", "goto"):
-        watch_mutations(page)
+        main_frame_count = watch_mutations(page, action.element if _is_id(action.element) else None)
     try:
-        located_by = _dispatch(page, action)
+        located_by = _dispatch(page, action, main_frame_count)
     except ActionFailed as exc:
         error, located_by = str(exc), exc.located_by
     except PlaywrightTimeoutError as exc:
@@ -118,7 +119,11 @@ def _await_late_download(page: Page, action: Action, url_before: str, navigation
             log.debug("no download followed the click")
 
 
-def _dispatch(page: Page, action: Action) -> str:
+def _is_id(element_id: str | None) -> bool:
+    return bool(element_id and _ID_PATTERN.match(element_id))
+
+
+def _dispatch(page: Page, action: Action, main_frame_count: int | None = None) -> str:
     kind = action.kind
     if kind in ("done", "ask_human"):
         return "page"
@@ -135,7 +140,7 @@ def _dispatch(page: Page, action: Action) -> str:
         return "page"
     if kind == "wait":
         return _wait(page, action)
-    target = locate(page, action.element or "")
+    target = locate(page, action.element or "", main_frame_count=main_frame_count)
     loc = target.locator
     if loc is None:
         return _act_on_point(page, action, target)
@@ -184,8 +189,11 @@ def _explain_timeout(loc: Locator, action: Action, exc: BaseException) -> str:
     return f"{action.describe()} timed out: {_first_line(exc)}"
 
 
-def locate(page: Page, element_id: str) -> Target:
-    """Find element `element_id`: by its stamped id, else by the role+name it had, else its last bbox."""
+def locate(page: Page, element_id: str, *, main_frame_count: int | None = None) -> Target:
+    """Find element `element_id`: by its stamped id, else by the role+name it had, else its last bbox.
+
+    `main_frame_count` is the id's match count in the main frame when the caller already knows it.
+    """
     if not _ID_PATTERN.match(element_id):
         raise ActionFailed(f"{element_id!r} is not an element id; use a number shown in [brackets]")
     ps = page_state(page)
@@ -195,7 +203,8 @@ def locate(page: Page, element_id: str) -> Target:
     frames = [_frame_by_label(page, label), *(f for f in page.frames if f is not _frame_by_label(page, label))]
     for frame in frames:
         loc = frame.locator(selector)
-        count = loc.count()
+        known = main_frame_count is not None and frame is page.main_frame
+        count = main_frame_count if known and main_frame_count is not None else loc.count()
         if count == 1:
             return Target(loc, "id", cached)
         if count > 1:

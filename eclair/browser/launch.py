@@ -11,8 +11,9 @@ from pathlib import Path
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
-from eclair.browser.errors import BrowserNotFound
+from eclair.browser.errors import BrowserNotFound, PageUnreachable
 from eclair.browser.state import context_state
+from eclair.browser.waits import install_request_counter
 from eclair.config import Settings
 
 log = logging.getLogger(__name__)
@@ -118,6 +119,7 @@ def new_context(
         kwargs["record_video_dir"] = str(video_dir)
         kwargs["record_video_size"] = {"width": width, "height": height}
     context = browser.new_context(**kwargs)  # type: ignore[arg-type]
+    install_request_counter(context)
     state = context_state(context)
     if downloads_dir is not None:
         downloads_dir.mkdir(parents=True, exist_ok=True)
@@ -143,3 +145,22 @@ def set_current_page(page: Page) -> None:
 
 def default_downloads_dir() -> Path:
     return Path(os.environ.get("TMPDIR", "/tmp")) / "eclair-downloads"
+
+
+OPENABLE_SCHEMES = ("http://", "https://", "file://")
+
+
+def navigate(page: Page, url: str, *, timeout_ms: int = 20_000) -> int | None:
+    """Open `url` in `page` and wait for load; PageUnreachable (one line) when it cannot be opened.
+
+    Returns the HTTP status (None for file URLs). Used to open a run's start URL; agents use act(goto).
+    """
+    if not url.lower().startswith(OPENABLE_SCHEMES):
+        scheme = url.split(":", 1)[0] if ":" in url else "none"
+        raise PageUnreachable(f"{url!r}: scheme {scheme!r} is not supported; use an http://, https:// or file:// URL")
+    try:
+        response = page.goto(url, timeout=timeout_ms, wait_until="load")
+    except PlaywrightError as exc:
+        reason = _first_line(exc).split("Call log")[0].strip()
+        raise PageUnreachable(f"cannot open {url}: {reason}; check the address and that the server is up") from None
+    return response.status if response is not None else None

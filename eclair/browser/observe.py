@@ -53,15 +53,16 @@ def observe(page: Page, *, screenshot: bool = True, token_budget: int = DEFAULT_
             png = page.screenshot(type="png")
         except PlaywrightError as exc:  # a page mid-navigation; the text observation still stands
             log.warning("screenshot failed: %s", exc)
+    title = str(raw.get("title") or "") if "title" in raw else _safe_title(page)
     dialogs = cstate.unseen_dialogs[:]
     cstate.unseen_dialogs.clear()
     return Observation(
         url=page.url,
-        title=_safe_title(page),
+        title=title,
         elements=elements,
         text=text,
         screenshot=png,
-        tabs=[_safe_title(p) or p.url for p in page.context.pages if not p.is_closed()],
+        tabs=[(title if p is page else _safe_title(p)) or p.url for p in page.context.pages if not p.is_closed()],
         focused=focused,
         dialog=" | ".join(dialogs) or None,
     )

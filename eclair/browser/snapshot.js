@@ -246,6 +246,6 @@
   const activeEl = deepActive(document);
   if (document.body) walk(document.body, args.offsetX, args.offsetY, args.frameLabel, activeEl, false);
   const focusedId = activeEl && activeEl !== document.body ? activeEl.getAttribute(ATTR) : null;
-  return { elements: out, crossOrigin, focused: focusedId, scrollY: window.scrollY, vw, vh,
+  return { elements: out, crossOrigin, focused: focusedId, title: document.title, scrollY: window.scrollY, vw, vh,
     docHeight: document.documentElement.scrollHeight };
 }

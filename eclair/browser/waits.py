@@ -5,51 +5,90 @@ from __future__ import annotations
 import logging
 import time
 
+from playwright.sync_api import BrowserContext, Page
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Page
 
 from eclair.browser.state import page_state
 
 log = logging.getLogger(__name__)
 
-# Installed before the action: records the time of the last DOM mutation in this document.
-WATCH_MUTATIONS_JS = """() => {
-  if (window.__eclairMO) { window.__eclairLastMutation = 0; return; }
+# Added to every document of an eclair context: counts the page's own fetch/XHR calls as they start, so the
+# settle wait sees a request the moment a click handler issues it (Playwright's events can arrive later).
+COUNT_PENDING_REQUESTS_JS = """(() => {
+  if (window.__eclairPending !== undefined) return;
+  window.__eclairPending = 0;
+  const done = () => { window.__eclairPending = Math.max(0, window.__eclairPending - 1); };
+  const origFetch = window.fetch;
+  if (origFetch) {
+    window.fetch = function (...args) {
+      window.__eclairPending++;
+      return origFetch.apply(this, args).finally(done);
+    };
+  }
+  const origSend = XMLHttpRequest.prototype.send;
+  XMLHttpRequest.prototype.send = function (...args) {
+    window.__eclairPending++;
+    this.addEventListener('loadend', done, { once: true });
+    return origSend.apply(this, args);
+  };
+})();"""
+
+# Run before the action: records the time of the last DOM mutation in this document from now on, and
+# counts the target id's matches (open shadow roots included) so locating it costs no extra round trip.
+WATCH_MUTATIONS_JS = """(id) => {
   window.__eclairLastMutation = 0;
-  window.__eclairMO = new MutationObserver(() => { window.__eclairLastMutation = performance.now(); });
-  window.__eclairMO.observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
+  if (!window.__eclairMO) {
+    window.__eclairMO = new MutationObserver(() => { window.__eclairLastMutation = performance.now(); });
+    window.__eclairMO.observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
+  }
+  if (!id) return null;
+  const sel = '[data-eclair-id="' + id + '"]';
+  const deepCount = (root) => {
+    let n = root.querySelectorAll(sel).length;
+    for (const el of root.querySelectorAll('*')) if (el.shadowRoot) n += deepCount(el.shadowRoot);
+    return n;
+  };
+  return document.querySelectorAll(sel).length || deepCount(document);
 }"""
 
-# Resolves once no mutation happened for `quiet` ms; at once when none happened since watch_mutations.
-DOM_QUIET_JS = """([quiet, cap]) => new Promise((resolve) => {
+# Resolves when the page's own requests are done and no mutation happened for `quiet` ms (at once when
+# nothing happened since watch_mutations), or when `cap` ms have passed.
+SETTLE_JS = """([quiet, cap]) => new Promise((resolve) => {
   const start = performance.now();
   const check = () => {
-    const last = window.__eclairLastMutation || 0;
     const now = performance.now();
-    if (last === 0 || now - last >= quiet || now - start >= cap) resolve(now - start);
-    else setTimeout(check, Math.max(5, quiet - (now - last)));
+    const last = window.__eclairLastMutation || 0;
+    const busy = (window.__eclairPending || 0) > 0;
+    if ((!busy && (last === 0 || now - last >= quiet)) || now - start >= cap) resolve(now - start);
+    else setTimeout(check, busy ? 20 : Math.max(4, quiet - (now - last)));
   };
   check();
 })"""
 
 
-def watch_mutations(page: Page) -> None:
+def install_request_counter(context: BrowserContext) -> None:
+    context.add_init_script(COUNT_PENDING_REQUESTS_JS)
+
+
+def watch_mutations(page: Page, element_id: str | None = None) -> int | None:
+    """Start watching DOM mutations; return how often `element_id` occurs in the main frame (None: unknown)."""
     try:
-        page.evaluate(WATCH_MUTATIONS_JS)
+        count = page.evaluate(WATCH_MUTATIONS_JS, element_id)
     except PlaywrightError as exc:
         log.debug("mutation watch not installed: %s", exc)
+        return None
+    return int(count) if count is not None else None
 
 
 def settle(
     page: Page,
     *,
     url_before: str,
-    network_cap_s: float = 3.0,
-    dom_quiet_ms: int = 50,
-    dom_cap_ms: int = 1500,
+    settle_cap_ms: int = 3_000,
+    dom_quiet_ms: int = 15,
     load_cap_ms: int = 10_000,
 ) -> None:
-    """Wait (bounded) for a started navigation to load, in-flight requests to finish and the DOM to go quiet."""
+    """Wait (bounded) for a started navigation to load, requests to finish and the DOM to go quiet."""
     if page.is_closed():
         return
     if page.url != url_before:
@@ -58,16 +97,16 @@ def settle(
         except PlaywrightError as exc:
             log.debug("load wait cut: %s", exc)
     ps = page_state(page)
-    deadline = time.monotonic() + network_cap_s
+    deadline = time.monotonic() + settle_cap_ms / 1000
     while ps.inflight > 0 and time.monotonic() < deadline and not page.is_closed():
-        page.wait_for_timeout(25)  # pumps Playwright events, which update the in-flight count
+        page.wait_for_timeout(20)  # pumps Playwright events, which update the in-flight count
     if page.is_closed():
         return
     try:
-        page.evaluate(DOM_QUIET_JS, [dom_quiet_ms, dom_cap_ms])
+        page.evaluate(SETTLE_JS, [dom_quiet_ms, settle_cap_ms])
     except PlaywrightError as exc:
         # the document navigated during the wait: give the new one its load event
-        log.debug("DOM quiet wait interrupted: %s", exc)
+        log.debug("settle wait interrupted: %s", exc)
         try:
             page.wait_for_load_state("load", timeout=load_cap_ms)
         except PlaywrightError:
