@@ -153,10 +153,10 @@ class RunsMixin(StoreBase):
         stem = step_stem(step.index, step.attempt)
         rel_png = f"{run_id}/{stem}.png" if png else step.screenshot_path
         rel_json = f"{run_id}/{stem}.json"
-        if png:
-            write_durable(self.traces_root / rel_png, png)  # type: ignore[operator]
         saved = step.model_copy(update={"screenshot_path": rel_png})
-        write_durable(self.traces_root / rel_json, saved.model_dump_json(indent=1).encode())
+        files = {self.traces_root / rel_png: png} if png and rel_png else {}
+        files[self.traces_root / rel_json] = saved.model_dump_json(indent=1).encode()
+        write_durable(files)
 
         def apply(session: Session) -> None:
             run = self._run_row(session, run_id)

@@ -11,16 +11,21 @@ def step_stem(index: int, attempt: int) -> str:
     return f"step-{index:03d}" if attempt == 0 else f"step-{index:03d}-a{attempt}"
 
 
-def write_durable(path: Path, data: bytes) -> None:
-    """Write `data` to `path` atomically and flush it to disk (temp file, fsync, rename, fsync the folder)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-    fsync_dir(path.parent)
+def write_durable(files: dict[Path, bytes]) -> None:
+    """Write each file atomically and flush it to disk (temp file, fsync, rename), then fsync each folder once."""
+    folders = []
+    for path, data in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+        if path.parent not in folders:
+            folders.append(path.parent)
+    for folder in folders:
+        fsync_dir(folder)
 
 
 def fsync_dir(folder: Path) -> None:
