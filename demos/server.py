@@ -19,13 +19,15 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from demos.clinic.app import APP as CLINIC
+from demos.clinic.app import clinic_mount
 from demos.common import DEMO_DIR, DEMO_PASSWORD, DemoApp
 from demos.helpdesk.app import APP as HELPDESK
 from demos.helpdesk.app import helpdesk_mount
 from eclair.errors import EclairError
 
 log = logging.getLogger(__name__)
-APPS: dict[str, DemoApp] = {"helpdesk": HELPDESK}
+APPS: dict[str, DemoApp] = {"helpdesk": HELPDESK, "clinic": CLINIC}
 
 
 class DemoServerError(EclairError):
@@ -45,7 +47,7 @@ async def index(request: Request) -> Response:
 def build_app() -> Starlette:
     """The ASGI app with every demo mounted under its name and the shared static files."""
     mounts: list[Route | Mount] = [Route("/", index), Mount("/static", StaticFiles(directory=DEMO_DIR / "static"))]
-    mounts.append(helpdesk_mount())
+    mounts += [helpdesk_mount(), clinic_mount()]
     return Starlette(routes=mounts)
 
 

@@ -2,354 +2,52 @@
 
 from __future__ import annotations
 
-import random
-from typing import Any
-
-from demos.common import DEMO_PASSWORD
-from demos.helpdesk.data import COMPANIES, PRIORITIES, TAGS, TIERS, USERS
-from demos.suite.checks import by_id, changed_rows, new_rows, other, result, same_text, swap
-from demos.suite.spec import Params, State, Step, WorkflowSpec
+from demos.helpdesk.data import PRIORITIES, TAGS, TIERS, USERS
+from demos.suite.checks import swap
+from demos.suite.helpdesk_checks import (
+    NEW_COMMENTS,
+    SURVEY,
+    USERS_BY_NAME,
+    assign_params,
+    bulk_params,
+    bulk_steps,
+    by_subject_params,
+    by_subject_steps,
+    check_bulk,
+    check_by_subject,
+    check_comment,
+    check_create,
+    check_full,
+    check_login,
+    check_new_customer,
+    check_reopen,
+    check_tag,
+    check_tier,
+    comment_params,
+    create_params,
+    create_steps,
+    field_check,
+    find_ticket_steps,
+    full_params,
+    full_steps,
+    login_params,
+    login_steps,
+    new_customer_params,
+    rating_params,
+    reopen_params,
+    status_params,
+    tag_params,
+    tier_params,
+)
+from demos.suite.spec import WorkflowSpec
 from demos.suite.steps import (
-    autocomplete,
     check,
     click,
     fill,
-    secret_fill,
     select,
     submit,
     submit_in_frame,
-    submit_row_link,
 )
-
-NEW_SUBJECTS = [
-    "Printer offline in the lobby",
-    "Cannot export monthly report",
-    "Badge reader rejects staff cards",
-    "Website checkout error",
-    "Phone system drops calls",
-    "Shared drive is read-only",
-]
-NEW_COMMENTS = [
-    "Spoke with the customer, fix scheduled for Friday.",
-    "Waiting on the vendor for a patch.",
-    "Workaround sent by email.",
-    "Escalated to the network team.",
-]
-CITIES = ["Madison", "Tucson", "Raleigh", "Omaha"]
-SURVEY = "Customer satisfaction survey"
-
-
-def _customer_id(state: State, name: str) -> int | None:
-    return next((c["id"] for c in state["customers"] if same_text(c["name"], name)), None)
-
-
-def _ticket(rng: random.Random, state: State, statuses: tuple[str, ...] = ()) -> dict[str, Any]:
-    pool = [t for t in state["tickets"] if not statuses or t["status"] in statuses]
-    return rng.choice(pool)
-
-
-def _ticket_unchanged_except(initial: State, final: State, ticket_id: str) -> list[int]:
-    return changed_rows(initial, final, "tickets", frozenset({int(ticket_id)}))
-
-
-# --- create a ticket (smoke) ---------------------------------------------------------------------------------
-def _create_params(rng: random.Random, state: State) -> Params:
-    return {
-        "customer": rng.choice(state["customers"])["name"],
-        "subject": rng.choice(NEW_SUBJECTS),
-        "priority": rng.choice(PRIORITIES),
-    }
-
-
-def _find_new_ticket(initial: State, final: State, p: Params) -> tuple[dict[str, Any] | None, str]:
-    created = new_rows(initial, final, "tickets")
-    if not created:
-        return None, "no ticket was created"
-    cid = _customer_id(final, p["customer"])
-    mine = [t for t in created if t["customer_id"] == cid and same_text(t["subject"], p["subject"])]
-    if not mine:
-        return None, f"no new ticket for {p['customer']} with subject '{p['subject']}'"
-    return mine[-1], ""
-
-
-def _check_create(initial: State, final: State, p: Params) -> tuple[bool, str]:
-    ticket, why = _find_new_ticket(initial, final, p)
-    if ticket is None:
-        return False, why
-    return result(
-        ticket["priority"] == p["priority"],
-        f"ticket #{ticket['id']} created as asked",
-        f"ticket #{ticket['id']} has priority {ticket['priority']}, expected {p['priority']}",
-    )
-
-
-def _create_steps(p: Params) -> list[Step]:
-    return [
-        *autocomplete("Customer", p["customer"]),
-        fill("Subject", p["subject"]),
-        select("Priority", p["priority"]),
-        submit("Create ticket"),
-    ]
-
-
-# --- full ticket --------------------------------------------------------------------------------------------
-def _full_params(rng: random.Random, state: State) -> Params:
-    tag1, tag2 = sorted(rng.sample(TAGS, 2))
-    user = rng.choice(list(USERS))
-    return {
-        **_create_params(rng, state),
-        "assignee": USERS[user],
-        "tag1": tag1,
-        "tag2": tag2,
-        "description": rng.choice(NEW_COMMENTS),
-    }
-
-
-def _check_full(initial: State, final: State, p: Params) -> tuple[bool, str]:
-    ticket, why = _find_new_ticket(initial, final, p)
-    if ticket is None:
-        return False, why
-    expected = {
-        "priority": p["priority"],
-        "assignee": USERS_BY_NAME[p["assignee"]],
-        "tags": ",".join(sorted([p["tag1"], p["tag2"]])),
-    }
-    wrong = [f"{k}={ticket[k]!r} (expected {v!r})" for k, v in expected.items() if ticket[k] != v]
-    if not same_text(ticket["description"], p["description"]):
-        wrong.append(f"description={ticket['description']!r}")
-    return result(not wrong, f"ticket #{ticket['id']} matches every field", "; ".join(wrong))
-
-
-def _full_steps(p: Params) -> list[Step]:
-    return [
-        submit("New ticket", "link"),
-        *autocomplete("Customer", p["customer"]),
-        fill("Subject", p["subject"]),
-        select("Priority", p["priority"]),
-        select("Assignee", p["assignee"]),
-        check(p["tag1"]),
-        check(p["tag2"]),
-        fill("Description", p["description"]),
-        submit("Create ticket"),
-    ]
-
-
-USERS_BY_NAME = {v: k for k, v in USERS.items()}
-
-
-# --- edit one field of a ticket ---------------------------------------------------------------------------
-def _field_check(field_name: str, param: str, to_db: Any = str) -> Any:
-    def check_field(initial: State, final: State, p: Params) -> tuple[bool, str]:
-        ticket = by_id(final, "tickets", p["ticket"])
-        if ticket is None:
-            return False, f"ticket #{p['ticket']} is gone"
-        others = _ticket_unchanged_except(initial, final, p["ticket"])
-        if others:
-            return False, f"other tickets were changed too: {others}"
-        want = to_db(p[param])
-        return result(
-            ticket[field_name] == want,
-            f"ticket #{p['ticket']} {field_name} is {want}",
-            f"ticket #{p['ticket']} {field_name} is {ticket[field_name]!r}, expected {want!r}",
-        )
-
-    return check_field
-
-
-def _assign_params(rng: random.Random, state: State) -> Params:
-    ticket = _ticket(rng, state, ("Open", "Pending"))
-    user = rng.choice([u for u in USERS if u != ticket["assignee"]])
-    return {"ticket": str(ticket["id"]), "assignee": USERS[user]}
-
-
-def _status_params(rng: random.Random, state: State) -> Params:
-    ticket = _ticket(rng, state, ("Open", "Pending"))
-    return {
-        "ticket": str(ticket["id"]),
-        "status": rng.choice(["Pending", "Resolved"] if ticket["status"] == "Open" else ["Open", "Resolved"]),
-    }
-
-
-def _find_ticket_steps(p: Params) -> list[Step]:
-    return [fill("Search", f"#{p['ticket']}"), submit("Filter"), submit(f"#{p['ticket']}", "link")]
-
-
-def _priority_params(rng: random.Random, state: State) -> Params:
-    ticket = _ticket(rng, state)
-    return {"ticket": str(ticket["id"]), "priority": other(ticket["priority"], PRIORITIES)}
-
-
-def _login_params(rng: random.Random, state: State) -> Params:
-    user = rng.choice(list(USERS))
-    return {**_priority_params(rng, state), "username": user, "password": DEMO_PASSWORD}
-
-
-def _check_login(initial: State, final: State, p: Params) -> tuple[bool, str]:
-    logins = [e for e in new_rows(initial, final, "events") if e["kind"] == "login" and p["username"] in e["detail"]]
-    if not logins:
-        return False, f"{p['username']} never signed in through the login form"
-    return _field_check("priority", "priority")(initial, final, p)
-
-
-def _login_steps(p: Params) -> list[Step]:
-    return [
-        fill("Username", p["username"]),
-        secret_fill("Password", p["password"]),
-        submit("Sign in"),
-        *_find_ticket_steps(p),
-        submit("Edit ticket", "link"),
-        select("Priority", p["priority"]),
-        submit("Save changes"),
-    ]
-
-
-# --- comments, tags, reopen, survey -------------------------------------------------------------------------
-def _comment_params(rng: random.Random, state: State) -> Params:
-    return {"ticket": str(_ticket(rng, state)["id"]), "comment": rng.choice(NEW_COMMENTS)}
-
-
-def _check_comment(initial: State, final: State, p: Params) -> tuple[bool, str]:
-    added = [c for c in new_rows(initial, final, "comments") if str(c["ticket_id"]) == p["ticket"]]
-    ok = any(same_text(c["body"], p["comment"]) for c in added)
-    return result(
-        ok,
-        f"comment added to #{p['ticket']}",
-        f"no comment '{p['comment']}' on #{p['ticket']} (new comments there: {[c['body'] for c in added]})",
-    )
-
-
-def _tag_params(rng: random.Random, state: State) -> Params:
-    ticket = rng.choice([t for t in state["tickets"] if len(t["tags"].split(",")) < len(TAGS)])
-    have = set(filter(None, ticket["tags"].split(",")))
-    return {"ticket": str(ticket["id"]), "tag": rng.choice([t for t in TAGS if t not in have])}
-
-
-def _check_tag(initial: State, final: State, p: Params) -> tuple[bool, str]:
-    before = by_id(initial, "tickets", p["ticket"]) or {}
-    want = ",".join(sorted({*filter(None, before.get("tags", "").split(",")), p["tag"]}))
-    return _field_check("tags", "want")(initial, final, {**p, "want": want})
-
-
-def _reopen_params(rng: random.Random, state: State) -> Params:
-    ticket = _ticket(rng, state, ("Resolved", "Closed"))
-    return {"ticket": str(ticket["id"]), "comment": rng.choice(NEW_COMMENTS)}
-
-
-def _check_reopen(initial: State, final: State, p: Params) -> tuple[bool, str]:
-    ok, why = _field_check("status", "status")(initial, final, {**p, "status": "Open"})
-    return _check_comment(initial, final, p) if ok else (ok, why)
-
-
-def _rating_params(rng: random.Random, state: State) -> Params:
-    return {"ticket": str(_ticket(rng, state, ("Resolved", "Closed"))["id"]), "rating": str(rng.randint(1, 5))}
-
-
-# --- bulk close ----------------------------------------------------------------------------------------------
-def _bulk_params(rng: random.Random, state: State) -> Params:
-    names = {c["id"]: c["name"] for c in state["customers"]}
-    groups: dict[tuple[str, str], int] = {}
-    for t in state["tickets"]:
-        if t["status"] in ("Open", "Pending", "Resolved"):
-            key = (names[t["customer_id"]], t["status"])
-            groups[key] = groups.get(key, 0) + 1
-    best = max(groups.values())
-    customer, status = rng.choice(sorted(k for k, n in groups.items() if n >= min(best, 2)))
-    return {"customer": customer, "status": status}
-
-
-def _bulk_targets(state: State, p: Params) -> set[int]:
-    cid = _customer_id(state, p["customer"])
-    return {t["id"] for t in state["tickets"] if t["customer_id"] == cid and t["status"] == p["status"]}
-
-
-def _check_bulk(initial: State, final: State, p: Params) -> tuple[bool, str]:
-    targets = _bulk_targets(initial, p)
-    still = sorted(t for t in targets if (by_id(final, "tickets", t) or {}).get("status") != "Closed")
-    if still:
-        return False, f"tickets {still} of {p['customer']} are not closed"
-    others = changed_rows(initial, final, "tickets", frozenset(targets))
-    return result(not others, f"closed {sorted(targets)}", f"tickets {others} were changed but should not be")
-
-
-def _bulk_steps(p: Params) -> list[Step]:
-    return [
-        fill("Search", p["customer"]),
-        select("Status", p["status"]),
-        submit("Filter"),
-        check("Select all tickets on this page"),
-        click("Close selected"),
-        submit("Yes, close tickets"),
-    ]
-
-
-# --- customers -------------------------------------------------------------------------------------------------
-def _new_customer_params(rng: random.Random, state: State) -> Params:
-    taken = {c["name"] for c in state["customers"]}
-    name = rng.choice([c for c in COMPANIES if c not in taken])
-    first = rng.choice(["Mira", "Otto", "Lena", "Raj", "Ivy"])
-    return {
-        "name": name,
-        "contact": f"{first} {rng.choice(['Stone', 'Reyes', 'Klein'])}",
-        "email": f"{first.lower()}@{name.split()[0].lower()}.example",
-        "city": rng.choice(CITIES),
-        "tier": rng.choice(TIERS),
-    }
-
-
-def _check_new_customer(initial: State, final: State, p: Params) -> tuple[bool, str]:
-    made = [c for c in new_rows(initial, final, "customers") if same_text(c["name"], p["name"])]
-    if not made:
-        return False, f"no customer named {p['name']} was added"
-    wrong = [f"{k}={made[-1][k]!r}" for k in ("contact", "email", "city", "tier") if not same_text(made[-1][k], p[k])]
-    return result(not wrong, f"customer {p['name']} added", "wrong fields: " + ", ".join(wrong))
-
-
-def _tier_params(rng: random.Random, state: State) -> Params:
-    customer = rng.choice(state["customers"])
-    return {"customer": customer["name"], "tier": other(customer["tier"], TIERS)}
-
-
-def _check_tier(initial: State, final: State, p: Params) -> tuple[bool, str]:
-    cid = _customer_id(final, p["customer"])
-    row = by_id(final, "customers", cid)
-    if row is None:
-        return False, f"customer {p['customer']} not found"
-    others = changed_rows(initial, final, "customers", frozenset({row["id"]}))
-    if others:
-        return False, f"other customers changed: {others}"
-    return result(row["tier"] == p["tier"], f"{p['customer']} is {p['tier']}", f"{p['customer']} is {row['tier']}")
-
-
-def _by_subject_params(rng: random.Random, state: State) -> Params:
-    names = {c["id"]: c["name"] for c in state["customers"]}
-    pairs: dict[tuple[int, str], list[dict[str, Any]]] = {}
-    for t in state["tickets"]:
-        pairs.setdefault((t["customer_id"], t["subject"]), []).append(t)
-    ticket = rng.choice(sorted((v[0] for v in pairs.values() if len(v) == 1), key=lambda t: t["id"]))
-    return {
-        "customer": names[ticket["customer_id"]],
-        "subject": ticket["subject"],
-        "priority": other(ticket["priority"], PRIORITIES),
-    }
-
-
-def _check_by_subject(initial: State, final: State, p: Params) -> tuple[bool, str]:
-    cid = _customer_id(initial, p["customer"])
-    ticket = next(t for t in initial["tickets"] if t["customer_id"] == cid and t["subject"] == p["subject"])
-    return _field_check("priority", "priority")(initial, final, {**p, "ticket": str(ticket["id"])})
-
-
-def _by_subject_steps(p: Params) -> list[Step]:
-    return [
-        fill("Search", p["customer"]),
-        submit("Filter"),
-        submit(p["customer"], "link"),
-        submit_row_link(p["subject"]),
-        submit("Edit ticket", "link"),
-        select("Priority", p["priority"]),
-        submit("Save changes"),
-    ]
-
 
 WORKFLOWS = [
     WorkflowSpec(
@@ -357,9 +55,9 @@ WORKFLOWS = [
         "helpdesk",
         'Create a ticket for {customer} with the subject "{subject}" and priority {priority}.',
         "/helpdesk/tickets/new",
-        _create_params,
-        _check_create,
-        _create_steps,
+        create_params,
+        check_create,
+        create_steps,
         lambda p, s: swap(p, "priority", PRIORITIES),
         max_steps=10,
     ),
@@ -369,9 +67,9 @@ WORKFLOWS = [
         'Open a new {priority} ticket for {customer} with the subject "{subject}", assign it to {assignee}, '
         'tag it {tag1} and {tag2}, and describe it as "{description}".',
         "/helpdesk/tickets",
-        _full_params,
-        _check_full,
-        _full_steps,
+        full_params,
+        check_full,
+        full_steps,
         lambda p, s: swap(p, "assignee", list(USERS.values())),
         max_steps=18,
     ),
@@ -380,8 +78,8 @@ WORKFLOWS = [
         "helpdesk",
         "Assign ticket #{ticket} to {assignee}.",
         "/helpdesk/tickets/{ticket}",
-        _assign_params,
-        lambda i, f, p: _field_check("assignee", "assignee", USERS_BY_NAME.get)(i, f, p),
+        assign_params,
+        lambda i, f, p: field_check("assignee", "assignee", USERS_BY_NAME.get)(i, f, p),
         lambda p: [submit("Edit ticket", "link"), select("Assignee", p["assignee"]), submit("Save changes")],
         lambda p, s: swap(p, "assignee", list(USERS.values())),
     ),
@@ -390,10 +88,10 @@ WORKFLOWS = [
         "helpdesk",
         "Change the status of ticket #{ticket} to {status}.",
         "/helpdesk/tickets",
-        _status_params,
-        _field_check("status", "status"),
+        status_params,
+        field_check("status", "status"),
         lambda p: [
-            *_find_ticket_steps(p),
+            *find_ticket_steps(p),
             select("Change status to", p["status"]),
             click("Change status"),
             submit("Confirm"),
@@ -406,9 +104,9 @@ WORKFLOWS = [
         "Sign in to the helpdesk as {username} (the password is in the task parameters) and set the "
         "priority of ticket #{ticket} to {priority}.",
         "/helpdesk/login",
-        _login_params,
-        _check_login,
-        _login_steps,
+        login_params,
+        check_login,
+        login_steps,
         lambda p, s: swap(p, "priority", PRIORITIES),
         login=False,
         tags=("login",),
@@ -418,8 +116,8 @@ WORKFLOWS = [
         "helpdesk",
         'Add the comment "{comment}" to ticket #{ticket}.',
         "/helpdesk/tickets/{ticket}",
-        _comment_params,
-        _check_comment,
+        comment_params,
+        check_comment,
         lambda p: [click("Comments", "tab"), fill("New comment", p["comment"]), submit("Add comment")],
         lambda p, s: swap(p, "comment", NEW_COMMENTS),
     ),
@@ -428,8 +126,8 @@ WORKFLOWS = [
         "helpdesk",
         "Add the tag {tag} to ticket #{ticket}, keeping its other tags.",
         "/helpdesk/tickets/{ticket}",
-        _tag_params,
-        _check_tag,
+        tag_params,
+        check_tag,
         lambda p: [submit("Edit ticket", "link"), check(p["tag"]), submit("Save changes")],
         lambda p, s: swap(p, "tag", TAGS),
     ),
@@ -438,8 +136,8 @@ WORKFLOWS = [
         "helpdesk",
         'Reopen ticket #{ticket} (set its status to Open) and add the comment "{comment}".',
         "/helpdesk/tickets/{ticket}",
-        _reopen_params,
-        _check_reopen,
+        reopen_params,
+        check_reopen,
         lambda p: [
             select("Change status to", "Open"),
             click("Change status"),
@@ -455,8 +153,8 @@ WORKFLOWS = [
         "helpdesk",
         "Record a customer satisfaction rating of {rating} for ticket #{ticket}.",
         "/helpdesk/tickets/{ticket}",
-        _rating_params,
-        lambda i, f, p: _field_check("rating", "rating", int)(i, f, p),
+        rating_params,
+        lambda i, f, p: field_check("rating", "rating", int)(i, f, p),
         lambda p: [
             click("Satisfaction", "tab"),
             check(p["rating"], frame=SURVEY),
@@ -470,9 +168,9 @@ WORKFLOWS = [
         "helpdesk",
         "Close all {status} tickets of {customer} in one bulk action.",
         "/helpdesk/tickets",
-        _bulk_params,
-        _check_bulk,
-        _bulk_steps,
+        bulk_params,
+        check_bulk,
+        bulk_steps,
         lambda p, s: swap(p, "status", ["Open", "Pending", "Resolved"]),
     ),
     WorkflowSpec(
@@ -480,8 +178,8 @@ WORKFLOWS = [
         "helpdesk",
         "Add a new customer {name}: contact {contact}, email {email}, city {city}, tier {tier}.",
         "/helpdesk/customers",
-        _new_customer_params,
-        _check_new_customer,
+        new_customer_params,
+        check_new_customer,
         lambda p: [
             submit("New customer", "link"),
             fill("Company name", p["name"]),
@@ -498,8 +196,8 @@ WORKFLOWS = [
         "helpdesk",
         "Change the tier of customer {customer} to {tier}.",
         "/helpdesk/customers",
-        _tier_params,
-        _check_tier,
+        tier_params,
+        check_tier,
         lambda p: [
             fill("Search", p["customer"]),
             submit("Filter"),
@@ -515,9 +213,9 @@ WORKFLOWS = [
         "helpdesk",
         'Set the priority of {customer}\'s ticket "{subject}" to {priority}.',
         "/helpdesk/customers",
-        _by_subject_params,
-        _check_by_subject,
-        _by_subject_steps,
+        by_subject_params,
+        check_by_subject,
+        by_subject_steps,
         lambda p, s: swap(p, "priority", PRIORITIES),
     ),
 ]

@@ -5,18 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from demos.server import DemoServer
 from demos.suite import SUITES, WORKFLOWS, make_env
 
 SEED = 11
-STEP_TIMEOUT_MS = 4000  # a wrong script should fail fast, not wait 30 s
-
-
-@pytest.fixture
-def demo_page(page: Any) -> Any:
-    page.set_default_timeout(STEP_TIMEOUT_MS)
-    return page
 
 
 @pytest.mark.parametrize("workflow_id", list(WORKFLOWS))
@@ -46,8 +40,11 @@ def test_checker_fails_on_a_wrong_value(workflow_id: str, demo_server: DemoServe
         task = env.setup(demo_page, SEED)
         wrong = spec.wrong_params(task.params, env.initial)
         assert wrong != task.params
-        for step in spec.solution(wrong):
-            step.run(demo_page)
+        try:
+            for step in spec.solution(wrong):
+                step.run(demo_page)
+        except PlaywrightError:
+            pass  # the wrong value could not even be entered (e.g. no such appointment); the checker must still fail
         reward, _ = env.validate(demo_page)
         assert reward == 0.0, f"a wrong value passed: {wrong}"
         assert env.last_reason
