@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 MIN_CONTAINED_VALUE = 6  # a shorter value replaces an element name only when it is the whole name
 _NUMBERING = re.compile(r"^\s*(?:\d+\s*[.):]|[-*•])\s*")
 _VERBS: dict[str, tuple[str, ...]] = {
-    "click": ("click", "press", "tap", "select", "choose", "open", "hit"),
+    "click": ("click", "press", "tap", "select", "choose", "pick", "open", "hit"),
     "type": ("type", "enter", "fill", "input", "write", "put"),
     "select": ("select", "choose", "pick", "set"),
     "check": ("check", "tick", "uncheck", "untick", "select", "choose", "mark", "toggle"),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,9 @@ import numpy as np
 
 from eclair.demonstrations.errors import BadActionLog, UnreadableVideo
 from eclair.demonstrations.schema import DemoAction, TargetInfo
+
+# FFmpeg would print its own complaint about a broken file on stderr; our one-line error says it instead
+os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
 
 DIFF_LEVEL = 25  # grey-level change that counts a pixel as changed (ignores codec noise)
 CHANGED_FRACTION = 0.004  # share of changed pixels that makes a frame a change

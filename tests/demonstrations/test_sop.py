@@ -1,0 +1,119 @@
+"""SOPs: faithful steps, deterministic generalisation to parameters, fidelity, versions in the real store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from eclair.config import Settings
+from eclair.demonstrations import (
+    DemoAction,
+    DemonstrationManifest,
+    NoDemonstration,
+    TargetInfo,
+    generalised_steps,
+    instantiate_sop,
+    parse_sop,
+    sop_fidelity,
+    task_sop,
+    write_sop,
+)
+from eclair.demonstrations.saving import commit_demonstration, new_staging_dir
+from eclair.store import Store
+
+PARAMS = {"customer": "Acme Corp", "priority": "High", "assignee": "Dana"}
+
+
+def demo_actions() -> list[DemoAction]:
+    def target(role: str, name: str, tag: str = "input") -> TargetInfo:
+        return TargetInfo(role=role, name=name, tag=tag, xpath=f"//*[@name='{name}']")
+
+    return [
+        DemoAction(kind="click", target=target("link", "New ticket", "a")),
+        DemoAction(kind="type", target=target("textbox", "Customer"), text="Acme"),
+        DemoAction(kind="click", target=target("option", "Acme Corp", "li")),
+        DemoAction(kind="select", target=target("combobox", "Priority", "select"), text="High"),
+        DemoAction(kind="check", target=target("radio", "Dana"), checked=True),
+        DemoAction(kind="type", target=target("textbox", "Password"), text="{{password}}", secret=True),
+        DemoAction(kind="click", target=target("button", "Save", "button")),
+    ]
+
+
+def test_generalised_steps_replace_values_with_parameters_and_keep_every_step() -> None:
+    steps = generalised_steps(demo_actions(), PARAMS)
+    assert steps == [
+        "Click the link 'New ticket'",
+        "Type 'Acme' into 'Customer'",  # a prefix typed into an autocomplete is not the parameter's value
+        "Click the option '{customer}'",
+        "Select '{priority}' in 'Priority'",
+        "Choose '{assignee}'",
+        "Type '{{password}}' into 'Password'",
+        "Click the button 'Save'",
+    ]
+    assert instantiate_sop(steps, {"customer": "Globex", "priority": "Low", "assignee": "Eve"})[2:5] == [
+        "Click the option 'Globex'",
+        "Select 'Low' in 'Priority'",
+        "Choose 'Eve'",
+    ]
+    assert instantiate_sop(["Type '{{password}}' into 'Password'"], {"password": "x"}) == [
+        "Type '{{password}}' into 'Password'"
+    ]
+
+
+def test_short_values_only_replace_whole_names() -> None:
+    actions = [DemoAction(kind="click", target=TargetInfo(role="button", name="Highlight"))]
+    assert generalised_steps(actions, {"priority": "High"}) == ["Click the button 'Highlight'"]
+
+
+def test_fidelity_counts_actions_found_in_order() -> None:
+    actions = demo_actions()
+    steps = generalised_steps(actions, PARAMS)
+    assert sop_fidelity(actions, steps, PARAMS) == 1.0
+    assert sop_fidelity(actions, steps[:3] + steps[4:], PARAMS) == pytest.approx(6 / 7)
+    swapped = [steps[3], *steps[:3], *steps[4:]]
+    assert sop_fidelity(actions, swapped, PARAMS) == pytest.approx(6 / 7)
+    assert sop_fidelity(actions, ["Do the thing"], PARAMS) == 0.0
+    human = ['Click "New ticket"', "Enter Acme in the Customer box", "Pick Acme Corp", "Set Priority to High"]
+    assert sop_fidelity(actions, human, PARAMS) == pytest.approx(4 / 7)
+
+
+def test_parse_sop_accepts_numbering_bullets_and_comments() -> None:
+    text = "# header\n1. Click 'A'\n2) Type 'x' into 'B'\n\n- Press Enter\n* Scroll down\n"
+    assert parse_sop(text) == ["Click 'A'", "Type 'x' into 'B'", "Press Enter", "Scroll down"]
+
+
+def _save_demo(settings: Settings, params: dict[str, str]) -> Store:
+    store = Store(settings)
+    staging = new_staging_dir(store.traces_root)
+    manifest = DemonstrationManifest(
+        workflow="create-ticket", source="recording", params=params, actions=demo_actions()
+    )
+    commit_demonstration(store, staging, manifest)
+    return store
+
+
+def test_write_sop_versions_in_the_store_and_feeds_task_sop(settings: Settings) -> None:
+    store = _save_demo(settings, PARAMS)
+    first = write_sop(store, "create-ticket")
+    assert first.generated and first.version == 1 and first.fidelity == 1.0
+    assert "{customer}" in first.text and "Acme Corp" not in first.text
+    again = write_sop(store, "create-ticket")
+    assert not again.generated and again.version == 1 and again.text == first.text
+    edited_text = "\n".join(line for line in first.text.splitlines() if "Priority" not in line)
+    store.set_sop("create-ticket", edited_text)  # a person's edit drops a step
+    edited = write_sop(store, "create-ticket")
+    assert edited.version == 2 and edited.fidelity is not None and edited.fidelity < 1.0
+    regenerated = write_sop(store, "create-ticket", regenerate=True)
+    assert regenerated.version == 3 and regenerated.text == first.text
+    steps = task_sop(store, "create-ticket", {"customer": "Globex", "priority": "Low", "assignee": "Eve"})
+    assert steps is not None and steps[2] == "Click the option 'Globex'"
+
+
+def test_write_sop_without_workflow_or_demonstration_is_a_clear_error(settings: Settings, tmp_path: Path) -> None:
+    store = Store(settings)
+    with pytest.raises(NoDemonstration, match="'nope' is not in the store"):
+        write_sop(store, "nope")
+    store.save_workflow("empty", "no demos yet")
+    with pytest.raises(NoDemonstration, match="no demonstration"):
+        write_sop(store, "empty")
