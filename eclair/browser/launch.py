@@ -161,6 +161,6 @@ def navigate(page: Page, url: str, *, timeout_ms: int = 20_000) -> int | None:
     try:
         response = page.goto(url, timeout=timeout_ms, wait_until="load")
     except PlaywrightError as exc:
-        reason = _first_line(exc).split("Call log")[0].strip()
+        reason = _first_line(exc).split("Call log")[0].replace("Page.goto: ", "").strip()
         raise PageUnreachable(f"cannot open {url}: {reason}; check the address and that the server is up") from None
     return response.status if response is not None else None

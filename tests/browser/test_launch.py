@@ -1,0 +1,123 @@
+"""Browser resolution, remote connection over CDP, video recording, and navigate() errors."""
+
+from __future__ import annotations
+
+import re
+import socket
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import eclair.browser.launch as launch
+from eclair.browser import (
+    BrowserNotFound,
+    PageUnreachable,
+    current_page,
+    navigate,
+    new_context,
+    observe,
+    open_browser,
+    resolve_browser_path,
+)
+from eclair.config import Settings
+
+
+def test_explicit_browser_path_wins_and_must_exist(tmp_path: Path) -> None:
+    assert resolve_browser_path(Settings(browser_path="/usr/bin/chromium"), bundled=None) == "/usr/bin/chromium"
+    with pytest.raises(BrowserNotFound, match="ECLAIR_BROWSER_PATH=/nope/chrome does not exist"):
+        resolve_browser_path(Settings(browser_path="/nope/chrome"), bundled=None)
+
+
+def test_bundled_then_system_then_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    bundled = tmp_path / "chrome"
+    bundled.write_text("")
+    assert resolve_browser_path(Settings(), bundled=str(bundled)) is None  # Playwright launches its own build
+    assert resolve_browser_path(Settings(), bundled=str(tmp_path / "absent")) == "/usr/bin/chromium"
+    monkeypatch.setattr(launch, "SYSTEM_CHROMIUM", tmp_path / "no-chromium")
+    with pytest.raises(BrowserNotFound) as info:
+        resolve_browser_path(Settings(), bundled=str(tmp_path / "absent"))
+    message = str(info.value)
+    assert "ECLAIR_BROWSER_PATH" in message and "playwright install chromium" in message and "no-chromium" in message
+
+
+def test_launch_with_explicit_path_observes_a_page(fixtures_url: str) -> None:
+    with open_browser(Settings(browser_path="/usr/bin/chromium")) as browser:
+        page = current_page(new_context(browser))
+        navigate(page, f"{fixtures_url}/form.html")
+        assert observe(page, screenshot=False).title == "New ticket"
+
+
+def test_broken_binary_is_a_browser_not_found(tmp_path: Path) -> None:
+    fake = tmp_path / "chromium"
+    fake.write_text("#!/bin/sh\nexit 1\n")
+    fake.chmod(0o755)
+    with pytest.raises(BrowserNotFound, match="failed to start"), open_browser(Settings(browser_path=str(fake))):
+        pass
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.mark.slow
+def test_connect_over_cdp(fixtures_url: str, tmp_path: Path) -> None:
+    port = _free_port()
+    proc = subprocess.Popen(
+        [
+            "/usr/bin/chromium",
+            "--headless=new",
+            *launch.LAUNCH_ARGS,
+            f"--remote-debugging-port={port}",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "about:blank",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.2)
+        with open_browser(Settings(cdp_url=f"http://127.0.0.1:{port}")) as browser:
+            page = current_page(new_context(browser))
+            navigate(page, f"{fixtures_url}/shadow.html")
+            assert "Shadow save" in observe(page, screenshot=False).text
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_unreachable_cdp_url_is_one_clear_error() -> None:
+    expected = re.escape("cannot connect to --cdp-url http://127.0.0.1:1")
+    with pytest.raises(BrowserNotFound, match=expected), open_browser(Settings(cdp_url="http://127.0.0.1:1")):
+        pass
+
+
+def test_navigate_errors(page: Any, fixtures_url: str) -> None:
+    with pytest.raises(PageUnreachable, match="scheme 'ftp' is not supported"):
+        navigate(page, "ftp://example.com/file")
+    with pytest.raises(PageUnreachable, match=re.escape("cannot open http://127.0.0.1:1/")):
+        navigate(page, "http://127.0.0.1:1/")
+    assert navigate(page, f"{fixtures_url}/missing.html") == 404
+    assert navigate(page, f"{fixtures_url}/form.html") == 200
+
+
+@pytest.mark.slow
+def test_video_recorded_into_video_dir(browser: Any, fixtures_url: str, tmp_path: Path) -> None:
+    video_dir = tmp_path / "video"
+    context = new_context(browser, video_dir=video_dir)
+    page = current_page(context)
+    navigate(page, f"{fixtures_url}/form.html")
+    page.fill("#customer", "Acme")
+    page.wait_for_timeout(300)
+    context.close()
+    videos = list(video_dir.glob("*.webm"))
+    assert len(videos) == 1 and videos[0].stat().st_size > 1000
