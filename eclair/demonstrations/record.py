@@ -154,10 +154,6 @@ def _run_script(fn: DemonstrateFn, page: Any, params: dict[str, str], path: Path
 
 def _wait_for_person(page: Any, recorder: EventRecorder) -> None:
     """Headed: poll until the person closes the window, capturing the state whenever the page goes quiet."""
-    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
-        raise DemonstrationError(
-            "--headed needs a display (DISPLAY is not set); use --script demo.py to record headless"
-        )
     print("Demonstrate the workflow in the browser window; close the window when you are done.", flush=True)
     seen = len(recorder.events)
     last_change = time.time()
@@ -192,6 +188,14 @@ def record_demonstration(
 
     if script is None and not headed:
         raise DemonstrationError("eclair record needs --script demo.py (headless) or --headed (a person demonstrates)")
+    if (
+        headed
+        and sys.platform.startswith("linux")
+        and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    ):
+        raise DemonstrationError(
+            "--headed needs a display (DISPLAY is not set); use --script demo.py to record headless"
+        )
     fn = load_script(script) if script is not None else None
     params = dict(params or {})
     secrets = {name: value for name, value in params.items() if is_secret_param(name)}

@@ -117,3 +117,29 @@ def test_write_sop_without_workflow_or_demonstration_is_a_clear_error(settings: 
     store.save_workflow("empty", "no demos yet")
     with pytest.raises(NoDemonstration, match="no demonstration"):
         write_sop(store, "empty")
+
+
+def test_model_pass_is_kept_only_when_it_passes_the_checks(settings: Settings) -> None:
+    import json
+
+    from eclair.models import load_backend
+    from tests.demonstrations.openai_double import serve_chat_double
+
+    store = _save_demo(settings, PARAMS)
+    deterministic = generalised_steps(demo_actions(), PARAMS)
+    polished = [s.replace("Click the", "Click on the") for s in deterministic]
+    answers = [
+        json.dumps({"steps": deterministic[:-1]}),  # drops a step: refused
+        json.dumps({"steps": [*polished[:3], "Select a priority", *polished[4:]]}),  # loses {priority}: refused
+        json.dumps({"steps": polished}),  # same steps, placeholders kept: accepted
+    ]
+    with serve_chat_double(answers) as (base_url, requests):
+        remote = settings.with_overrides(backend="openai", openai_base_url=base_url, openai_api_key="t", model="m")
+        backend = load_backend(remote)
+        first = write_sop(store, "create-ticket", backend=backend)
+        assert first.steps == deterministic and "changed the step count (7→6)" in first.note
+        second = write_sop(store, "create-ticket", regenerate=True, backend=backend)
+        assert second.steps == deterministic and "dropped {priority}" in second.note
+        third = write_sop(store, "create-ticket", regenerate=True, backend=backend)
+        assert third.steps == polished and third.fidelity == 1.0 and "accepted" in third.note
+    assert len(requests) == 3 and third.version == 3
