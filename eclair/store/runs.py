@@ -8,7 +8,7 @@ import socket
 import threading
 import uuid
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -31,6 +31,7 @@ from eclair.types import (
 HOST = socket.gethostname()
 COMBINED_CRITIC = "combined"  # the critic name of the panel's combined task verdict
 GROUND_TRUTH_CRITIC = "checker"  # benchmark checkers measure critics; they never label a run
+LOCAL_STALE_S = 600.0  # a live local pid with no heartbeat for this long is taken to be a reused pid
 
 
 def new_run_id() -> str:
@@ -124,23 +125,38 @@ class RunsMixin(StoreBase):
     def mark_interrupted(self, stale_after_s: float | None = None) -> list[str]:
         """Mark `running` runs whose process is gone as `interrupted`; returns their ids.
 
-        A run on this host is dead when its pid is; a run elsewhere when its heartbeat is older than the limit.
+        A run elsewhere is dead when its heartbeat is older than the limit; a run on this host when its pid is
+        gone (at once), or, should the pid be alive, when its heartbeat is older than LOCAL_STALE_S (pid reuse).
         """
         limit = timedelta(seconds=self.stale_after_s if stale_after_s is None else stale_after_s)
+        local_limit = max(limit, timedelta(seconds=LOCAL_STALE_S))
+
+        def is_dead(row: RunRow, now: datetime) -> bool:
+            beat = aware(row.heartbeat_at) or aware(row.started_at) or aware(row.created_at)
+            age = now - beat if beat else timedelta.max
+            if row.host == HOST and row.pid is not None:
+                return not _pid_alive(row.pid) or age > local_limit
+            return age > limit
+
+        def find(session: Session) -> list[str]:
+            now = utcnow()
+            return [r.id for r in session.scalars(select(RunRow).where(RunRow.status == "running")) if is_dead(r, now)]
+
+        if not self._read(find, "find dead runs"):  # the common case needs no write lock
+            return []
 
         def apply(session: Session) -> list[str]:
             now = utcnow()
             marked = []
             for row in session.scalars(select(RunRow).where(RunRow.status == "running")):
-                beat = aware(row.heartbeat_at) or aware(row.started_at) or aware(row.created_at)
-                stale = beat is None or now - beat > limit
-                dead_here = row.host == HOST and row.pid is not None and not _pid_alive(row.pid)
-                if stale or dead_here:
-                    row.status, row.finished_at = "interrupted", now
-                    row.error = row.error or "the process running it stopped (no heartbeat)"
-                    started = aware(row.started_at)
-                    row.wall_ms = ((beat or now) - started).total_seconds() * 1000 if started else 0.0
-                    marked.append(row.id)
+                if not is_dead(row, now):
+                    continue
+                beat = aware(row.heartbeat_at) or now
+                row.status, row.finished_at = "interrupted", now
+                row.error = row.error or "the process running it stopped (no heartbeat)"
+                started = aware(row.started_at)
+                row.wall_ms = (beat - started).total_seconds() * 1000 if started else 0.0
+                marked.append(row.id)
             return marked
 
         return self._write(apply, "mark interrupted")

@@ -65,6 +65,7 @@ class TransferMixin(StoreBase):
                 "id": run.id,
                 "traces_root": str(self.traces_root),
                 "records": len(body),
+                "files": _run_files(self.traces_root, run.trace_dir),  # trace.zip, video, downloads, step files
                 "run": _row_dict(run, skip=("id",)),
             }
             return [header, *body]
@@ -108,6 +109,13 @@ class TransferMixin(StoreBase):
             return run_id
 
         return self._write(apply, "import run")
+
+
+def _run_files(traces_root: Path, trace_dir: str) -> list[str]:
+    folder = traces_root / trace_dir
+    if not folder.is_dir():
+        return []
+    return sorted(str(p.relative_to(traces_root)) for p in folder.rglob("*") if p.is_file())
 
 
 def _first_line(exc: BaseException) -> str:

@@ -40,12 +40,12 @@ def test_sigkill_mid_run_keeps_committed_steps_and_marks_run_interrupted(setting
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=10)
 
-    store = Store(settings)  # "the next start"
-    assert store.get_run(run_id).status == "running"
-    assert store.mark_interrupted() == [run_id]  # its pid is gone, whatever the heartbeat says
-    info = store.get_run(run_id)
+    untouched = Store(settings, recover=False)
+    assert untouched.get_run(run_id).status == "running"
+    assert untouched.mark_interrupted(stale_after_s=3600) == [run_id]  # its pid is gone, whatever the heartbeat
+    info = untouched.get_run(run_id)
     assert info.status == "interrupted" and info.finished_at is not None
-    steps = store.get_steps(run_id)
+    steps = untouched.get_steps(run_id)
     indexes = [s.index for s in steps]
     assert indexes == list(range(len(steps))) and len(steps) >= committed + 1
     for step in steps:
@@ -54,6 +54,18 @@ def test_sigkill_mid_run_keeps_committed_steps_and_marks_run_interrupted(setting
         on_disk = json.loads((settings.traces_dir / run_id / f"step-{step.index:03d}.json").read_text())
         assert on_disk["index"] == step.index and on_disk["decision"]["completion"] == step.decision.completion
     assert info.tokens_in == 10 * len(steps)
+
+
+def test_opening_the_store_marks_a_killed_run_interrupted(settings: Settings) -> None:
+    proc = _spawn(settings, steps=1000, delay=0.02)
+    assert proc.stdout is not None
+    run_id = proc.stdout.readline().split()[1]
+    assert proc.stdout.readline().startswith("step")
+    proc.kill()
+    proc.wait(timeout=10)
+    store = Store(settings)  # "the next start"
+    assert store.get_run(run_id).status == "interrupted"
+    assert store.get_steps(run_id)[0].index == 0
 
 
 def test_eight_writer_processes_on_a_fresh_database_never_see_lock_errors(settings: Settings) -> None:

@@ -88,7 +88,10 @@ def _full_run(store: Store) -> str:
 
 def test_export_import_round_trip(store: Store, tmp_path: Path) -> None:
     run_id = _full_run(store)
+    (store.run_dir(run_id) / "trace.zip").write_bytes(b"zip")
     out = store.export_run(run_id, tmp_path / "run.jsonl")
+    header = json.loads(out.read_text().splitlines()[0])
+    assert f"{run_id}/trace.zip" in header["files"] and f"{run_id}/step-001-a1.png" in header["files"]
     other = Store(store.settings.with_overrides(data_dir=tmp_path / "other"))
     assert other.import_run(out) == run_id
     original, copy = store.get_run(run_id), other.get_run(run_id)

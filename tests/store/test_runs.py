@@ -93,16 +93,19 @@ def test_unknown_run_is_a_clear_eclair_error(store: Store) -> None:
     assert issubclass(UnknownRun, EclairError)
 
 
-def test_stale_heartbeat_marks_interrupted_but_fresh_one_does_not(store: Store) -> None:
+def test_stale_heartbeat_marks_a_remote_run_interrupted_but_a_fresh_one_not(store: Store) -> None:
     run = store.create_run(Task(text="t"))
     store.start_run(run.id)
-    assert store.mark_interrupted() == []  # our own process is alive and its heartbeat is fresh
-    time.sleep(0.05)
-    store.heartbeat(run.id)
+    assert store.mark_interrupted(stale_after_s=0) == []  # our own process is alive: never interrupted
+    with store.engine.begin() as conn:  # pretend another machine runs it (a shared Postgres, say)
+        conn.execute(text("UPDATE runs SET host = 'elsewhere' WHERE id = :id"), {"id": run.id})
     assert store.mark_interrupted(stale_after_s=10) == []
     time.sleep(0.05)
     assert store.mark_interrupted(stale_after_s=0.01) == [run.id]
-    assert store.get_run(run.id).status == "interrupted"
+    info = store.get_run(run.id)
+    assert info.status == "interrupted" and info.error and "heartbeat" in info.error
+    store.record_step(run.id, make_step(0), None)  # a run that was only slow comes back to life
+    assert store.get_run(run.id).status == "running"
 
 
 def test_keep_alive_heartbeats_in_the_background(store: Store) -> None:
