@@ -12,7 +12,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Frame, Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from eclair.browser.launch import current_page
+from eclair.browser.launch import current_page, goto_with_retry
 from eclair.browser.state import context_state, page_state
 from eclair.browser.waits import settle, watch_mutations
 from eclair.types import Action, ActionResult, Element
@@ -375,7 +375,7 @@ def _wait(page: Page, action: Action) -> str:
 def _goto(page: Page, url: str) -> None:
     if not url.startswith(ALLOWED_SCHEMES):
         raise ActionFailed(f"goto {url!r}: only http(s) and file URLs can be opened")
-    response = page.goto(url, timeout=GOTO_TIMEOUT_MS, wait_until="load")
+    response = goto_with_retry(page, url, timeout_ms=GOTO_TIMEOUT_MS)
     if response is not None and response.status >= 400:
         raise ActionFailed(f"goto {url}: the server answered HTTP {response.status}", located_by="page")
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Response, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
 from eclair.browser.errors import BrowserNotFound, PageUnreachable
@@ -159,8 +159,23 @@ def navigate(page: Page, url: str, *, timeout_ms: int = 20_000) -> int | None:
         scheme = url.split(":", 1)[0] if ":" in url else "none"
         raise PageUnreachable(f"{url!r}: scheme {scheme!r} is not supported; use an http://, https:// or file:// URL")
     try:
-        response = page.goto(url, timeout=timeout_ms, wait_until="load")
+        response = goto_with_retry(page, url, timeout_ms=timeout_ms)
     except PlaywrightError as exc:
         reason = _first_line(exc).split("Call log")[0].replace("Page.goto: ", "").strip()
         raise PageUnreachable(f"cannot open {url}: {reason}; check the address and that the server is up") from None
     return response.status if response is not None else None
+
+
+def goto_with_retry(page: Page, url: str, *, timeout_ms: int) -> Response | None:
+    """page.goto, retried once when a leftover navigation (e.g. to Chromium's error page) interrupts it."""
+    try:
+        return page.goto(url, timeout=timeout_ms, wait_until="load")
+    except PlaywrightError as exc:
+        if "interrupted by another navigation" not in str(exc):
+            raise
+        log.debug("goto %s interrupted; retrying once", url)
+        try:
+            page.wait_for_load_state("load", timeout=timeout_ms)
+        except PlaywrightError:
+            pass
+        return page.goto(url, timeout=timeout_ms, wait_until="load")
