@@ -375,7 +375,12 @@ def _wait(page: Page, action: Action) -> str:
 def _goto(page: Page, url: str) -> None:
     if not url.startswith(ALLOWED_SCHEMES):
         raise ActionFailed(f"goto {url!r}: only http(s) and file URLs can be opened")
-    response = goto_with_retry(page, url, timeout_ms=GOTO_TIMEOUT_MS)
+    try:
+        response = goto_with_retry(page, url, timeout_ms=GOTO_TIMEOUT_MS)
+    except PlaywrightError as exc:
+        if "Download is starting" in str(exc):
+            return  # the URL is a file: the download handler saves it
+        raise
     if response is not None and response.status >= 400:
         raise ActionFailed(f"goto {url}: the server answered HTTP {response.status}", located_by="page")
 

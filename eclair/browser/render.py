@@ -62,6 +62,12 @@ def _lines(elements: list[Element], extras: dict[str, dict[str, Any]]) -> list[t
             lines[-1] = (text[:-1] + " | " + element.name.replace('"', "'") + '"', [*members, element])
             continue
         current_row = row
+        previous = lines[-1][1][-1] if lines else None
+        if element.role == "definition" and previous is not None and previous.role == "term":
+            # a description list pair reads as one line: term "Priority" definition "Medium"
+            text, members = lines[-1]
+            lines[-1] = (f"{text} definition {_quote(element.name)}", [*members, element])
+            continue
         if row is not None:
             lines.append((f"row {_quote(element.name)}", [element]))
         else:

@@ -229,3 +229,10 @@ def test_done_and_ask_human_touch_nothing(page: Any, fixtures_url: str) -> None:
     for action in (Action(kind="done", text="42"), Action(kind="ask_human", text="Which Acme?")):
         result = act(page, action)
         assert result.ok and result.located_by == "page" and not result.url_changed
+
+
+def test_goto_a_file_url_saves_the_download(page: Any, fixtures_url: str, tmp_path: Path) -> None:
+    page.goto(f"{fixtures_url}/files.html")
+    result = act(page, Action(kind="goto", url=f"{fixtures_url}/api/report.csv"))
+    assert result.ok and result.download == "downloads/report.csv"
+    assert page.title() == "Files"  # the page stays where it was

@@ -124,3 +124,41 @@ def test_set_of_marks_draws_boxes_on_the_screenshot(page: Any, fixtures_url: str
     x, y, w, h = (round(v) for v in by_name(obs, "Create", "button").bbox)
     changed = np.any(before[y : y + h + 1, x : x + w + 1] != after[y : y + h + 1, x : x + w + 1])
     assert changed
+
+
+def test_cross_origin_iframe_observed_and_actionable(page: Any, fixtures_url: str) -> None:
+    from eclair.browser import act
+    from eclair.types import Action
+
+    other_origin = fixtures_url.replace("127.0.0.1", "localhost")  # same server, different origin
+    page.goto(f"{fixtures_url}/form.html")
+    page.evaluate(
+        "url => { const f = document.createElement('iframe'); f.name = 'remote'; f.src = url;"
+        " f.style.height = '150px'; document.body.prepend(f); }",
+        f"{other_origin}/frame_inner.html",
+    )
+    frame = page.locator("iframe[name=remote]").element_handle().content_frame()
+    frame.wait_for_load_state()
+    frame.wait_for_selector("#q")
+    obs = observe(page, screenshot=False)
+    inner = by_name(obs, "Search inside", "textbox")
+    assert inner.id.startswith("f1.") and inner.frame == "remote"
+    frame_box = page.locator("iframe[name=remote]").bounding_box()
+    assert frame_box["y"] <= inner.bbox[1] <= frame_box["y"] + frame_box["height"]
+    assert observe(page, screenshot=False).element(inner.id) is not None  # stable across observations
+    assert act(page, Action(kind="type", element=inner.id, text="xo")).ok
+    assert act(page, Action(kind="click", element=by_name(obs, "Go inside").id)).ok
+    assert page.frame(name="remote").text_content("#r") == "inner clicked xo"  # type: ignore[union-attr]
+
+
+def test_description_list_pairs_share_a_line() -> None:
+    elements = [
+        Element(id="1", role="term", name="Priority"),
+        Element(id="2", role="definition", name="Medium"),
+        Element(id="3", role="term", name="Status"),
+        Element(id="4", role="definition", name="Open"),
+    ]
+    assert render_text(elements).splitlines() == [
+        'term "Priority" definition "Medium"',
+        'term "Status" definition "Open"',
+    ]
