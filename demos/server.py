@@ -24,10 +24,12 @@ from demos.clinic.app import clinic_mount
 from demos.common import DEMO_DIR, DEMO_PASSWORD, DemoApp
 from demos.helpdesk.app import APP as HELPDESK
 from demos.helpdesk.app import helpdesk_mount
+from demos.procurement.app import APP as PROCUREMENT
+from demos.procurement.app import procurement_mount
 from eclair.errors import EclairError
 
 log = logging.getLogger(__name__)
-APPS: dict[str, DemoApp] = {"helpdesk": HELPDESK, "clinic": CLINIC}
+APPS: dict[str, DemoApp] = {"helpdesk": HELPDESK, "clinic": CLINIC, "procurement": PROCUREMENT}
 
 
 class DemoServerError(EclairError):
@@ -47,7 +49,7 @@ async def index(request: Request) -> Response:
 def build_app() -> Starlette:
     """The ASGI app with every demo mounted under its name and the shared static files."""
     mounts: list[Route | Mount] = [Route("/", index), Mount("/static", StaticFiles(directory=DEMO_DIR / "static"))]
-    mounts += [helpdesk_mount(), clinic_mount()]
+    mounts += [helpdesk_mount(), clinic_mount(), procurement_mount()]
     return Starlette(routes=mounts)
 
 

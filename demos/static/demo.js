@@ -72,8 +72,8 @@ document.addEventListener("DOMContentLoaded", () => {
         const qty = parseFloat(row.querySelector("[name=qty]").value) || 0;
         const price = parseFloat(row.querySelector("[name=unit_price]").value) || 0;
         row.querySelector(".line-total").textContent = (qty * price).toFixed(2);
-        row.querySelectorAll("label").forEach((l) => l.setAttribute("for", l.dataset.field + "-" + (i + 1)));
-        row.querySelectorAll("input").forEach((el) => { el.id = el.name + "-" + (i + 1); });
+        // Keep the accessible names ("Description 2", "Remove line 2") in step with the row numbers.
+        row.querySelectorAll("input[data-label]").forEach((el) => el.setAttribute("aria-label", el.dataset.label + " " + (i + 1)));
         row.querySelectorAll(".row-no").forEach((el) => { el.textContent = String(i + 1); });
         row.querySelectorAll("button[data-remove-line]").forEach((b) => b.setAttribute("aria-label", "Remove line " + (i + 1)));
         total += qty * price;

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from demos.suite.clinic import WORKFLOWS as CLINIC_WORKFLOWS
 from demos.suite.helpdesk import WORKFLOWS as HELPDESK_WORKFLOWS
+from demos.suite.procurement import WORKFLOWS as PROCUREMENT_WORKFLOWS
 from demos.suite.spec import DemoAppUnreachable, DemoEnv, Step, WorkflowSpec
 from eclair.errors import EclairError
 
-WORKFLOWS: dict[str, WorkflowSpec] = {w.id: w for w in [*HELPDESK_WORKFLOWS, *CLINIC_WORKFLOWS]}
+WORKFLOWS: dict[str, WorkflowSpec] = {w.id: w for w in [*HELPDESK_WORKFLOWS, *CLINIC_WORKFLOWS, *PROCUREMENT_WORKFLOWS]}
 SUITES: dict[str, list[str]] = {
-    "smoke": ["helpdesk-create-ticket", "clinic-record-pulse"],
+    "smoke": ["helpdesk-create-ticket", "clinic-record-pulse", "procurement-approve-invoice"],
     "all": list(WORKFLOWS),
 }
 

@@ -24,9 +24,10 @@ def secret_fill(label: str, value: str) -> Step:
     return Step(f'Type the password into "{label}"', lambda p: p.get_by_label(label, exact=True).fill(value))
 
 
-def select(label: str, option: str) -> Step:
+def select(label: str, option: str, *, frame: str | None = None) -> Step:
     return Step(
-        f'Choose "{option}" in "{label}"', lambda p: p.get_by_label(label, exact=True).select_option(label=option)
+        f'Choose "{option}" in "{label}"',
+        lambda p: _root(p, frame).get_by_label(label, exact=True).select_option(label=option),
     )
 
 
@@ -53,11 +54,12 @@ def submit(name: str, role: str = "button") -> Step:
 
 
 def submit_row_link(row_text: str) -> Step:
-    """Open the link in the table row that mentions `row_text` (e.g. a ticket by its subject)."""
+    """Open the link in the table row with a cell that reads exactly `row_text` (e.g. a ticket by its subject)."""
 
     def run(p: Any) -> None:
+        row = p.get_by_role("row").filter(has=p.get_by_role("cell", name=row_text, exact=True))
         with p.expect_navigation():
-            p.get_by_role("row").filter(has_text=row_text).get_by_role("link").first.click()
+            row.get_by_role("link").first.click()
 
     return Step(f'Open the row "{row_text}"', run)
 
@@ -69,6 +71,17 @@ def submit_in_frame(name: str, frame_name: str, frame_title: str) -> Step:
             p.frame_locator(f'iframe[title="{frame_title}"]').get_by_role("button", name=name, exact=True).click()
 
     return Step(f'Click the "{name}" button in the {frame_title.lower()}', run)
+
+
+def download(name: str, role: str = "link") -> Step:
+    """A click that downloads a file; waits until the download has started."""
+
+    def run(p: Any) -> None:
+        with p.expect_download() as info:
+            p.get_by_role(role, name=name, exact=True).first.click()
+        info.value.path()
+
+    return Step(f'Click the "{name}" {role} to download the file', run)
 
 
 def upload(label: str, path: str) -> Step:
