@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from collections.abc import Iterator
@@ -74,8 +75,14 @@ def _start(pw: object, settings: Settings) -> Browser:
         except PlaywrightError as exc:
             raise BrowserNotFound(f"cannot connect to --cdp-url {settings.cdp_url}: {_first_line(exc)}") from None
     if settings.ws_endpoint:
+        # `playwright run-server` launches the browser with these options; a launchServer endpoint ignores them.
+        # executablePath names a binary on the server's machine and needs the server's --unsafe flag.
+        launch_options: dict[str, object] = {"args": LAUNCH_ARGS, "headless": settings.headless}
+        if settings.browser_path:
+            launch_options["executablePath"] = settings.browser_path
+        headers = {"x-playwright-launch-options": json.dumps(launch_options)}
         try:
-            return chromium.connect(settings.ws_endpoint, timeout=15_000)  # type: ignore[no-any-return]
+            return chromium.connect(settings.ws_endpoint, timeout=15_000, headers=headers)  # type: ignore[no-any-return]
         except PlaywrightError as exc:
             raise BrowserNotFound(
                 f"cannot connect to --ws-endpoint {settings.ws_endpoint}: {_first_line(exc)}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -80,12 +81,7 @@ def test_connect_over_cdp(fixtures_url: str, tmp_path: Path) -> None:
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            with socket.socket() as sock:
-                if sock.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            time.sleep(0.2)
+        _wait_for_port(port)
         with open_browser(Settings(cdp_url=f"http://127.0.0.1:{port}")) as browser:
             page = current_page(new_context(browser))
             navigate(page, f"{fixtures_url}/shadow.html")
@@ -93,6 +89,36 @@ def test_connect_over_cdp(fixtures_url: str, tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def _wait_for_port(port: int, timeout_s: float = 30) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise AssertionError(f"nothing listens on port {port}")
+
+
+@pytest.mark.slow
+def test_connect_to_a_playwright_server_ws_endpoint(fixtures_url: str) -> None:
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "playwright", "run-server", "--port", str(port), "--host", "127.0.0.1", "--unsafe"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_for_port(port)
+        settings = Settings(ws_endpoint=f"ws://127.0.0.1:{port}/", browser_path="/usr/bin/chromium")
+        with open_browser(settings) as browser:
+            page = current_page(new_context(browser))
+            navigate(page, f"{fixtures_url}/form.html")
+            assert observe(page, screenshot=False).title == "New ticket"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
 
 
 def test_unreachable_cdp_url_is_one_clear_error() -> None:
