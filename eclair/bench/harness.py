@@ -39,8 +39,9 @@ class EpisodeResult(BaseModel):
     tokens_in: int = 0
     tokens_out: int = 0
     run_id: str | None = None
-    status: str = ""
-    error: str | None = None
+    status: str = ""  # the run's status as the runner (critics, no ground truth) left it
+    error: str | None = None  # the episode could not run (setup failed, crash): counted in `errors`
+    stop_reason: str | None = None  # why the runner stopped early (step budget, retries), if it did
     task_text: str = ""
 
     @property
@@ -327,7 +328,7 @@ def run_episode(
         reward, done = env.validate(outcome.page)
         why = env.reward_reason(outcome.page) if hasattr(env, "reward_reason") else None
         res.reward, res.success, res.done = reward, reward > 0, done
-        res.run_id, res.status, res.error = outcome.run_id, outcome.status, outcome.error
+        res.run_id, res.status, res.stop_reason = outcome.run_id, outcome.status, outcome.error
         res.steps, res.wall_s = len(outcome.steps), outcome.wall_ms / 1000.0
         res.tokens_in, res.tokens_out = outcome.tokens_in, outcome.tokens_out
         store.add_verdict(

@@ -205,17 +205,20 @@ def serve_miniwob(port: int = 0) -> MiniWoBServer:
     return MiniWoBServer(port)
 
 
-# Starts one seeded episode. The reward HUD is hidden (it would show the reward to the agent) and the
-# "START" cover is disabled so the page keeps its final state and the first reward stays the episode's reward.
+# Starts one seeded episode. The reward HUD is hidden (it would show the reward to the agent). When the episode
+# ends, the cover shows "Episode over" (as MiniWoB's own "START" cover would, but it cannot start a new episode),
+# so the first reward stays the episode's reward and critics see that the last action did something.
 _START_EPISODE_JS = """([seed, maxTime]) => {
   Math.seedrandom(seed);
   core.EPISODE_MAX_TIME = maxTime;
   core.startEpisodeReal();
-  core.startEpisode = function () {};
   var hud = document.getElementById('reward-display');
   if (hud) { hud.style.display = 'none'; }
   var cover = document.getElementById('sync-task-cover');
-  if (cover) { cover.style.display = 'none'; cover.onclick = null; }
+  if (cover) { cover.onclick = null; }
+  core.startEpisode = function () {
+    if (cover) { cover.innerHTML = 'Episode over'; cover.style.display = 'block'; }
+  };
   var u = core.getUtterance();
   return (u && typeof u === 'object') ? u.utterance : u;
 }"""

@@ -20,6 +20,7 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
         backend: str = typer.Option(None, "--backend", help="local | openai (default from settings)."),
         model: str = typer.Option(None, "--model", help="embedded, a HF dir, a PEFT adapter dir, or a model name."),
         workers: int = typer.Option(1, "--workers", min=1, help="Browser contexts run in parallel."),
+        max_steps: int = typer.Option(None, "--max-steps", min=1, help="Cap on steps per episode."),
         critics: bool = typer.Option(True, "--critics/--no-critics", help="Run the default critic panel."),
         trace: bool = typer.Option(False, "--trace/--no-trace", help="Save a Playwright trace.zip per run."),
         json_out: Path = typer.Option(None, "--json", help="Write the JSON report here (PNG chart beside it)."),
@@ -49,6 +50,7 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
                 trace=trace,
                 json_out=json_out,
                 title="MiniWoB++",
+                max_steps=max_steps,
             )
 
     @app.command("curriculum")
@@ -106,13 +108,14 @@ def _run_and_report(
     trace: bool,
     json_out: Path | None,
     title: str,
+    max_steps: int | None = None,
 ) -> None:
     from eclair.bench.harness import EpisodeResult, run_suite
     from eclair.bench.report import write_report
     from eclair.config import load_settings
     from eclair.store import Store
 
-    settings = load_settings(agent=agent, backend=backend, model=model)
+    settings = load_settings(agent=agent, backend=backend, model=model, max_steps=max_steps)
     store = Store(settings)
     panel = None
     if critics:
@@ -124,7 +127,7 @@ def _run_and_report(
         mark = "ok  " if res.success else ("ERR " if res.error else "fail")
         typer.echo(
             f"{mark} {res.env} seed={res.seed} steps={res.steps} {res.wall_s:.1f}s run={res.run_id or '-'}"
-            + (f"  ({res.error})" if res.error and not res.success else ""),
+            + (f"  ({res.error or res.stop_reason})" if (res.error or res.stop_reason) and not res.success else ""),
             err=True,
         )
 
