@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -142,3 +143,9 @@ def test_a_file_that_is_not_a_database_gives_one_clear_line(settings: Settings) 
     (settings.data_dir / "eclair.db").write_text("not a database " * 20)
     with pytest.raises(DatabaseUnavailable, match="file is not a database"):
         Store(settings)
+
+
+def test_a_database_that_cannot_be_opened_gives_one_clear_line(settings: Settings, tmp_path: Path) -> None:
+    with pytest.raises(DatabaseUnavailable) as err:
+        Store(settings.with_overrides(db_url=f"sqlite:///{tmp_path}"))  # a folder, not a file
+    assert "cannot open database" in str(err.value) and "\n" not in str(err.value)
