@@ -217,7 +217,10 @@
     const role = roleOf(el);
     const interactive = !insideInteractive && role !== "" && isInteractive(el, role);
     const isFile = tag === "INPUT" && el.type === "file";
-    if (interactive) {
+    if (interactive && el.inert) return;  // inert subtrees cannot be used
+    if (interactive && modal && !modal.contains(el)) {
+      // a modal dialog blocks the rest of the page: only its own controls can be used
+    } else if (interactive) {
       const rect = el.getBoundingClientRect();
       if (shown(el, rect) || isFile) emit(el, role, true, rect, ox, oy, frameLabel, activeEl);
     } else if (!insideInteractive && (role === "img" || role === "heading" || !inline)) {
@@ -243,6 +246,8 @@
     walk(el.shadowRoot || el, ox, oy, frameLabel, activeEl, inside);
   }
 
+  let modal = null;
+  try { modal = document.querySelector("dialog:modal"); } catch (e) { modal = null; }
   const activeEl = deepActive(document);
   if (document.body) walk(document.body, args.offsetX, args.offsetY, args.frameLabel, activeEl, false);
   const focusedId = activeEl && activeEl !== document.body ? activeEl.getAttribute(ATTR) : null;

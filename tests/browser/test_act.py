@@ -236,3 +236,21 @@ def test_goto_a_file_url_saves_the_download(page: Any, fixtures_url: str, tmp_pa
     result = act(page, Action(kind="goto", url=f"{fixtures_url}/api/report.csv"))
     assert result.ok and result.download == "downloads/report.csv"
     assert page.title() == "Files"  # the page stays where it was
+
+
+def test_modal_dialog_hides_the_blocked_page_controls(page: Any, fixtures_url: str) -> None:
+    page.goto(f"{fixtures_url}/dialogs.html")
+    assert "Confirm" not in observe(page, screenshot=False).text  # closed dialog: not shown
+    assert act(page, Action(kind="click", element=element_id(page, "Change status"))).ok
+    text = observe(page, screenshot=False).text
+    assert "Set the ticket to Closed?" in text and 'button "Confirm"' in text
+    assert 'button "Delete"' not in text  # blocked by the modal
+    assert act(page, Action(kind="click", element=element_id(page, "Confirm"))).ok
+    assert page.text_content("#out") == "closed"
+    assert 'button "Delete"' in observe(page, screenshot=False).text
+
+
+def test_ask_policy_dismisses_and_reports_the_dialog(page: Any, fixtures_url: str) -> None:
+    page.goto(f"{fixtures_url}/dialogs.html")
+    result = act(page, Action(kind="click", element=element_id(page, "Delete")), dialog_policy="ask")
+    assert result.dialog == "confirm: Delete ticket?" and page.text_content("#out") == "cancelled"
