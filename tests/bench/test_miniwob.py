@@ -110,3 +110,14 @@ def test_leaving_the_task_page_ends_the_episode_as_failure(page: Any, miniwob_se
 def test_unknown_task_is_a_user_error(miniwob_server: MiniWoBServer) -> None:
     with pytest.raises(UnknownMiniWoBTask, match="click-nothing"):
         MiniWoBEnv("click-nothing", miniwob_server)
+
+
+def test_cli_lists_tasks_and_rejects_unknown_names() -> None:
+    from typer.testing import CliRunner
+
+    from eclair.cli import app
+
+    listed = CliRunner().invoke(app, ["bench", "miniwob", "--list"])
+    assert listed.exit_code == 0 and "dev (24)" in listed.output and "published56 (56)" in listed.output
+    bad = CliRunner().invoke(app, ["bench", "miniwob", "--tasks", "click-nothing"])
+    assert isinstance(bad.exception, UnknownMiniWoBTask)  # main() prints it as one line and exits 2
