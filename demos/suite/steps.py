@@ -47,7 +47,7 @@ def submit(name: str, role: str = "button") -> Step:
     """A click that loads a new page: waits for it, so the next step (or the checker) sees the result."""
 
     def run(p: Any) -> None:
-        with p.expect_navigation():
+        with p.expect_navigation(wait_until="domcontentloaded"):
             p.get_by_role(role, name=name, exact=True).first.click()
 
     return Step(f'Click the "{name}" {role}', run)
@@ -58,7 +58,7 @@ def submit_row_link(row_text: str) -> Step:
 
     def run(p: Any) -> None:
         row = p.get_by_role("row").filter(has=p.get_by_role("cell", name=row_text, exact=True))
-        with p.expect_navigation():
+        with p.expect_navigation(wait_until="domcontentloaded"):
             row.get_by_role("link").first.click()
 
     return Step(f'Open the row "{row_text}"', run)
@@ -67,7 +67,7 @@ def submit_row_link(row_text: str) -> Step:
 def submit_in_frame(name: str, frame_name: str, frame_title: str) -> Step:
     def run(p: Any) -> None:
         frame = p.frame(name=frame_name)
-        with frame.expect_navigation():
+        with frame.expect_navigation(wait_until="domcontentloaded"):
             p.frame_locator(f'iframe[title="{frame_title}"]').get_by_role("button", name=name, exact=True).click()
 
     return Step(f'Click the "{name}" button in the {frame_title.lower()}', run)
