@@ -15,22 +15,17 @@ from sqlalchemy.orm import Session
 
 from eclair.store.base import StoreBase, aware
 from eclair.store.info import RunInfo
-from eclair.store.models import ReviewRow, RunRow, StepRow, VerdictRow, utcnow
+from eclair.store.models import RunRow, StepRow, VerdictRow, utcnow
+from eclair.store.records import run_infos, step_record, verdict_of, verdict_row
 from eclair.store.traces import step_stem, write_durable
 from eclair.types import (
-    ActionResult,
-    Decision,
-    Observation,
     RunStatus,
     StepRecord,
-    StepTimings,
     Task,
     Verdict,
 )
 
 HOST = socket.gethostname()
-COMBINED_CRITIC = "combined"  # the critic name of the panel's combined task verdict
-GROUND_TRUTH_CRITIC = "checker"  # benchmark checkers measure critics; they never label a run
 LOCAL_STALE_S = 600.0  # a live local pid with no heartbeat for this long is taken to be a reused pid
 
 
@@ -216,7 +211,7 @@ class RunsMixin(StoreBase):
                 )
             )
             for verdict in saved.verdicts:
-                session.add(_verdict_row(run_id, verdict, saved.index, saved.attempt))
+                session.add(verdict_row(run_id, verdict, saved.index, saved.attempt))
             run.tokens_in += usage.tokens_in
             run.tokens_out += usage.tokens_out
             now = utcnow()
@@ -237,14 +232,14 @@ class RunsMixin(StoreBase):
                 attempt = session.scalar(
                     select(func.max(StepRow.attempt)).where(StepRow.run_id == run_id, StepRow.step_index == step_index)
                 )
-            session.add(_verdict_row(run_id, verdict, step_index, attempt))
+            session.add(verdict_row(run_id, verdict, step_index, attempt))
 
         self._write(apply, "add verdict")
 
     # ---- reading -----------------------------------------------------------------------------------------------
     def get_run(self, run_id: str) -> RunInfo:
         def load(session: Session) -> RunInfo:
-            return self._run_infos(session, [self._run_row(session, run_id)])[0]
+            return run_infos(session, [self._run_row(session, run_id)], self.traces_root)[0]
 
         return self._read(load, "get run")
 
@@ -255,7 +250,7 @@ class RunsMixin(StoreBase):
             query = select(RunRow).order_by(RunRow.created_at.desc(), RunRow.id).limit(limit)
             if status:
                 query = query.where(RunRow.status == status)
-            return self._run_infos(session, list(session.scalars(query)))
+            return run_infos(session, list(session.scalars(query)), self.traces_root)
 
         return self._read(load, "list runs")
 
@@ -269,8 +264,8 @@ class RunsMixin(StoreBase):
             )
             verdicts: dict[tuple[int | None, int | None], list[Verdict]] = {}
             for v in session.scalars(select(VerdictRow).where(VerdictRow.run_id == run_id).order_by(VerdictRow.id)):
-                verdicts.setdefault((v.step_index, v.attempt), []).append(_verdict(v))
-            return [_step_record(r, verdicts.get((r.step_index, r.attempt), [])) for r in rows]
+                verdicts.setdefault((v.step_index, v.attempt), []).append(verdict_of(v))
+            return [step_record(r, verdicts.get((r.step_index, r.attempt), [])) for r in rows]
 
         return self._read(load, "get steps")
 
@@ -278,116 +273,10 @@ class RunsMixin(StoreBase):
         def load(session: Session) -> list[tuple[int | None, Verdict]]:
             self._run_row(session, run_id)
             rows = session.scalars(select(VerdictRow).where(VerdictRow.run_id == run_id).order_by(VerdictRow.id))
-            return [(r.step_index, _verdict(r)) for r in rows]
+            return [(r.step_index, verdict_of(r)) for r in rows]
 
         return self._read(load, "get verdicts")
-
-    def _run_infos(self, session: Session, rows: list[RunRow]) -> list[RunInfo]:
-        ids = [r.id for r in rows]
-        if not ids:
-            return []
-        counts = {
-            rid: (n_idx, n_rows)
-            for rid, n_idx, n_rows in session.execute(
-                select(StepRow.run_id, func.count(func.distinct(StepRow.step_index)), func.count(StepRow.id))
-                .where(StepRow.run_id.in_(ids))
-                .group_by(StepRow.run_id)
-            )
-        }
-        run_level: dict[str, list[VerdictRow]] = {}
-        for v in session.scalars(
-            select(VerdictRow)
-            .where(VerdictRow.run_id.in_(ids), VerdictRow.step_index.is_(None))
-            .order_by(VerdictRow.id)
-        ):
-            if v.critic != GROUND_TRUTH_CRITIC:
-                run_level.setdefault(v.run_id, []).append(v)
-        reviews = {
-            r.run_id: r.decision
-            for r in session.scalars(select(ReviewRow).where(ReviewRow.run_id.in_(ids)).order_by(ReviewRow.id))
-        }
-        now = utcnow()
-        infos = []
-        for row in rows:
-            started, finished = aware(row.started_at), aware(row.finished_at)
-            wall = row.wall_ms
-            if row.status == "running" and started and not finished:
-                wall = (now - started).total_seconds() * 1000
-            n_idx, n_rows = counts.get(row.id, (0, 0))
-            infos.append(
-                RunInfo(
-                    id=row.id,
-                    workflow=row.workflow,
-                    task_text=row.task_text,
-                    params=row.params or {},
-                    agent=row.agent,
-                    backend=row.backend,
-                    model=row.model,
-                    status=row.status,  # type: ignore[arg-type]
-                    created_at=aware(row.created_at),  # type: ignore[arg-type]
-                    started_at=started,
-                    finished_at=finished,
-                    heartbeat_at=aware(row.heartbeat_at),
-                    error=row.error,
-                    answer=row.answer,
-                    trace_dir=self.traces_root / row.trace_dir,
-                    tokens_in=row.tokens_in,
-                    tokens_out=row.tokens_out,
-                    wall_ms=wall,
-                    n_steps=n_idx,
-                    n_attempts=n_rows,
-                    label=_run_label(run_level.get(row.id, [])),  # type: ignore[arg-type]
-                    review=reviews.get(row.id),  # type: ignore[arg-type]
-                    env=(row.task or {}).get("env"),
-                    seed=(row.task or {}).get("seed"),
-                )
-            )
-        return infos
 
     def get_task(self, run_id: str) -> Task:
         """The Task the run was created with."""
         return self._read(lambda s: Task.model_validate(self._run_row(s, run_id).task), "get task")
-
-
-def _run_label(verdicts: list[VerdictRow]) -> str | None:
-    """The latest "combined" verdict; without one, fail if any critic failed, pass if all passed, else unsure."""
-    combined = [v for v in verdicts if v.critic == COMBINED_CRITIC]
-    if combined:
-        return combined[-1].label
-    if not verdicts:
-        return None
-    labels = {v.label for v in verdicts}
-    return "fail" if "fail" in labels else "pass" if labels == {"pass"} else "unsure"
-
-
-def _verdict_row(run_id: str, verdict: Verdict, step_index: int | None, attempt: int | None) -> VerdictRow:
-    return VerdictRow(
-        run_id=run_id,
-        step_index=step_index,
-        attempt=attempt,
-        critic=verdict.critic,
-        label=verdict.label,
-        score=verdict.score,
-        reason=verdict.reason,
-        created_at=utcnow(),
-    )
-
-
-def _verdict(row: VerdictRow) -> Verdict:
-    return Verdict(label=row.label, score=row.score, reason=row.reason, critic=row.critic)  # type: ignore[arg-type]
-
-
-def _step_record(row: StepRow, verdicts: list[Verdict]) -> StepRecord:
-    return StepRecord(
-        index=row.step_index,
-        attempt=row.attempt,
-        observation=Observation.model_validate(row.observation),
-        decision=Decision.model_validate(row.decision),
-        result=ActionResult.model_validate(row.result) if row.result is not None else None,
-        verdicts=verdicts,
-        timings=StepTimings(
-            observe_ms=row.observe_ms, decide_ms=row.decide_ms, act_ms=row.act_ms, validate_ms=row.validate_ms
-        ),
-        screenshot_path=row.screenshot_path,
-        feedback=row.feedback,
-    )
