@@ -20,6 +20,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
@@ -177,5 +178,10 @@ def upgrade(engine: Engine, url: str, *, force: bool = False) -> str | None:
             if is_lock_error(exc):
                 raise
             raise unreachable(url, exc) from None
+        except CommandError as exc:  # e.g. a schema revision written by a newer eclair
+            raise DatabaseUnavailable(
+                f"database {safe_url(url)} has a schema this eclair does not know ({exc}); upgrade eclair "
+                "or point ECLAIR_DB_URL at another database"
+            ) from None
         _upgraded.add(url)
     return head

@@ -149,3 +149,10 @@ def test_a_database_that_cannot_be_opened_gives_one_clear_line(settings: Setting
     with pytest.raises(DatabaseUnavailable) as err:
         Store(settings.with_overrides(db_url=f"sqlite:///{tmp_path}"))  # a folder, not a file
     assert "cannot open database" in str(err.value) and "\n" not in str(err.value)
+
+
+def test_a_schema_from_a_newer_eclair_gives_one_clear_line(store: Store) -> None:
+    with store.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999_future'"))
+    with pytest.raises(DatabaseUnavailable, match="9999_future"):
+        store.upgrade(force=True)
