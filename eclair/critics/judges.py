@@ -70,7 +70,9 @@ def describe_action(action: Action, obs: Observation | None) -> str:
     el = obs.element(action.element) if obs is not None and action.element else None
     target = f' {el.role} "{el.name}"' if el is not None else ""
     if action.kind == "type":
-        return f"type {action.text!r} into{target or ' a field'}" + (" and press Enter" if action.enter else "")
+        secret = "{{" in (action.text or "") or (el is not None and "password" in el.name.lower())
+        text = "[secret]" if secret else repr(action.text)  # secrets never reach a prompt
+        return f"type {text} into{target or ' a field'}" + (" and press Enter" if action.enter else "")
     if action.kind == "select":
         return f"select {action.text!r} in{target or ' a list'}"
     if action.kind == "check":

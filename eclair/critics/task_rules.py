@@ -28,18 +28,29 @@ def _verdict(critic: str, label: str, score: float, reason: str) -> Verdict:
     return Verdict(label=label, score=round(score, 3), reason=reason, critic=critic)  # type: ignore[arg-type]
 
 
+SECRET_KEY = re.compile(r"pass(word)?|secret|token|api[_-]?key|otp|pin", re.IGNORECASE)
+TICK_ROLES = {"checkbox", "radio", "switch"}
+VALUE_ROLES = {"textbox", "searchbox", "combobox", "spinbutton", "slider"}  # shown: their value, not their options
+
+
 def task_values(task: Task) -> list[str]:
-    """The concrete values a task asks for: its params and its quoted strings (deduplicated, in order)."""
-    values = [str(v) for v in task.params.values() if str(v).strip()]
+    """The concrete values a task asks for: its params and its quoted strings (deduplicated, in order).
+
+    Secrets are left out: they are never compared, so they never reach a verdict's reason."""
+    values = [
+        str(v) for k, v in task.params.items() if str(v).strip() and k not in task.secrets and not SECRET_KEY.search(k)
+    ]
     values += [m.strip() for m in QUOTED.findall(task.text) if m.strip()]
     seen: set[str] = set()
     return [v for v in values if not (_norm(v) in seen or seen.add(_norm(v)))]  # type: ignore[func-returns-value]
 
 
 def page_text(obs: Observation) -> str:
-    """Everything readable on the page, normalised: the text rendering plus element names and values."""
-    parts = [obs.text, obs.title, *(e.name for e in obs.elements), *((e.value or "") for e in obs.elements)]
-    return _norm(" ".join(parts))
+    """What the page shows, normalised: text, headings, cells, links and field values (not a list's options)."""
+    parts = [obs.title]
+    for e in obs.elements:
+        parts.append(e.value or "" if e.role in VALUE_ROLES or e.tag == "select" else e.name)
+    return _norm(" | ".join(parts))
 
 
 def _actions(trajectory: Sequence[StepRecord]) -> list[Action]:
@@ -62,8 +73,45 @@ class TaskRule:
         raise NotImplementedError
 
 
+def _mentions(text: str, value: str) -> bool:
+    """`value` occurs in `text` as a whole word or phrase ("4" is not in "#1043")."""
+    return re.search(rf"(?<!\w){re.escape(value)}(?!\w)", text) is not None
+
+
+def _entered(trajectory: Sequence[StepRecord]) -> list[str]:
+    """What the run typed, chose or ticked (normalised), from actions the browser carried out."""
+    out = []
+    for step in trajectory:
+        action = step.decision.action
+        if step.result is None or not step.result.ok:
+            continue
+        if action.kind in {"type", "select"} and action.text:
+            out.append(_norm(action.text))
+        elif action.kind == "check" and action.checked and action.element:
+            target = step.observation.element(action.element)
+            if target is not None:
+                out.append(_norm(target.name))
+    return out
+
+
+def _choices(observations: Sequence[Observation]) -> tuple[set[str], set[str]]:
+    """(every option or tick-box label the run could pick, the ones that were picked when last seen)."""
+    offered: set[str] = set()
+    last_value: dict[str, str] = {}
+    for obs in observations:
+        for e in obs.elements:
+            if e.options:
+                offered.update(_norm(o) for o in e.options)
+                last_value[f"{e.role}:{e.name}"] = _norm(e.value)
+            elif e.role in TICK_ROLES:
+                offered.add(_norm(e.name))
+                last_value[f"{e.role}:{e.name}"] = _norm(e.name) if "checked" in e.states else ""
+    return offered, set(last_value.values())
+
+
 class TaskValuesRule(TaskRule):
-    """Each value the task names was typed/selected during the run or is shown on the final page."""
+    """Each value the task names was entered (typed, chosen, ticked) or, if it was not something to pick, is
+    shown on the final page. A value the run could have picked but did not is missing."""
 
     name = "rule.task_values"
 
@@ -71,14 +119,29 @@ class TaskValuesRule(TaskRule):
         values = task_values(task)
         if not values:
             return _verdict(self.name, "unsure", 0.5, "the task names no concrete values")
-        entered_text = _norm(" | ".join(a.text or "" for a in _actions(trajectory) if a.kind in ENTRY_KINDS))
+        entered = _entered(trajectory)
+        offered, picked = _choices([*(s.observation for s in trajectory), final])
         shown = page_text(final)
-        missing = [v for v in values if _norm(v) not in entered_text and _norm(v) not in shown]
-        if missing:
-            found = len(values) - len(missing)
-            return _verdict(
-                self.name, "fail", 0.05 + 0.3 * found / len(values), f"never entered or shown: {missing[:4]}"
+        missing, not_picked = [], []
+        for value in values:
+            v = _norm(value)
+            if any(_mentions(e, v) for e in entered) or v in picked:
+                continue
+            if v in offered:
+                not_picked.append(value)
+            elif not _mentions(shown, v):
+                missing.append(value)
+        if not_picked or missing:
+            found = len(values) - len(missing) - len(not_picked)
+            reason = "; ".join(
+                ([f"offered but never chosen: {not_picked[:3]}"] if not_picked else [])
+                + ([f"never entered or shown: {missing[:3]}"] if missing else [])
             )
+            # a value the page offered and the run did not pick is near-certain evidence of a wrong run
+            score = 0.1 if not_picked else 0.05 + 0.3 * found / len(values)
+            return _verdict(self.name, "fail", score, reason)
+        if all(_mentions(shown, _norm(v)) for v in values):
+            return _verdict(self.name, "pass", 0.8, f"all {len(values)} task values entered and shown at the end")
         return _verdict(self.name, "pass", 0.7, f"all {len(values)} task values entered or shown")
 
 
@@ -122,9 +185,14 @@ class FinishedRule(TaskRule):
             return _verdict(self.name, "fail", 0.15, "the run stopped to ask a person")
         if last.decision.action.kind != "done":
             return _verdict(self.name, "fail", 0.1, f"the run stopped after {last.decision.action.describe()}")
-        if len(trajectory) == 1:
+        acted = [s for s in trajectory if s.result is not None and s.decision.action.kind not in {"done", "ask_human"}]
+        if not acted:
             return _verdict(self.name, "fail", 0.1, "finished without taking any action")
-        return _verdict(self.name, "pass", 0.55, "the agent finished")
+        last = acted[-1].decision.action
+        if last.kind in {"type", "select", "check", "upload"} and not last.enter:
+            # entered data and stopped: nothing was submitted or saved
+            return _verdict(self.name, "fail", 0.2, f"ended right after {last.kind} without submitting")
+        return _verdict(self.name, "pass", 0.55, "the agent finished after submitting")
 
 
 class StepVerdictsRule(TaskRule):
@@ -186,7 +254,7 @@ class SopRule(TaskRule):
             if not wanted or not hits:
                 skipped.append(n)
                 continue
-            later = [i for i in hits if i >= cursor]
+            later = [i for i in hits if i >= cursor - 1]  # one action may satisfy two SOP steps (type + pick)
             if later:
                 cursor = later[0] + 1
             else:
@@ -196,6 +264,8 @@ class SopRule(TaskRule):
         problems = ([f"skipped steps {skipped}"] if skipped else []) + (
             [f"out of order {out_of_order}"] if out_of_order else []
         )
+        if len(task.sop) in skipped:
+            return _verdict(self.name, "fail", 0.15, f"the last SOP step was not done; {'; '.join(problems)}")
         if coverage < self.min_coverage or len(out_of_order) > 1:
             return _verdict(self.name, "fail", 0.1 + 0.3 * coverage, "; ".join(problems))
         if problems:

@@ -1,0 +1,227 @@
+"""`eclair bench critic`: run every critic on labelled steps and runs; precision, recall, F1, precision at
+recall ≥ 0.8, a calibrated task threshold (cross-validated), JSON + markdown + PNG curves."""
+
+from __future__ import annotations
+
+import logging
+import time
+import zlib
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from eclair.critics.bench_data import LabelledRun, LabelledStep
+from eclair.critics.bench_metrics import calibrate_threshold, plot_pr_curves, score_labels
+from eclair.critics.panel import STEP_THRESHOLD, TASK_THRESHOLD, _inconclusive, combine
+from eclair.types import Verdict
+
+log = logging.getLogger(__name__)
+TARGET_PRECISION = 0.95
+RULES_ONLY, WITH_MODEL = "combined (rules)", "combined (rules + model)"
+NO_SOP = "combined (rules, no SOP)"  # what the rules manage when a task comes without an SOP
+
+
+@dataclass
+class Predictions:
+    """Per critic: one verdict (or None: not applicable) per labelled item, aligned with `truth`."""
+
+    truth: list[bool] = field(default_factory=list)
+    by_critic: dict[str, list[Verdict | None]] = field(default_factory=dict)
+    ms: Counter[str] = field(default_factory=Counter)
+
+    def add(self, name: str, index: int, verdict: Verdict | None) -> None:
+        column = self.by_critic.setdefault(name, [None] * len(self.truth))
+        column.extend([None] * (len(self.truth) - len(column)))
+        column[index] = verdict
+
+    def scores(self) -> dict[str, dict[str, Any]]:
+        out = {}
+        for name, column in self.by_critic.items():
+            column = column + [None] * (len(self.truth) - len(column))
+            labels = [v.label if v else None for v in column]
+            values = [v.score if v else 0.5 for v in column]
+            out[name] = score_labels(labels, values, self.truth).as_dict()
+        return out
+
+    def curve(self, name: str) -> tuple[list[float], list[bool]]:
+        column = self.by_critic.get(name, [])
+        pairs = [(v.score, y) for v, y in zip(column, self.truth, strict=False) if v is not None]
+        return [s for s, _ in pairs], [y for _, y in pairs]
+
+
+def _timed(pred: Predictions, name: str, call: Callable[[], Verdict]) -> Verdict:
+    started = time.perf_counter()
+    verdict = call()
+    pred.ms[name] += (time.perf_counter() - started) * 1000
+    return verdict
+
+
+def _step_call(critic: Any, it: LabelledStep) -> Callable[[], Verdict]:
+    return lambda: critic.check_step(it.before, it.action, it.after, it.expected, result=it.result, history=it.history)
+
+
+def _task_call(critic: Any, it: LabelledRun) -> Callable[[], Verdict]:
+    return lambda: critic.check_task(it.task, it.trajectory, it.final)
+
+
+def evaluate_steps(items: Sequence[LabelledStep], rules: Sequence[Any], judge: Any | None) -> Predictions:
+    pred = Predictions(truth=[it.success for it in items])
+    for i, it in enumerate(items):
+        applicable = [r for r in rules if getattr(r, "applies_to", None) is None or it.action.kind in r.applies_to]
+        verdicts = [_timed(pred, rule.name, _step_call(rule, it)) for rule in applicable]
+        for rule, verdict in zip(applicable, verdicts, strict=True):
+            pred.add(rule.name, i, verdict)
+        pred.add(RULES_ONLY, i, combine(verdicts, threshold=STEP_THRESHOLD))
+        if judge is not None:
+            judged = _timed(pred, judge.name, _step_call(judge, it))
+            pred.add(judge.name, i, judged)
+            gated = [*verdicts, judged] if _inconclusive(applicable, verdicts, STEP_THRESHOLD) else verdicts
+            pred.add(WITH_MODEL, i, combine(gated, threshold=STEP_THRESHOLD))
+    return pred
+
+
+def evaluate_runs(items: Sequence[LabelledRun], rules: Sequence[Any], judges: Sequence[Any]) -> Predictions:
+    pred = Predictions(truth=[it.success for it in items])
+    for i, it in enumerate(items):
+        verdicts = [_timed(pred, rule.name, _task_call(rule, it)) for rule in rules]
+        for rule, verdict in zip(rules, verdicts, strict=True):
+            pred.add(rule.name, i, verdict)
+        pred.add(RULES_ONLY, i, combine(verdicts, threshold=TASK_THRESHOLD))
+        if any(r.name == "rule.sop" for r in rules) and len(rules) > 1:
+            without = [v for v in verdicts if v.critic != "rule.sop"]
+            pred.add(NO_SOP, i, combine(without, threshold=TASK_THRESHOLD))
+        if judges:
+            judged = [_timed(pred, j.name, _task_call(j, it)) for j in judges]
+            for j, verdict in zip(judges, judged, strict=True):
+                pred.add(j.name, i, verdict)
+            gated = [*verdicts, *judged] if _inconclusive(rules, verdicts, TASK_THRESHOLD) else verdicts
+            pred.add(WITH_MODEL, i, combine(gated, threshold=TASK_THRESHOLD))
+    return pred
+
+
+def _fold(run_id: str) -> int:
+    return zlib.crc32(run_id.encode()) % 2  # synthetic variants stay in their source run's fold
+
+
+def calibration(pred: Predictions, items: Sequence[LabelledRun], critic: str) -> dict[str, Any]:
+    """The threshold reaching TARGET_PRECISION with the most recall, in-sample and 2-fold cross-validated."""
+    column = pred.by_critic.get(critic, [])
+    scores = [v.score if v else 0.5 for v in column]
+    truth = pred.truth
+    threshold = calibrate_threshold(scores, truth, TARGET_PRECISION)
+    out: dict[str, Any] = {"critic": critic, "target_precision": TARGET_PRECISION, "threshold": threshold}
+    if threshold is not None:
+        labels = ["pass" if s >= threshold else "fail" for s in scores]
+        out["in_sample"] = score_labels(labels, scores, truth).as_dict()
+    held_labels: list[str] = []
+    held_truth: list[bool] = []
+    held_scores: list[float] = []
+    for fold in (0, 1):
+        train = [k for k, it in enumerate(items) if _fold(it.run_id) != fold]
+        test = [k for k, it in enumerate(items) if _fold(it.run_id) == fold]
+        t = calibrate_threshold([scores[k] for k in train], [truth[k] for k in train], TARGET_PRECISION)
+        t = 1.01 if t is None else t  # nothing reached the target: label nothing pass
+        held_labels += ["pass" if scores[k] >= t else "fail" for k in test]
+        held_truth += [truth[k] for k in test]
+        held_scores += [scores[k] for k in test]
+    out["cross_validated"] = score_labels(held_labels, held_scores, held_truth).as_dict()
+    return out
+
+
+@dataclass
+class BenchResult:
+    data: dict[str, Any]
+    markdown: str
+    pngs: list[Path]
+
+
+def _table(title: str, scores: dict[str, dict[str, Any]], ms: Counter[str], n: int) -> str:
+    def f(x: Any) -> str:
+        return "–" if x is None else f"{x:.3f}" if isinstance(x, float) else str(x)
+
+    rows = [
+        f"### {title}",
+        "",
+        "| critic | decided | pass (tp/fp) | precision | recall | F1 | fail precision | P@R≥0.8 | ms/item |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, s in scores.items():
+        rows.append(
+            f"| {name} | {s['decided']}/{s['n']} | {s['tp']}/{s['fp']} | {f(s['precision'])} | {f(s['recall'])} "
+            f"| {f(s['f1'])} | {f(s['fail_precision'])} | {f(s['precision_at_recall_80'])} "
+            f"| {f(ms[name] / n) if name in ms and n else '–'} |"
+        )
+    return "\n".join(rows)
+
+
+def run_bench(
+    runs: list[LabelledRun],
+    steps: list[LabelledStep],
+    *,
+    judge_backend: Any | None,
+    out_dir: Path,
+    seed: int = 0,
+) -> BenchResult:
+    from eclair.critics.judges import CompletionJudge, SopJudge, StepJudge
+    from eclair.critics.rules import default_step_rules
+    from eclair.critics.task_rules import default_task_rules
+
+    step_judge = StepJudge(judge_backend) if judge_backend is not None else None
+    task_judges = [CompletionJudge(judge_backend), SopJudge(judge_backend)] if judge_backend is not None else []
+    step_pred = evaluate_steps(steps, default_step_rules(), step_judge)
+    completion = [r for r in runs if r.kind == "completion"]
+    trajectory = [r for r in runs if r.kind == "trajectory" or (not r.source.startswith("synthetic") and r.success)]
+    task_rules = default_task_rules()
+    comp_pred = evaluate_runs(completion, task_rules, task_judges)
+    sop_rules = [r for r in task_rules if r.name == "rule.sop"]
+    sop_judges = [j for j in task_judges if j.name == "judge.sop"]
+    traj_pred = evaluate_runs(trajectory, sop_rules, sop_judges)
+    best = WITH_MODEL if judge_backend is not None else RULES_ONLY
+    data: dict[str, Any] = {
+        "dataset": {
+            "steps": len(steps),
+            "step_sources": dict(Counter(f"{s.source}:{'pos' if s.success else 'neg'}" for s in steps)),
+            "completion_runs": len(completion),
+            "completion_sources": dict(Counter(f"{r.source}:{'pos' if r.success else 'neg'}" for r in completion)),
+            "trajectory_runs": len(trajectory),
+        },
+        "judge": getattr(judge_backend, "model_id", None),
+        "step": step_pred.scores(),
+        "task_completion": comp_pred.scores(),
+        "task_trajectory": traj_pred.scores(),
+        "calibration": calibration(comp_pred, completion, best),
+        "ms_per_item": {
+            "step": {k: round(v / max(1, len(steps)), 1) for k, v in step_pred.ms.items()},
+            "task": {k: round(v / max(1, len(completion)), 1) for k, v in comp_pred.ms.items()},
+        },
+    }
+    headline = data["task_completion"].get(best, {})
+    data["headline"] = {
+        "critic": best,
+        "task_precision": headline.get("precision"),
+        "task_recall": headline.get("recall"),
+        "task_precision_at_recall_80": headline.get("precision_at_recall_80"),
+        "goal_met": (headline.get("precision_at_recall_80") or 0) >= TARGET_PRECISION,
+    }
+    pngs = [
+        plot_pr_curves(
+            {name: comp_pred.curve(name) for name in comp_pred.by_critic},
+            out_dir / "critic-task-pr.png",
+            "Task completion: precision vs recall",
+        ),
+        plot_pr_curves(
+            {name: step_pred.curve(name) for name in step_pred.by_critic},
+            out_dir / "critic-step-pr.png",
+            "Step verdicts: precision vs recall",
+        ),
+    ]
+    md = "\n\n".join(
+        [
+            _table("Step verdicts", data["step"], step_pred.ms, len(steps)),
+            _table("Task completion", data["task_completion"], comp_pred.ms, len(completion)),
+            _table("Trajectory vs SOP", data["task_trajectory"], traj_pred.ms, len(trajectory)),
+        ]
+    )
+    return BenchResult(data, md, pngs)

@@ -1,0 +1,202 @@
+"""Labelled steps and runs for measuring critics, read from the store, plus ECLAIR-style synthetic negatives.
+
+Ground truth is a Verdict(critic="checker") on a run (demo-suite hidden checkers, MiniWoB rewards) or a human
+review. Synthetic negatives: a run cut short (final page = where it stopped), a skipped or shuffled step (for the
+SOP judges), and a step whose "after" is its "before" (nothing happened).
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from eclair.types import Action, ActionResult, Decision, Observation, StepRecord, Task
+
+log = logging.getLogger(__name__)
+
+SCRIPTED_CORRECT = "scripted:correct"
+
+
+@dataclass
+class LabelledStep:
+    before: Observation
+    action: Action
+    result: ActionResult | None
+    after: Observation
+    expected: str
+    history: list[StepRecord]
+    success: bool
+    source: str  # "real" | "before==after" | "action failed"
+    run_id: str = ""
+
+
+@dataclass
+class LabelledRun:
+    task: Task
+    trajectory: list[StepRecord]
+    final: Observation
+    success: bool
+    source: str  # "checker:<agent>" | "synthetic:truncated" | "synthetic:skipped" | "synthetic:shuffled"
+    run_id: str = ""
+    kind: str = "completion"  # completion: the outcome matters; trajectory: only SOP adherence is wrong
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+def _with_screenshot(step: StepRecord, traces_root: Path) -> StepRecord:
+    """Steps from the store carry a screenshot path; the visual diff needs the bytes back in the observation."""
+    if step.screenshot_path and step.observation.screenshot is None:
+        path = traces_root / step.screenshot_path
+        if path.is_file():
+            obs = step.observation.model_copy(update={"screenshot": path.read_bytes()})
+            return step.model_copy(update={"observation": obs})
+    return step
+
+
+def _ground_truth(store: Any, run_id: str) -> bool | None:
+    reviews = store.get_reviews(run_id) if hasattr(store, "get_reviews") else []
+    if reviews:
+        return bool(reviews[-1].decision == "approved")
+    checker = [v for idx, v in store.get_verdicts(run_id) if idx is None and v.critic == "checker"]
+    if not checker:
+        return None
+    return checker[-1].label == "pass"
+
+
+def _done_step(index: int, obs: Observation) -> StepRecord:
+    return StepRecord(
+        index=index, observation=obs, decision=Decision(action=Action(kind="done")), result=ActionResult(ok=True)
+    )
+
+
+def _acted(trajectory: list[StepRecord]) -> list[StepRecord]:
+    return [s for s in trajectory if s.result is not None and s.decision.action.kind not in {"done", "ask_human"}]
+
+
+def load_store_runs(store: Any, *, limit: int = 500) -> list[LabelledRun]:
+    """Every finished run with a checker verdict or a human review, as a labelled run."""
+    runs: list[LabelledRun] = []
+    for info in store.list_runs(limit=limit):
+        if info.status in {"pending", "running"}:
+            continue
+        success = _ground_truth(store, info.id)
+        if success is None:
+            continue
+        steps = [_with_screenshot(s, store.traces_root) for s in store.get_steps(info.id)]
+        if not steps:
+            continue
+        task = store.get_task(info.id)
+        runs.append(LabelledRun(task, steps, steps[-1].observation, success, f"checker:{info.agent}", info.id, meta={}))
+    return runs
+
+
+def steps_of(run: LabelledRun) -> list[tuple[StepRecord, Observation, list[StepRecord]]]:
+    """(step, its after-observation, history before it) for every browser action of a run."""
+    out = []
+    records = run.trajectory
+    for i, step in enumerate(records):
+        if step.result is None or step.decision.action.kind in {"done", "ask_human"}:
+            continue
+        after = records[i + 1].observation if i + 1 < len(records) else run.final
+        out.append((step, after, records[:i]))
+    return out
+
+
+def labelled_steps(runs: list[LabelledRun], rng: random.Random, *, per_run: int = 6) -> list[LabelledStep]:
+    """Positives: steps of scripted-correct runs the checker passed. Negatives: the same steps with
+    before == after, and any action the browser reported as failed."""
+    out: list[LabelledStep] = []
+    for run in runs:
+        if run.source.startswith("synthetic"):
+            continue
+        triples = steps_of(run)
+        for step, after, history in triples:
+            if step.result is not None and not step.result.ok:
+                out.append(_labelled(step, after, history, False, "action failed", run.run_id))
+        if not (run.success and run.source == f"checker:{SCRIPTED_CORRECT}"):
+            continue
+        ok = [t for t in triples if t[0].result is not None and t[0].result.ok]
+        for step, after, history in rng.sample(ok, min(per_run, len(ok))):
+            out.append(_labelled(step, after, history, True, "real", run.run_id))
+            out.append(_labelled(step, step.observation, history, False, "before==after", run.run_id))
+    return out
+
+
+def _labelled(
+    step: StepRecord, after: Observation, history: list[StepRecord], success: bool, source: str, run_id: str
+) -> LabelledStep:
+    result = step.result
+    if source == "before==after" and result is not None:
+        result = result.model_copy(update={"url_changed": False, "new_tab": False, "dialog": None, "download": None})
+    return LabelledStep(
+        step.observation,
+        step.decision.action,
+        result,
+        after,
+        step.decision.expected_outcome,
+        history,
+        success,
+        source,
+        run_id,
+    )
+
+
+def synthetic_runs(runs: list[LabelledRun], rng: random.Random) -> list[LabelledRun]:
+    """ECLAIR-style negatives from successful runs: truncated (completion), skipped and shuffled (trajectory)."""
+    out: list[LabelledRun] = []
+    for run in runs:
+        if not run.success or run.source.startswith("synthetic"):
+            continue
+        acted = _acted(run.trajectory)
+        if len(acted) < 2:
+            continue
+        # truncated: stopped before its last action, then claimed done on the page it had reached
+        cut = rng.randrange(1, len(acted))
+        kept = acted[:cut]
+        stop_obs = acted[cut].observation
+        out.append(
+            LabelledRun(
+                run.task,
+                [*kept, _done_step(kept[-1].index + 1, stop_obs)],
+                stop_obs,
+                False,
+                "synthetic:truncated",
+                run.run_id,
+                meta={"cut": cut},
+            )
+        )
+        if not run.task.sop:
+            continue
+        drop = rng.randrange(len(acted))
+        skipped = [s for i, s in enumerate(acted) if i != drop]
+        out.append(
+            LabelledRun(
+                run.task,
+                [*skipped, _done_step(len(acted), run.final)],
+                run.final,
+                False,
+                "synthetic:skipped",
+                run.run_id,
+                kind="trajectory",
+                meta={"dropped": drop},
+            )
+        )
+        order = list(range(len(acted)))
+        while order == sorted(order):
+            rng.shuffle(order)
+        shuffled = [acted[i].model_copy(update={"index": n}) for n, i in enumerate(order)]
+        out.append(
+            LabelledRun(
+                run.task,
+                [*shuffled, _done_step(len(acted), run.final)],
+                run.final,
+                False,
+                "synthetic:shuffled",
+                run.run_id,
+                kind="trajectory",
+                meta={"order": order},
+            )
+        )
+    return out

@@ -1,0 +1,185 @@
+"""Labelled runs for `eclair bench critic` when the store has few: scripted demo workflows run through the real
+runner, correct and incorrect (wrong values, a skipped step, stopped early), labelled by the hidden checker.
+
+The scripted agent reads the workflow's reference steps ('Type "Acme" into "Customer"') and grounds each in the
+current observation by role and name, so its runs are recorded exactly like any agent's.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from eclair.config import Settings
+from eclair.types import Action, Decision, Element, Observation, StepRecord, Task, Verdict
+
+log = logging.getLogger(__name__)
+
+VARIANTS = ("correct", "wrong_values", "skip_step", "stop_early")
+_TYPE = re.compile(r'^Type "(?P<value>.*)" into "(?P<label>.+)"$')
+_PASSWORD = re.compile(r'^Type the password into "(?P<label>.+)"$')
+_SELECT = re.compile(r'^Choose "(?P<value>.*)" in "(?P<label>.+)"$')
+_CHECK = re.compile(r'^(?P<verb>Tick|Untick) "(?P<label>.+)"$')
+_CLICK = re.compile(r'^Click the "(?P<name>.+)" (?P<role>[a-z]+)( in the .+)?$')
+_ROW = re.compile(r'^Open the row "(?P<row>.+)"$')
+_UPLOAD = re.compile(r'^Attach "(?P<path>.+)" in "(?P<label>.+)"$')
+FIELD_ROLES = {"textbox", "searchbox", "combobox", "spinbutton"}
+
+
+def _same(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def _labelled(obs: Observation, label: str, roles: set[str] | None = None) -> Element | None:
+    """An interactive element whose accessible name is `label` (a select's name also lists its options)."""
+    pool = [e for e in obs.elements if roles is None or e.role in roles]
+    exact = [e for e in pool if _same(e.name, label)]
+    if exact:
+        return exact[0]
+    prefix = [e for e in pool if e.options and e.name.casefold().startswith(label.casefold() + " ")]
+    return prefix[0] if prefix else None
+
+
+def _row_link(obs: Observation, row_text: str) -> Element | None:
+    """The link in the table row that mentions `row_text` (same line on screen)."""
+    anchors = [e for e in obs.elements if row_text.casefold() in e.name.casefold()]
+    links = [e for e in obs.elements if e.role == "link"]
+    for anchor in anchors:
+        if anchor.role == "link":
+            return anchor
+        centre = anchor.bbox[1] + anchor.bbox[3] / 2
+        same_row = [e for e in links if e.bbox[1] <= centre <= e.bbox[1] + e.bbox[3]]
+        if same_row:
+            return min(same_row, key=lambda e: e.bbox[0])
+    return None
+
+
+def ground_step(text: str, obs: Observation, task: Task) -> Action | None:
+    """The Action that performs one reference step on this page, or None if its target is not there."""
+    if m := _PASSWORD.match(text):
+        el = _labelled(obs, m["label"], FIELD_ROLES)
+        secret = "{{password}}" if "password" in task.secrets else task.params.get("password", "")
+        return Action(kind="type", element=el.id, text=secret) if el else None
+    if m := _TYPE.match(text):
+        el = _labelled(obs, m["label"], FIELD_ROLES)
+        return Action(kind="type", element=el.id, text=m["value"]) if el else None
+    if m := _SELECT.match(text):
+        el = _labelled(obs, m["label"], {"combobox", "listbox"})
+        return Action(kind="select", element=el.id, text=m["value"]) if el else None
+    if m := _CHECK.match(text):
+        el = _labelled(obs, m["label"], {"checkbox", "radio", "switch"})
+        return Action(kind="check", element=el.id, checked=m["verb"] == "Tick") if el else None
+    if m := _CLICK.match(text):
+        el = _labelled(obs, m["name"], {m["role"]}) or _labelled(obs, m["name"])
+        return Action(kind="click", element=el.id) if el else None
+    if m := _ROW.match(text):
+        el = _row_link(obs, m["row"])
+        return Action(kind="click", element=el.id) if el else None
+    if m := _UPLOAD.match(text):
+        el = _labelled(obs, m["label"])
+        return Action(kind="upload", element=el.id, files=[m["path"]]) if el else None
+    return None
+
+
+class ScriptedAgent:
+    """Follows a fixed list of reference steps, then says done (whether or not the work is complete)."""
+
+    def __init__(self, steps: Sequence[str], name: str = "scripted") -> None:
+        self.steps = list(steps)
+        self.name = name
+        self.position = 0
+        self.ungrounded: list[str] = []
+
+    def begin(self, task: Task) -> None:
+        self.position = 0
+        self.ungrounded = []
+
+    def decide(self, task: Task, obs: Observation, history: list[StepRecord]) -> Decision:
+        while self.position < len(self.steps):
+            text = self.steps[self.position]
+            self.position += 1
+            action = ground_step(text, obs, task)
+            if action is not None:
+                return Decision(action=action, rationale=text, expected_outcome=text)
+            log.warning("scripted step not found on the page: %s", text)
+            self.ungrounded.append(text)
+        return Decision(action=Action(kind="done"), rationale="all steps done")
+
+
+def variant_steps(variant: str, spec: Any, params: dict[str, str], initial: Any, rng: random.Random) -> list[str]:
+    """The reference steps of one variant: correct, with wrong values, with one step skipped, or stopped early."""
+    steps = [s.text for s in spec.solution(params)]
+    if variant == "wrong_values":
+        return [s.text for s in spec.solution(spec.wrong_params(params, initial))]
+    if variant == "skip_step" and len(steps) > 1:
+        drop = rng.randrange(len(steps))
+        return steps[:drop] + steps[drop + 1 :]
+    if variant == "stop_early" and len(steps) > 1:
+        return steps[: rng.randrange(1, len(steps))]
+    return steps
+
+
+@dataclass
+class GeneratedRun:
+    run_id: str
+    workflow: str
+    seed: int
+    variant: str
+    success: bool
+    reason: str
+
+
+def generate_demo_runs(
+    settings: Settings,
+    store: Any,
+    *,
+    workflows: Sequence[str],
+    seeds: Sequence[int],
+    variants: Sequence[str] = VARIANTS,
+    panel: Any = None,
+    on_run: Callable[[GeneratedRun], None] | None = None,
+) -> list[GeneratedRun]:
+    """Run each workflow × seed × variant with the scripted agent through the runner; store the checker label."""
+    from demos.server import DemoServer
+    from demos.suite import WORKFLOWS, make_env
+    from eclair.browser import new_context, open_browser
+    from eclair.critics.panel import default_panel
+    from eclair.runner import run_task
+
+    panel = panel or default_panel()
+    # a failed step verdict must not change what the script does: the checker, not the critic, labels the run
+    run_settings = settings.with_overrides(max_retries=100)
+    out: list[GeneratedRun] = []
+    with DemoServer() as server, open_browser(settings) as browser:
+        for workflow in workflows:
+            spec = WORKFLOWS[workflow]
+            for seed in seeds:
+                for variant in variants:
+                    env = make_env(workflow, server.base_url)
+                    context = new_context(browser)
+                    try:
+                        page = context.new_page()
+                        task = env.setup(page, seed)
+                        rng = random.Random(f"{workflow}-{seed}-{variant}")
+                        task.sop = [s.text for s in spec.solution(task.params)]
+                        agent = ScriptedAgent(variant_steps(variant, spec, task.params, env.initial, rng))
+                        agent.name = f"scripted:{variant}"
+                        outcome = run_task(
+                            task, agent, page, store=store, critics=panel, settings=run_settings, tracing=False
+                        )
+                        reward, _ = env.validate(outcome.page)
+                        label = "pass" if reward > 0 else "fail"
+                        verdict = Verdict(label=label, score=reward, reason=env.last_reason, critic="checker")
+                        store.add_verdict(outcome.run_id, verdict)
+                        run = GeneratedRun(outcome.run_id, workflow, seed, variant, reward > 0, env.last_reason)
+                        out.append(run)
+                        if on_run is not None:
+                            on_run(run)
+                    finally:
+                        context.close()
+                        env.teardown()
+    return out
