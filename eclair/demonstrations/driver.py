@@ -80,6 +80,12 @@ class RecordingWrapper:
     def __setattr__(self, name: str, value: Any) -> None:
         setattr(self._target, name, value)
 
+    def __enter__(self) -> Any:  # `with page.expect_navigation() as info:` and the like
+        return self._wrap(self._target.__enter__())
+
+    def __exit__(self, *exc: Any) -> Any:
+        return self._target.__exit__(*exc)
+
     def __iter__(self) -> Any:
         return iter(self._wrap(list(self._target)))
 

@@ -111,8 +111,13 @@ def merge_events(events: list[RawEvent]) -> list[MergedAction]:
         flush_mouse()
         prev = last()
         if ev.type == "input":
-            if ev.target is None or ev.target.tag == "select" or _is_toggle(ev.target):
-                continue  # selects and toggles are recorded by their change event
+            if (
+                ev.target is None
+                or ev.target.tag == "select"
+                or ev.target.input_type == "file"
+                or _is_toggle(ev.target)
+            ):
+                continue  # selects, file inputs and toggles are recorded by their change event
             if prev and prev.action.kind == "type" and ev.target.same_element(prev.action.target):
                 prev.action.text = ev.value or ""
                 prev.action.secret = ev.secret
@@ -134,7 +139,9 @@ def merge_events(events: list[RawEvent]) -> list[MergedAction]:
                 merged.pop()
                 first = prev.first_seq
                 prev = last()
-            if ev.target.tag == "select":
+            if ev.target.input_type == "file":
+                emit(DemoAction(kind="upload", target=ev.target, text=ev.value or ""), ev)
+            elif ev.target.tag == "select":
                 emit(DemoAction(kind="select", target=ev.target, text=ev.value or ""), ev)
             elif _is_toggle(ev.target):
                 emit(DemoAction(kind="check", target=ev.target, checked=bool(ev.checked)), ev)

@@ -171,7 +171,7 @@ def _wait_for_person(page: Any, recorder: EventRecorder) -> None:
 def record_demonstration(
     settings: Settings,
     *,
-    url: str,
+    url: str | None,
     workflow: str,
     script: Path | None = None,
     headed: bool = False,
@@ -179,10 +179,13 @@ def record_demonstration(
     description: str = "",
     store: Any = None,
     browser: Any = None,
+    prepare: Callable[[Any], None] | None = None,
 ) -> SavedDemonstration:
     """Open the browser at `url`, let the script or the person demonstrate, and save the Demonstration.
 
     `browser` reuses an already launched Chromium (one sync Playwright per thread); else one is launched.
+    `prepare(page)` runs first on the recording page (sign in, seed an app, navigate); with `url=None` the
+    demonstration starts wherever `prepare` left the page.
     """
     from eclair.store import Store
 
@@ -202,7 +205,7 @@ def record_demonstration(
     store = store or Store(settings)
     staging = new_staging_dir(store.traces_root)
     try:
-        manifest = _record_into(settings, browser, staging, url, workflow, fn, script, headed, params, secrets)
+        manifest = _record_into(settings, browser, staging, url, workflow, fn, script, headed, params, secrets, prepare)
         return commit_demonstration(store, staging, manifest, description=description)
     except BaseException:
         discard_staging(staging)
@@ -213,13 +216,14 @@ def _record_into(
     settings: Settings,
     browser: Any,
     staging: Path,
-    url: str,
+    url: str | None,
     workflow: str,
     fn: DemonstrateFn | None,
     script: Path | None,
     headed: bool,
     params: dict[str, str],
     secrets: dict[str, str],
+    prepare: Callable[[Any], None] | None,
 ) -> DemonstrationManifest:
     from eclair.browser import new_context, open_browser
 
@@ -234,7 +238,11 @@ def _record_into(
             context.add_init_script(RECORDER_JS)
             page = context.new_page()
             recorder.started = time.time()
-            page.goto(url, wait_until="domcontentloaded")
+            if prepare is not None:
+                prepare(page)
+            if url is not None:
+                page.goto(url, wait_until="domcontentloaded")
+            url = page.url
             page.wait_for_timeout(100)  # the start page's load event reports in
             recorder.snapshot(page)
             if fn is not None and script is not None:

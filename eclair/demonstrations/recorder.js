@@ -84,6 +84,9 @@
 
   function valueOf(el) {
     if (isSecret(el)) return el.value ? placeholderFor(el) : "";
+    if (el.tagName === "INPUT" && (el.type || "").toLowerCase() === "file") {
+      return Array.from(el.files || []).map((f) => f.name).join(", ");
+    }
     if (el.tagName === "SELECT") {
       const chosen = Array.from(el.selectedOptions || []).map((o) => clean(o.label || o.textContent));
       return chosen.join(", ");
@@ -129,23 +132,36 @@
   }, true);
   document.addEventListener("submit", (e) => send({ type: "submit", target: describe(targetOf(e)) }), true);
 
-  // one scroll event per burst, with the distance scrolled since the previous burst
+  // one scroll event per burst, with the distance scrolled since the previous burst; only scrolls a person
+  // caused (wheel, touch, scroll keys, scrollbar drag) count, not the scrolling into view a click does
   const lastScroll = new WeakMap();
   let burst = null;
+  let userScrollUntil = 0;
+  const userIntent = () => { userScrollUntil = Date.now() + 1000; };
+  document.addEventListener("wheel", userIntent, { capture: true, passive: true });
+  document.addEventListener("touchmove", userIntent, { capture: true, passive: true });
+  document.addEventListener("keydown", (e) => {
+    if (["PageDown", "PageUp", "ArrowDown", "ArrowUp", "Home", "End", " "].includes(e.key)) userIntent();
+  }, true);
+  document.addEventListener("mousedown", (e) => {
+    const root = document.scrollingElement || document.documentElement;
+    if (e.clientX >= root.clientWidth || e.clientY >= root.clientHeight) userIntent();  // on a scrollbar
+  }, true);
   function flushBurst() {
     if (!burst) return;
-    const el = burst.el;
+    const el = burst.el, user = burst.user;
     clearTimeout(burst.timer);
     burst = null;
     const [x0, y0] = lastScroll.get(el) || [0, 0];
     const dx = el.scrollLeft - x0, dy = el.scrollTop - y0;
     lastScroll.set(el, [el.scrollLeft, el.scrollTop]);
-    if (Math.abs(dx) + Math.abs(dy) >= 1) send({ type: "scroll", target: describe(el), dx, dy });
+    if (user && Math.abs(dx) + Math.abs(dy) >= 1) send({ type: "scroll", target: describe(el), dx, dy });
   }
   document.addEventListener("scroll", (e) => {
     const el = e.target === document ? document.scrollingElement || document.documentElement : e.target;
     if (burst && burst.el !== el) flushBurst();
-    if (!burst) burst = { el };
+    if (!burst) burst = { el, user: false };
+    if (Date.now() <= userScrollUntil) burst.user = true;
     clearTimeout(burst.timer);
     burst.timer = setTimeout(flushBurst, 250);
   }, true);

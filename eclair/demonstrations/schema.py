@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-DemoActionKind = Literal["click", "type", "select", "check", "press", "scroll", "goto", "submit"]
+DemoActionKind = Literal["click", "type", "select", "check", "press", "scroll", "goto", "submit", "upload"]
 DemoSource = Literal["recording", "video", "imported"]
 MANIFEST_NAME = "demonstration.json"
 
@@ -91,6 +91,8 @@ class DemoAction(BaseModel):
             return f"Scroll {direction}{where}"
         if self.kind == "goto":
             return f"Go to {self.url}"
+        if self.kind == "upload":
+            return f"Upload {quote(self.text or '')} in {quote(label or 'the file field')}"
         return f"Submit the form {quote(label)}" if label else "Submit the form"
 
 

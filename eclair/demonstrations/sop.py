@@ -31,6 +31,7 @@ _VERBS: dict[str, tuple[str, ...]] = {
     "press": ("press", "hit", "submit"),
     "scroll": ("scroll",),
     "goto": ("go", "open", "navigate", "visit"),
+    "upload": ("upload", "attach", "choose", "select"),
     "submit": ("submit", "click", "press", "send"),
 }
 
@@ -46,13 +47,26 @@ class SopResult:
     note: str = ""
 
 
-def _replace_values(text: str, params: dict[str, str], *, whole_only: bool) -> str:
-    for name, value in sorted(params.items(), key=lambda kv: -len(kv[1])):
+def _ordered_params(params: dict[str, str], label: str) -> list[tuple[str, str]]:
+    """Longest values first; among equal values, the parameter whose name matches the field (qty2 ↔ 'Quantity 2')."""
+    label_low = label.lower()
+    label_digits = re.findall(r"\d+", label)
+
+    def fit(name: str) -> int:
+        digits = re.findall(r"\d+", name)
+        return int(bool(digits) and digits == label_digits) + int(name.lower().rstrip("0123456789") in label_low)
+
+    return sorted(params.items(), key=lambda kv: (-len(kv[1]), -fit(kv[0])))
+
+
+def _replace_values(text: str, params: dict[str, str], *, whole_only: bool, label: str = "") -> str:
+    for name, value in _ordered_params(params, label):
         if not value or value.startswith("{{"):
             continue
         if text.strip().lower() == value.strip().lower():
             return "{" + name + "}"
-        if whole_only and len(value) < MIN_CONTAINED_VALUE:
+        # inside a longer name only values unlikely to be ordinary words: long ones, or ids with digits
+        if whole_only and len(value) < MIN_CONTAINED_VALUE and not any(c.isdigit() for c in value):
             continue
         text = re.sub(rf"(?<![\w{{]){re.escape(value)}(?![\w}}])", "{" + name + "}", text)
     return text
@@ -61,8 +75,9 @@ def _replace_values(text: str, params: dict[str, str], *, whole_only: bool) -> s
 def generalise_action(action: DemoAction, params: dict[str, str]) -> DemoAction:
     """Replace the demonstration's parameter values in what was typed, chosen, visited or clicked."""
     out = action.model_copy(deep=True)
+    label = out.target_label()
     if out.text and not out.secret:
-        out.text = _replace_values(out.text, params, whole_only=False)
+        out.text = _replace_values(out.text, params, whole_only=False, label=label)
     if out.url:
         out.url = _replace_values(out.url, params, whole_only=False)
     if out.target is not None and out.target.name:
@@ -109,11 +124,11 @@ def step_matches(action: DemoAction, step: str, params: dict[str, str] | None = 
         return False
     general = generalise_action(action, params or {})
     label = action.target_label().lower()
-    if action.kind in {"click", "type", "select", "check"} and label and label not in low:
+    if action.kind in {"click", "type", "select", "check", "upload"} and label and label not in low:
         general_label = general.target_label().lower()
         if general_label not in low:
             return False
-    if action.kind in {"type", "select"} and action.text:
+    if action.kind in {"type", "select", "upload"} and action.text:
         options = {action.text.lower(), (general.text or "").lower()}
         if not any(o and o in low for o in options):
             return False

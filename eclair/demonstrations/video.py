@@ -137,7 +137,7 @@ def _action_from_line(raw: dict[str, Any], where: str) -> DemoAction:
         raise BadActionLog(f"{where}: no time for the action; give 't' (seconds from the video's start)")
     kind = str(data.get("kind") or data.get("type") or "").lower()
     kind = {"mouseup": "click", "keystroke": "type", "keypress": "press", "fill": "type"}.get(kind, kind)
-    if kind not in {"click", "type", "select", "check", "press", "scroll", "goto", "submit"}:
+    if kind not in {"click", "type", "select", "check", "press", "scroll", "goto", "submit", "upload"}:
         raise BadActionLog(
             f"{where}: unknown action kind {kind!r}; use click, type, select, check, press, scroll or goto"
         )

@@ -143,3 +143,19 @@ def test_model_pass_is_kept_only_when_it_passes_the_checks(settings: Settings) -
         third = write_sop(store, "create-ticket", regenerate=True, backend=backend)
         assert third.steps == polished and third.fidelity == 1.0 and "accepted" in third.note
     assert len(requests) == 3 and third.version == 3
+
+
+def test_ids_inside_names_and_equal_values_pick_the_matching_parameter() -> None:
+    actions = [
+        DemoAction(kind="click", target=TargetInfo(role="link", name="#1020")),
+        DemoAction(kind="type", target=TargetInfo(role="textbox", name="Quantity 2"), text="4"),
+        DemoAction(kind="type", target=TargetInfo(role="textbox", name="Quantity 1"), text="4"),
+        DemoAction(kind="upload", target=TargetInfo(role="button", name="PDF file", input_type="file"), text="a.pdf"),
+    ]
+    steps = generalised_steps(actions, {"ticket": "1020", "qty1": "4", "qty2": "4", "file_name": "a.pdf"})
+    assert steps == [
+        "Click the link '#{ticket}'",
+        "Type '{qty2}' into 'Quantity 2'",
+        "Type '{qty1}' into 'Quantity 1'",
+        "Upload '{file_name}' in 'PDF file'",
+    ]

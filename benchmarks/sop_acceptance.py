@@ -1,0 +1,221 @@
+"""Acceptance of learning a workflow from one demonstration (issue 9).
+
+For each demo-suite workflow: record one demonstration with parameter values A (seed A) through
+`record_demonstration(--script)` driving the suite's scripted solution, check that demonstration with the hidden
+checker, write the SOP (deterministic generalisation to the parameters), then run the workflow with different
+values B (seed B, …) with the embedded model and the scoring agent, once without and once with the SOP filled
+with B's values. The hidden checker decides success. Prints a table and writes JSON.
+
+    .venv/bin/python benchmarks/sop_acceptance.py --json bench-out/sop_acceptance.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+DEFAULT_WORKFLOWS = [
+    "helpdesk-create-ticket",
+    "helpdesk-assign-ticket",
+    "helpdesk-add-comment",
+    "helpdesk-tag-ticket",
+    "helpdesk-change-tier",
+    "clinic-record-pulse",
+    "clinic-change-insurer",
+    "clinic-add-allergy",
+]
+SCRIPT = """from demos.suite import WORKFLOWS
+
+
+def demonstrate(page, params):
+    for step in WORKFLOWS[{workflow!r}].solution(params):
+        step.run(page)
+"""
+
+
+class SopEnv:
+    """The suite's env with the workflow's SOP (filled with this episode's values) put into the Task."""
+
+    def __init__(self, env: Any, sop_steps: list[str] | None) -> None:
+        self.env, self.sop_steps, self.name = env, sop_steps, env.name
+
+    def setup(self, page: Any, seed: int) -> Any:
+        from eclair.demonstrations import instantiate_sop
+
+        task = self.env.setup(page, seed)
+        if self.sop_steps is None:
+            return task
+        return task.model_copy(update={"sop": instantiate_sop(self.sop_steps, task.params)})
+
+    def validate(self, page: Any) -> tuple[float, bool]:
+        return self.env.validate(page)  # type: ignore[no-any-return]
+
+    def reward_reason(self, page: Any) -> str:
+        return str(self.env.last_reason)
+
+    def teardown(self) -> None:
+        self.env.teardown()
+
+
+def run(workflows: list[str], seed_a: int, seeds_b: list[int], work_dir: Path) -> dict[str, Any]:
+    from agents import make_agent
+    from demos.server import DemoServer
+    from demos.suite import make_env
+    from eclair.bench.harness import run_episode
+    from eclair.browser import open_browser
+    from eclair.config import load_settings
+    from eclair.demonstrations import record_demonstration, write_sop
+    from eclair.models import load_backend
+    from eclair.store import Store
+
+    base = load_settings()
+    settings = base.with_overrides(
+        data_dir=work_dir / "data", traces_dir=work_dir / "traces", models_dir=base.model_root, backend="local"
+    )
+    store = Store(settings)
+    backend = load_backend(settings)
+    agent = make_agent("scoring", backend)
+    rows: list[dict[str, Any]] = []
+    started = time.perf_counter()
+    with DemoServer() as server, open_browser(settings) as browser:
+        for workflow in workflows:
+            env = make_env(workflow, server.base_url)
+            episode = env.reset(seed_a)
+            params_a = dict(getattr(episode, "params", episode))  # the values A the demonstration uses
+            script = work_dir / f"demo_{workflow.replace('-', '_')}.py"
+            script.write_text(SCRIPT.format(workflow=workflow))
+            t0 = time.perf_counter()
+            saved = record_demonstration(
+                settings,
+                url=None,
+                workflow=workflow,
+                script=script,
+                params=params_a,
+                store=store,
+                browser=browser,
+                prepare=lambda page, env=env: env.setup(page, seed_a),
+            )
+            record_s = time.perf_counter() - t0
+            demo_ok, demo_reason = env.check()
+            env.teardown()
+            sop = write_sop(store, workflow, regenerate=True)
+            row: dict[str, Any] = {
+                "workflow": workflow,
+                "params_a": {k: v for k, v in params_a.items() if k != "password"},
+                "demo_actions": len(saved.manifest.actions),
+                "demo_checker_ok": demo_ok,
+                "demo_checker_reason": demo_reason,
+                "record_s": round(record_s, 1),
+                "sop_steps": sop.steps,
+                "fidelity": sop.fidelity,
+                "episodes": [],
+            }
+            for seed in seeds_b:
+                for with_sop in (False, True):
+                    sop_env = SopEnv(make_env(workflow, server.base_url), sop.steps if with_sop else None)
+                    res = run_episode(
+                        sop_env,
+                        seed,
+                        agent,
+                        browser,
+                        settings=settings,
+                        store=store,
+                        backend_name=backend.name,
+                        model_id=backend.model_id,
+                    )
+                    sop_env.teardown()
+                    row["episodes"].append(
+                        {
+                            "seed": seed,
+                            "with_sop": with_sop,
+                            "success": res.success,
+                            "steps": res.steps,
+                            "wall_s": round(res.wall_s, 1),
+                            "run_id": res.run_id,
+                            "error": res.error,
+                        }
+                    )
+                    print(
+                        f"{workflow:<28} seed {seed} {'SOP' if with_sop else '---'}: "
+                        f"{'pass' if res.success else 'fail'} in {res.steps} steps ({res.wall_s:.0f}s)",
+                        flush=True,
+                    )
+            rows.append(row)
+    return summarise(rows, seed_a, seeds_b, time.perf_counter() - started, backend.model_id)
+
+
+def summarise(rows: list[dict[str, Any]], seed_a: int, seeds_b: list[int], wall_s: float, model: str) -> dict[str, Any]:
+    def rate(with_sop: bool) -> float:
+        eps = [e for r in rows for e in r["episodes"] if e["with_sop"] == with_sop]
+        return sum(e["success"] for e in eps) / max(1, len(eps))
+
+    fidelities = [r["fidelity"] for r in rows if r["fidelity"] is not None]
+    return {
+        "benchmark": "sop_acceptance",
+        "model": model,
+        "agent": "scoring",
+        "seed_a": seed_a,
+        "seeds_b": seeds_b,
+        "workflows": len(rows),
+        "demos_passing_checker": sum(r["demo_checker_ok"] for r in rows),
+        "success_without_sop": rate(False),
+        "success_with_sop": rate(True),
+        "mean_fidelity": sum(fidelities) / max(1, len(fidelities)),
+        "wall_s": round(wall_s, 1),
+        "rows": rows,
+    }
+
+
+def markdown(result: dict[str, Any]) -> str:
+    lines = [
+        "| workflow | demo actions | demo passes checker | SOP fidelity | success without SOP | success with SOP |",
+        "|---|---:|:---:|---:|---:|---:|",
+    ]
+    for r in result["rows"]:
+        without = [e["success"] for e in r["episodes"] if not e["with_sop"]]
+        with_ = [e["success"] for e in r["episodes"] if e["with_sop"]]
+        lines.append(
+            f"| {r['workflow']} | {r['demo_actions']} | {'yes' if r['demo_checker_ok'] else 'no'} | "
+            f"{r['fidelity']:.2f} | {sum(without)}/{len(without)} | {sum(with_)}/{len(with_)} |"
+        )
+    lines.append(
+        f"| **all ({result['workflows']})** | | {result['demos_passing_checker']}/{result['workflows']} | "
+        f"{result['mean_fidelity']:.2f} | {result['success_without_sop']:.0%} | {result['success_with_sop']:.0%} |"
+    )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--workflows", default=",".join(DEFAULT_WORKFLOWS), help="comma-separated demo workflow ids")
+    parser.add_argument("--seed-a", type=int, default=1, help="seed of the demonstrated values A")
+    parser.add_argument("--seeds-b", default="2", help="comma-separated seeds of the run values B")
+    parser.add_argument("--json", type=Path, default=None, help="write the result JSON here")
+    parser.add_argument("--work-dir", type=Path, default=None, help="store + traces here (default: a temp dir)")
+    args = parser.parse_args(argv)
+    workflows = [w.strip() for w in args.workflows.split(",") if w.strip()]
+    seeds_b = [int(s) for s in args.seeds_b.split(",") if s.strip()]
+    if args.seed_a in seeds_b:
+        parser.error("--seeds-b must differ from --seed-a: the point is running with values the demo did not use")
+    work_dir = args.work_dir or Path(tempfile.mkdtemp(prefix="eclair-sop-acceptance-"))
+    result = run(workflows, args.seed_a, seeds_b, work_dir)
+    print(markdown(result))
+    print(
+        f"success with SOP {result['success_with_sop']:.0%} vs without {result['success_without_sop']:.0%}; "
+        f"mean SOP fidelity {result['mean_fidelity']:.2f}; {result['wall_s']:.0f}s; work dir {work_dir}"
+    )
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(result, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
