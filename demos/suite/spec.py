@@ -8,6 +8,7 @@ checker nor the scripted solution is ever part of the Task an agent sees.
 from __future__ import annotations
 
 import random
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -56,22 +57,42 @@ class WorkflowSpec:
         return self.description.format(**visible)
 
 
+@dataclass
+class Episode:
+    """What one setup() created: the tenant (the app's seeded database), its start state and the parameters."""
+
+    tenant: str
+    session: str | None
+    params: Params
+    initial: State
+
+
 class DemoEnv:
-    """A TaskEnvironment for one demo workflow against a running DemoServer."""
+    """A TaskEnvironment for one demo workflow against a running DemoServer.
+
+    Episodes are keyed by tenant, and `validate(page)` finds the tenant in the page's cookies, so one env object
+    can serve several browser contexts at once (the benchmark harness runs workers in parallel). The `tenant`,
+    `params`, `initial` and `last_reason` attributes describe the most recent episode, for scripts and tests.
+    """
+
+    MAX_EPISODES = 64  # remembered episodes; teardown() cannot tell which one ended, so the oldest are dropped
 
     def __init__(self, spec: WorkflowSpec, base_url: str, *, timeout_s: float = 10.0) -> None:
         self.spec = spec
         self.name = f"demos/{spec.id}"
         self.base_url = base_url.rstrip("/")
-        self._http = httpx.Client(base_url=self.base_url, headers={ADMIN_HEADER: ADMIN_TOKEN}, timeout=timeout_s)
+        self.timeout_s = timeout_s
+        self._episodes: dict[str, Episode] = {}
+        self._lock = threading.Lock()
         self.tenant: str | None = None
         self.params: Params = {}
         self.initial: State = {}
         self.last_reason = ""
 
     def _admin(self, method: str, path: str, **kwargs: Any) -> Any:
+        url = f"{self.base_url}/{self.spec.app}/__admin/{path}"
         try:
-            response = self._http.request(method, f"/{self.spec.app}/__admin/{path}", **kwargs)
+            response = httpx.request(method, url, headers={ADMIN_HEADER: ADMIN_TOKEN}, timeout=self.timeout_s, **kwargs)
         except httpx.TransportError as exc:
             raise DemoAppUnreachable(
                 f"no demo server at {self.base_url} ({exc}); start it with `eclair serve-demos`"
@@ -79,28 +100,34 @@ class DemoEnv:
         response.raise_for_status()
         return response.json()
 
-    def reset(self, seed: int) -> Params:
+    def reset(self, seed: int) -> Episode:
         """Fresh seeded tenant + parameters, without touching a browser (setup calls this)."""
         user = self.spec.user or _first_user(self.spec.app)
         reply = self._admin("POST", "reset", json={"seed": seed, "login_as": user if self.spec.login else None})
-        self.tenant, self._session = reply["tenant"], reply["session"]
-        self.initial = self.state()
-        self.params = self.spec.make_params(random.Random(f"{self.spec.id}-{seed}"), self.initial)
-        return self.params
+        tenant = reply["tenant"]
+        initial = self.state(tenant)
+        params = self.spec.make_params(random.Random(f"{self.spec.id}-{seed}"), initial)
+        episode = Episode(tenant, reply["session"], params, initial)
+        with self._lock:
+            self._episodes[tenant] = episode
+            while len(self._episodes) > self.MAX_EPISODES:
+                self._episodes.pop(next(iter(self._episodes)))
+            self.tenant, self.params, self.initial = tenant, params, initial
+        return episode
 
-    def state(self) -> State:
-        """The app's hidden JSON state for this env's tenant."""
-        return dict(self._admin("GET", "state", params={"tenant": self.tenant}))
+    def state(self, tenant: str | None = None) -> State:
+        """The app's hidden JSON state for a tenant (the latest episode's by default)."""
+        return dict(self._admin("GET", "state", params={"tenant": tenant or self.tenant}))
 
     def setup(self, page: Any, seed: int) -> Task:
-        params = self.reset(seed)
-        app = self.spec.app
-        host = self.base_url.split("://", 1)[1].split(":")[0]
+        episode = self.reset(seed)
+        app, params = self.spec.app, episode.params
+        host = self.base_url.split("://", 1)[1].rsplit(":", 1)[0]
         context = page.context
         context.clear_cookies(name=f"{app}_session")
-        cookies = [{"name": f"{app}_tenant", "value": self.tenant, "domain": host, "path": f"/{app}"}]
-        if self._session:
-            cookies.append({"name": f"{app}_session", "value": self._session, "domain": host, "path": f"/{app}"})
+        cookies = [{"name": f"{app}_tenant", "value": episode.tenant, "domain": host, "path": f"/{app}"}]
+        if episode.session:
+            cookies.append({"name": f"{app}_session", "value": episode.session, "domain": host, "path": f"/{app}"})
         context.add_cookies(cookies)
         start_url = self.base_url + self.spec.start_path.format(**params)
         page.goto(start_url)
@@ -119,20 +146,37 @@ class DemoEnv:
             max_steps=self.spec.max_steps,
         )
 
-    def check(self) -> tuple[bool, str]:
-        """Run the hidden checker on the app's current state; also remembers the reason."""
-        if self.tenant is None:
-            raise RuntimeError("call setup() before validate()")
-        ok, reason = self.spec.check(self.initial, self.state(), self.params)
+    def _episode_of(self, page: Any) -> Episode:
+        tenant = None
+        if page is not None:
+            cookie = f"{self.spec.app}_tenant"
+            tenant = next(
+                (c["value"] for c in page.context.cookies(f"{self.base_url}/{self.spec.app}/") if c["name"] == cookie),
+                None,
+            )
+        with self._lock:
+            episode = self._episodes.get(tenant or "") or self._episodes.get(self.tenant or "")
+        if episode is None:
+            raise RuntimeError(f"{self.name}: call setup() before validate()")
+        return episode
+
+    def check(self, page: Any = None) -> tuple[bool, str]:
+        """Run the hidden checker on the app's current state (the page picks the episode); remembers the reason."""
+        episode = self._episode_of(page)
+        ok, reason = self.spec.check(episode.initial, self.state(episode.tenant), episode.params)
         self.last_reason = reason
         return ok, reason
 
     def validate(self, page: Any) -> tuple[float, bool]:
-        ok, _ = self.check()
+        ok, _ = self.check(page)
         return (1.0, True) if ok else (0.0, False)
 
+    def reward_reason(self, page: Any) -> str:
+        """Why the checker passed or failed, in one line (the benchmark harness stores it with the verdict)."""
+        return self.check(page)[1]
+
     def teardown(self) -> None:
-        self._http.close()
+        """Nothing to release: tenants live in the server (capped there), HTTP calls use no pooled client."""
 
 
 def _first_user(app: str) -> str:
