@@ -6,7 +6,7 @@ import json
 import logging
 from pathlib import Path
 
-from eclair.bench.harness import SuiteResult
+from eclair.bench.harness import EpisodeResult, SuiteResult
 
 log = logging.getLogger(__name__)
 
@@ -84,3 +84,10 @@ def load_result(path: Path) -> SuiteResult:
     for key in ("per_task", "mean_success", "episodes", "mean_steps", "mean_wall_s", "mean_tokens"):
         data.pop(key, None)
     return SuiteResult.model_validate(data)
+
+
+def result_from_episodes(path: Path, **meta: object) -> SuiteResult:
+    """Rebuild a SuiteResult from the `.episodes.jsonl` a run writes as it goes (e.g. after an interrupted run)."""
+    rows = [EpisodeResult.model_validate_json(line) for line in path.read_text().splitlines() if line.strip()]
+    order = list(dict.fromkeys(r.env for r in rows))
+    return SuiteResult.model_validate({**meta, "env_order": order, "results": [r.model_dump() for r in rows]})

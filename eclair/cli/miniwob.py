@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import typer
@@ -25,10 +26,19 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
         trace: bool = typer.Option(False, "--trace/--no-trace", help="Save a Playwright trace.zip per run."),
         json_out: Path = typer.Option(None, "--json", help="Write the JSON report here (PNG chart beside it)."),
         list_tasks: bool = typer.Option(False, "--list", help="Print the task names and sets, then exit."),
+        report_from: Path = typer.Option(None, "--report-from", help="Only report a run's .episodes.jsonl."),
     ) -> None:
         """MiniWoB++ zero-shot success per task (binary reward), steps, wall time and tokens."""
         from eclair.bench import miniwob
 
+        if report_from is not None:
+            from eclair.bench.report import result_from_episodes, write_report
+
+            result = result_from_episodes(report_from, suite="miniwob", agent=agent or "", model=model or "")
+            out = json_out or report_from.with_name(report_from.name.replace(".episodes.jsonl", ".json"))
+            _, table, png = write_report(result, out, "MiniWoB++")
+            typer.echo(table + f"json: {out}  chart: {png}")
+            return
         if list_tasks:
             typer.echo(f"dev ({len(miniwob.DEV_SET)}): {', '.join(miniwob.DEV_SET)}")
             typer.echo(f"published56 ({len(miniwob.PUBLISHED_56)}): {', '.join(miniwob.PUBLISHED_56)}")
@@ -123,7 +133,16 @@ def _run_and_report(
 
         panel = default_panel()
 
+    if json_out is None:
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+        json_out = settings.data_dir / "bench" / f"{suite.replace('/', '-')}-{stamp}.json"
+    partial = json_out.with_suffix(".episodes.jsonl")  # one line per finished episode: long runs lose nothing
+    partial.parent.mkdir(parents=True, exist_ok=True)
+    partial.write_text("")
+
     def progress(res: EpisodeResult) -> None:
+        with partial.open("a") as fh:
+            fh.write(res.model_dump_json() + "\n")
         mark = "ok  " if res.success else ("ERR " if res.error else "fail")
         typer.echo(
             f"{mark} {res.env} seed={res.seed} steps={res.steps} {res.wall_s:.1f}s run={res.run_id or '-'}"
@@ -146,9 +165,6 @@ def _run_and_report(
         suite=suite,
         tracing=trace,
     )
-    if json_out is None:
-        json_out = settings.data_dir / "bench" / f"{suite.replace('/', '-')}-{result.started_at[:19]}.json"
-        json_out = json_out.with_name(json_out.name.replace(":", ""))
     _, table, png = write_report(result, json_out, title)
     typer.echo(table)
     typer.echo(f"mean success over {len(result.per_task)} tasks: {result.mean_success:.1%}")

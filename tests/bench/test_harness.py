@@ -15,7 +15,7 @@ import pytest
 from eclair.bench.curriculum import CurriculumEnv
 from eclair.bench.harness import EpisodeResult, SuiteResult, run_suite
 from eclair.bench.miniwob import MiniWoBEnv, MiniWoBServer
-from eclair.bench.report import load_result, write_report
+from eclair.bench.report import load_result, result_from_episodes, write_report
 from eclair.config import Settings
 from eclair.store import Store
 from eclair.types import Action, Decision, Observation, StepRecord, Task
@@ -82,6 +82,9 @@ def test_run_suite_scores_stores_and_reports(settings: Settings, miniwob_server:
     assert "| miniwob/click-test | 2 | 100% |" in table and "mean over 3 tasks" in table
     assert png is not None and png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert load_result(out).per_task == result.per_task
+    partial = tmp_path / "suite.episodes.jsonl"  # what the CLI writes as episodes finish
+    partial.write_text("".join(r.model_dump_json() + "\n" for r in seen))
+    assert result_from_episodes(partial).per_task == result.per_task
 
 
 def test_a_wrong_policy_scores_zero(settings: Settings, miniwob_server: MiniWoBServer) -> None:
