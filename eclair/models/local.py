@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import threading
 import time
 from collections.abc import Sequence
@@ -42,6 +43,19 @@ def resolve_model_path(model_id: str, settings: Settings | None = None) -> Path:
     return path.resolve()
 
 
+def apply_thread_limit() -> None:
+    """Honour ECLAIR_TORCH_THREADS: on a shared, oversubscribed CPU one thread beats several spinning OpenMP ones."""
+    value = os.environ.get("ECLAIR_TORCH_THREADS", "").strip()
+    if not value:
+        return
+    if not value.isdigit() or int(value) < 1:
+        raise ModelError(f"ECLAIR_TORCH_THREADS={value!r} is not a positive integer")
+    import torch
+
+    if torch.get_num_threads() != int(value):
+        torch.set_num_threads(int(value))
+
+
 def pick_device(device: str) -> str:
     import torch
 
@@ -62,12 +76,15 @@ def load_model_and_tokenizer(path: Path, device: str, settings: Settings | None 
     base_path = path
     if adapter_config.is_file():
         base_id = str(json.loads(adapter_config.read_text()).get("base_model_name_or_path") or "embedded")
+        if not Path(base_id).expanduser().exists() and "smollm2-135m" in base_id.lower():
+            base_id = "embedded"  # adapters trained on the hub copy of SmolLM2 run on the embedded conversion
         base_path = resolve_model_path(base_id, settings)
         if base_path.is_file() or not (base_path / "config.json").is_file():
             raise ModelError(f"adapter {path} names base {base_id!r}, which is not a model directory")
+    _check_causal_lm(base_path)
     try:
         model = AutoModelForCausalLM.from_pretrained(str(base_path), dtype=dtype)
-    except (ValueError, OSError, KeyError) as exc:
+    except Exception as exc:  # any failure reading a user-supplied model is a bad-input error
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         raise ModelError(f"{base_path} is not a causal language model transformers can load ({first})") from None
     if adapter_config.is_file():
@@ -84,6 +101,19 @@ def load_model_and_tokenizer(path: Path, device: str, settings: Settings | None 
     return model, tokenizer, str(base_path)
 
 
+def _check_causal_lm(path: Path) -> None:
+    """Refuse encoders (e.g. a sentence-embedding BERT) up front: AutoModelForCausalLM would bolt a random head on."""
+    try:
+        config = json.loads((path / "config.json").read_text())
+    except (OSError, ValueError):
+        raise ModelError(f"{path}/config.json is missing or not JSON; it is not a model directory") from None
+    architectures = config.get("architectures") or []
+    if architectures and not any(a.endswith(("ForCausalLM", "LMHeadModel")) for a in architectures):
+        raise ModelError(
+            f"{path} is not a causal language model (architecture {architectures[0]}); pass a chat/LM model"
+        )
+
+
 class LocalBackend:
     """A transformers model on this machine: chat with its chat template, and score() with a shared KV cache."""
 
@@ -93,6 +123,7 @@ class LocalBackend:
     def __init__(self, model_path_or_id: str = "embedded", device: str = "cpu", settings: Settings | None = None):
         from eclair.models.scoring import PrefixScorer
 
+        apply_thread_limit()
         self.device = pick_device(device)
         self.path = resolve_model_path(model_path_or_id, settings)
         self.model_id = "embedded" if model_path_or_id.strip() in EMBEDDED_IDS else str(self.path)

@@ -68,7 +68,7 @@ def convert_gguf(gguf_path: Path, out_dir: Path) -> Path:
         model = AutoModelForCausalLM.from_pretrained(
             str(gguf_path.parent), gguf_file=gguf_path.name, dtype=torch.float32
         )
-    except (ValueError, KeyError, OSError, RuntimeError) as exc:
+    except Exception as exc:  # any failure reading a user-supplied file is a bad-input error
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ModelError(f"{gguf_path} is not a causal language model transformers can load ({first_line})") from None
     # The dequantized weights are plain fp32; without this, save_pretrained refuses or writes GGUF metadata.

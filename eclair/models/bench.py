@@ -1,0 +1,150 @@
+"""`eclair bench model`: generation speed, and score() cost against prompt prefill alone and naive forwards."""
+
+from __future__ import annotations
+
+import platform
+import random
+import statistics
+import time
+from collections.abc import Callable
+from typing import Any
+
+from eclair.config import Settings
+
+_WORDS = [
+    "account",
+    "invoice",
+    "ticket",
+    "priority",
+    "customer",
+    "order",
+    "status",
+    "review",
+    "approve",
+    "reject",
+    "assign",
+    "export",
+    "report",
+    "settings",
+    "profile",
+    "billing",
+    "archive",
+    "delete",
+    "create",
+    "update",
+    "search",
+    "filter",
+    "close",
+    "reopen",
+    "escalate",
+    "notes",
+]
+
+
+def build_page_prompt(tokenizer: Any, prompt_tokens: int, seed: int = 0) -> str:
+    """A page listing of roughly `prompt_tokens` tokens, then a task, like the scoring agent's prompts."""
+    rng = random.Random(seed)
+    lines: list[str] = []
+    tail = '\nTask: Click on the "Approve invoice" button.\nAction: '
+    while True:
+        role = rng.choice(["button", "link", "textbox", "checkbox"])
+        lines.append(f'- {role} "{" ".join(rng.choice(_WORDS).title() for _ in range(rng.randint(1, 3)))}"')
+        text = "Page:\n" + "\n".join(lines) + tail
+        if len(tokenizer(text, add_special_tokens=False)["input_ids"]) >= prompt_tokens:
+            return text
+
+
+def build_candidates(count: int, seed: int = 1) -> list[str]:
+    """Candidate actions of about 12 tokens each."""
+    rng = random.Random(seed)
+    return [
+        f'click button "{" ".join(rng.choice(_WORDS).title() for _ in range(4))}" in row {rng.randint(1, 99)}'
+        for _ in range(count)
+    ]
+
+
+def _median_seconds(fn: Callable[[], Any], repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def run_model_benchmark(
+    settings: Settings, *, model: str = "embedded", prompt_tokens: int = 1000, candidates: int = 30, repeats: int = 3
+) -> dict[str, Any]:
+    """Measure, in one run: generation tokens/s; score() cold and warm; prompt prefill alone; naive forwards."""
+    import torch
+
+    from eclair.models.local import LocalBackend
+
+    backend = LocalBackend(model, device=settings.device, settings=settings)
+    tokenizer, scorer = backend.tokenizer, backend.scorer
+    prompt = build_page_prompt(tokenizer, prompt_tokens)
+    options = build_candidates(candidates)
+    prompt_ids = scorer.encode(prompt)
+    option_tokens = [len(scorer.encode(prompt + c)) - len(prompt_ids) for c in options]
+    input_ids = torch.tensor([prompt_ids], device=scorer.device)
+
+    def prefill() -> None:
+        with torch.inference_mode():
+            backend.model(input_ids=input_ids, use_cache=True, logits_to_keep=1)
+
+    def score_cold() -> list[float]:
+        scorer.clear()  # no cached prompt: this is one full decision's cost
+        return backend.score(prompt, options)
+
+    # Warm-up (first calls allocate and pick kernels).
+    prefill()
+    score_cold()
+    prefill_s = _median_seconds(prefill, repeats)
+    score_s = _median_seconds(score_cold, repeats)
+    backend.score(prompt, options)
+    score_warm_s = _median_seconds(lambda: backend.score(prompt, options), repeats)
+    shared_scores = score_cold()
+    started = time.perf_counter()
+    naive_scores = scorer.score_naive(prompt, options)  # once: it is the slow path by far
+    naive_s = time.perf_counter() - started
+    max_diff = max(abs(a - b) for a, b in zip(shared_scores, naive_scores, strict=True))
+
+    messages = [{"role": "user", "content": "Write a long, detailed story about a dragon who learns to cook."}]
+    backend.chat(messages, max_tokens=8)
+    started = time.perf_counter()
+    reply = backend.chat(messages, max_tokens=64)[0]
+    gen_s = time.perf_counter() - started
+    gen_tokens = reply.usage.tokens_out
+
+    result: dict[str, Any] = {
+        "model": backend.model_id,
+        "device": backend.device,
+        "torch_threads": torch.get_num_threads(),
+        "machine": platform.machine(),
+        "prompt_tokens": len(prompt_ids),
+        "candidates": candidates,
+        "candidate_tokens_mean": statistics.mean(option_tokens),
+        "repeats": repeats,
+        "prefill_ms": prefill_s * 1000,
+        "score_ms": score_s * 1000,
+        "score_warm_ms": score_warm_s * 1000,
+        "naive_ms": naive_s * 1000,
+        "score_over_prefill": score_s / prefill_s,
+        "naive_over_score": naive_s / score_s,
+        "max_abs_diff_vs_naive": max_diff,
+        "generation_tokens": gen_tokens,
+        "generation_tokens_per_s": gen_tokens / gen_s if gen_s else 0.0,
+        "goals": {"score_over_prefill_max": 1.5, "naive_over_score_min": 10.0},
+    }
+    result["goals_met"] = result["score_over_prefill"] <= 1.5 and result["naive_over_score"] >= 10.0
+    result["summary"] = [
+        f"model {result['model']} on {result['device']} ({result['torch_threads']} threads)",
+        f"generation: {gen_tokens} tokens at {result['generation_tokens_per_s']:.1f} tokens/s",
+        f"prompt {len(prompt_ids)} tokens, {candidates} candidates of {result['candidate_tokens_mean']:.1f} tokens",
+        f"prefill alone {result['prefill_ms']:.0f} ms | score() {result['score_ms']:.0f} ms "
+        f"({result['score_over_prefill']:.2f}x prefill, goal <= 1.5x) | score() with cached prompt "
+        f"{result['score_warm_ms']:.0f} ms",
+        f"naive {candidates} full forwards {result['naive_ms']:.0f} ms: score() is "
+        f"{result['naive_over_score']:.1f}x faster (goal >= 10x); max |diff| {max_diff:.2e}",
+    ]
+    return result
