@@ -214,6 +214,9 @@ _START_EPISODE_JS = """([seed, maxTime]) => {
   core.startEpisodeReal();
   var hud = document.getElementById('reward-display');
   if (hud) { hud.style.display = 'none'; }
+  // MiniWoB's own DOM observation leaves out the instruction (it is the task text); so do we, keeping the layout.
+  var query = document.getElementById('query');
+  if (query) { query.setAttribute('aria-hidden', 'true'); }
   var cover = document.getElementById('sync-task-cover');
   if (cover) { cover.onclick = null; }
   core.startEpisode = function () {

@@ -54,6 +54,7 @@ def _click_button_episode(page: Any, server: MiniWoBServer, seed: int) -> tuple[
 def test_click_button_right_button_earns_reward(page: Any, miniwob_server: MiniWoBServer) -> None:
     env, label, obs = _click_button_episode(page, miniwob_server, seed=3)
     assert env.validate(page) == (0.0, False)  # nothing done yet
+    assert "Click on the" not in obs.text  # the instruction is the task text, not a page element (as in MiniWoB)
     target = next(e for e in elements(obs, "button") if e.name == label)
     assert act(page, Action(kind="click", element=target.id)).ok
     assert env.validate(page) == (1.0, True)
