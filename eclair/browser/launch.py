@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import logging
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from playwright.sync_api import Browser, BrowserContext, Page, Response, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, BrowserType, Page, Playwright, Response, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
 from eclair.browser.errors import BrowserNotFound, PageUnreachable
@@ -55,8 +56,11 @@ def resolve_browser_path(settings: Settings, bundled: str | None) -> str | None:
 
 @contextmanager
 def open_browser(settings: Settings) -> Iterator[Browser]:
-    """Launch Chromium (or connect to settings.cdp_url / settings.ws_endpoint); closed on exit."""
-    with sync_playwright() as pw:
+    """Launch Chromium (or connect to settings.cdp_url / settings.ws_endpoint); closed on exit.
+
+    Nested calls in one thread share that thread's Playwright driver (the sync API allows one per thread).
+    """
+    with _thread_playwright() as pw:
         browser = _start(pw, settings)
         try:
             yield browser
@@ -67,11 +71,29 @@ def open_browser(settings: Settings) -> Iterator[Browser]:
                 log.debug("browser close: %s", exc)
 
 
-def _start(pw: object, settings: Settings) -> Browser:
-    chromium = pw.chromium  # type: ignore[attr-defined]
+_local = threading.local()
+
+
+@contextmanager
+def _thread_playwright() -> Iterator[Playwright]:
+    """This thread's Playwright driver, started on first use and stopped when its last user leaves."""
+    if getattr(_local, "users", 0) == 0:
+        _local.playwright = sync_playwright().start()
+    _local.users = getattr(_local, "users", 0) + 1
+    try:
+        yield _local.playwright
+    finally:
+        _local.users -= 1
+        if _local.users == 0:
+            playwright, _local.playwright = _local.playwright, None
+            playwright.stop()
+
+
+def _start(pw: Playwright, settings: Settings) -> Browser:
+    chromium = pw.chromium
     if settings.cdp_url:
         try:
-            return chromium.connect_over_cdp(settings.cdp_url, timeout=15_000)  # type: ignore[no-any-return]
+            return chromium.connect_over_cdp(settings.cdp_url, timeout=15_000)
         except PlaywrightError as exc:
             raise BrowserNotFound(f"cannot connect to --cdp-url {settings.cdp_url}: {_first_line(exc)}") from None
     if settings.ws_endpoint:
@@ -82,16 +104,14 @@ def _start(pw: object, settings: Settings) -> Browser:
             launch_options["executablePath"] = settings.browser_path
         headers = {"x-playwright-launch-options": json.dumps(launch_options)}
         try:
-            return chromium.connect(settings.ws_endpoint, timeout=15_000, headers=headers)  # type: ignore[no-any-return]
+            return chromium.connect(settings.ws_endpoint, timeout=15_000, headers=headers)
         except PlaywrightError as exc:
             raise BrowserNotFound(
                 f"cannot connect to --ws-endpoint {settings.ws_endpoint}: {_first_line(exc)}"
             ) from None
     executable = resolve_browser_path(settings, _bundled_path(chromium))
     try:
-        return chromium.launch(  # type: ignore[no-any-return]
-            executable_path=executable, headless=settings.headless, args=LAUNCH_ARGS
-        )
+        return chromium.launch(executable_path=executable, headless=settings.headless, args=LAUNCH_ARGS)
     except PlaywrightError as exc:
         raise BrowserNotFound(
             f"Chromium at {executable or 'the Playwright bundle'} failed to start: {_first_line(exc)}; "
@@ -99,9 +119,9 @@ def _start(pw: object, settings: Settings) -> Browser:
         ) from None
 
 
-def _bundled_path(chromium: object) -> str | None:
+def _bundled_path(chromium: BrowserType) -> str | None:
     try:
-        return str(chromium.executable_path)  # type: ignore[attr-defined]
+        return str(chromium.executable_path)
     except PlaywrightError:
         return None
 
@@ -173,16 +193,17 @@ def navigate(page: Page, url: str, *, timeout_ms: int = 20_000) -> int | None:
     return response.status if response is not None else None
 
 
-def goto_with_retry(page: Page, url: str, *, timeout_ms: int) -> Response | None:
-    """page.goto, retried once when a leftover navigation (e.g. to Chromium's error page) interrupts it."""
-    try:
-        return page.goto(url, timeout=timeout_ms, wait_until="load")
-    except PlaywrightError as exc:
-        if "interrupted by another navigation" not in str(exc):
-            raise
-        log.debug("goto %s interrupted; retrying once", url)
+def goto_with_retry(page: Page, url: str, *, timeout_ms: int, attempts: int = 3) -> Response | None:
+    """page.goto, retried when a leftover navigation (e.g. to Chromium's error page) interrupts it."""
+    for attempt in range(1, attempts + 1):
         try:
-            page.wait_for_load_state("load", timeout=timeout_ms)
-        except PlaywrightError:
-            pass
-        return page.goto(url, timeout=timeout_ms, wait_until="load")
+            return page.goto(url, timeout=timeout_ms, wait_until="load")
+        except PlaywrightError as exc:
+            if "interrupted by another navigation" not in str(exc) or attempt == attempts:
+                raise
+            log.debug("goto %s interrupted (attempt %d); retrying", url, attempt)
+            try:
+                page.wait_for_load_state("load", timeout=timeout_ms)
+            except PlaywrightError:
+                pass
+    return None

@@ -7,6 +7,7 @@ from typing import Any
 from eclair.types import Element
 
 MAX_OPTIONS = 12
+MAX_VALUE = 160  # characters of a field's value shown in the text; Element.value keeps more
 STATE_ORDER = ["checked", "selected", "disabled", "expanded", "focused", "required", "invalid", "readonly"]
 TEXT_ROLES = {"text", "heading", "cell", "columnheader", "listitem", "label", "caption", "term", "definition", "img"}
 
@@ -28,7 +29,8 @@ def element_line(element: Element) -> str:
     if element.name:
         parts.append(_quote(element.name))
     if element.value not in (None, ""):
-        parts.append(f"value={_quote(element.value or '')}")
+        value = element.value or ""
+        parts.append(f"value={_quote(value if len(value) <= MAX_VALUE else value[: MAX_VALUE - 1] + '…')}")
     if element.placeholder and not element.value:
         parts.append(f"placeholder={_quote(element.placeholder)}")
     if element.options:

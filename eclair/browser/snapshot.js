@@ -95,13 +95,13 @@
       const sel = Array.from(el.selectedOptions || []).map((o) => clean(o.label || o.text));
       return sel.join(", ");
     }
-    if (tag === "TEXTAREA") return el.value;
+    if (tag === "TEXTAREA") return el.value.slice(0, 2000);
     if (tag === "INPUT") {
       const t = (el.type || "text").toLowerCase();
       if (t === "checkbox" || t === "radio" || t === "button" || t === "submit" || t === "reset" || t === "image") return null;
       if (t === "password") return el.value ? "••••" : "";  // never expose a password, even to the agent
       if (t === "file") return Array.from(el.files || []).map((f) => f.name).join(", ");
-      return el.value;
+      return el.value.slice(0, 2000);
     }
     if (role === "textbox" && el.isContentEditable) return clean(el.innerText, 200);
     const v = el.getAttribute("aria-valuenow") || el.getAttribute("aria-valuetext");

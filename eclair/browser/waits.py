@@ -8,7 +8,7 @@ import time
 from playwright.sync_api import BrowserContext, Page
 from playwright.sync_api import Error as PlaywrightError
 
-from eclair.browser.state import page_state
+from eclair.browser.state import context_state, page_state
 
 log = logging.getLogger(__name__)
 
@@ -37,9 +37,17 @@ COUNT_PENDING_REQUESTS_JS = """(() => {
 # counts the target id's matches (open shadow roots included) so locating it costs no extra round trip.
 WATCH_MUTATIONS_JS = """(id) => {
   window.__eclairLastMutation = 0;
+  window.__eclairPopups = 0;
   if (!window.__eclairMO) {
     window.__eclairMO = new MutationObserver(() => { window.__eclairLastMutation = performance.now(); });
     window.__eclairMO.observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
+    // popups: Playwright reports the new page a moment later, so count the attempts here to wait for it
+    const open = window.open;
+    window.open = function (...args) { window.__eclairPopups++; return open.apply(this, args); };
+    document.addEventListener('click', (e) => {
+      const a = e.target instanceof Element ? e.target.closest('a[target]') : null;
+      if (a && a.href && !['_self', '_parent', '_top', ''].includes(a.target)) window.__eclairPopups++;
+    }, true);
   }
   if (!id) return null;
   const sel = '[data-eclair-id="' + id + '"]';
@@ -52,14 +60,14 @@ WATCH_MUTATIONS_JS = """(id) => {
 }"""
 
 # Resolves when the page's own requests are done and no mutation happened for `quiet` ms (at once when
-# nothing happened since watch_mutations), or when `cap` ms have passed.
+# nothing happened since watch_mutations), or when `cap` ms have passed; returns the popups attempted.
 SETTLE_JS = """([quiet, cap]) => new Promise((resolve) => {
   const start = performance.now();
   const check = () => {
     const now = performance.now();
     const last = window.__eclairLastMutation || 0;
     const busy = (window.__eclairPending || 0) > 0;
-    if ((!busy && (last === 0 || now - last >= quiet)) || now - start >= cap) resolve(now - start);
+    if ((!busy && (last === 0 || now - last >= quiet)) || now - start >= cap) resolve(window.__eclairPopups || 0);
     else setTimeout(check, busy ? 20 : Math.max(4, quiet - (now - last)));
   };
   check();
@@ -103,7 +111,9 @@ def settle(
     if page.is_closed():
         return
     try:
-        page.evaluate(SETTLE_JS, [dom_quiet_ms, settle_cap_ms])
+        popups = page.evaluate(SETTLE_JS, [dom_quiet_ms, settle_cap_ms])
+        if popups and not context_state(page.context).new_pages:
+            page.context.wait_for_event("page", timeout=load_cap_ms)
     except PlaywrightError as exc:
         # the document navigated during the wait: give the new one its load event
         log.debug("settle wait interrupted: %s", exc)

@@ -147,3 +147,12 @@ def test_video_recorded_into_video_dir(browser: Any, fixtures_url: str, tmp_path
     context.close()
     videos = list(video_dir.glob("*.webm"))
     assert len(videos) == 1 and videos[0].stat().st_size > 1000
+
+
+def test_open_browser_nests_in_one_thread(browser: Any, fixtures_url: str) -> None:
+    # the session `browser` fixture already holds this thread's Playwright driver
+    with open_browser(Settings()) as second:
+        page = current_page(new_context(second))
+        navigate(page, f"{fixtures_url}/form.html")
+        assert observe(page, screenshot=False).title == "New ticket"
+    assert browser.is_connected()  # closing the inner browser leaves the outer one alone
