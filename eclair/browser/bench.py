@@ -78,19 +78,21 @@ def measure_browser_overhead(settings: Settings, *, rounds: int = 40) -> dict[st
         for _ in range(3):  # warm-up: JIT, caches
             raw_locator.click()
             act(page, click)
-        raw, observe_only, with_shot, act_only, observe_act = [], [], [], [], []
+        raw, observe_only, with_shot, act_only, observe_act, round_trip = [], [], [], [], [], []
         for _ in range(rounds):  # interleaved so machine noise hits every series alike
             raw.append(_time(raw_locator.click))
             observe_only.append(_time(lambda: observe(page, screenshot=False)))
             act_only.append(_time(lambda: act(page, click)))
             observe_act.append(_time(lambda: (observe(page, screenshot=False), act(page, click))))
             with_shot.append(_time(lambda: observe(page, screenshot=True)))
+            round_trip.append(_time(lambda: page.evaluate("1")))  # the floor of any call into the page
         final = observe(page, screenshot=False)
         context.close()
     result: dict[str, object] = {
         "rounds": rounds,
         "elements": len(final.elements),
         "observation_tokens": estimate_tokens(final.text),
+        "round_trip_ms": _median_ms(round_trip),
         "raw_click_ms": _median_ms(raw),
         "observe_ms": _median_ms(observe_only),
         "observe_with_screenshot_ms": _median_ms(with_shot),

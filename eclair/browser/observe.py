@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from functools import cache
 from importlib import resources
@@ -21,7 +22,11 @@ DEFAULT_TOKEN_BUDGET = 1500
 
 @cache
 def snapshot_script() -> str:
-    return resources.files("eclair.browser").joinpath("snapshot.js").read_text()
+    """The snapshot function, returning its result as one JSON string: Playwright moves a string ~3× faster
+    than the same data as a structured value."""
+    source = resources.files("eclair.browser").joinpath("snapshot.js").read_text()
+    body = "\n".join(line for line in source.splitlines() if not line.lstrip().startswith("//"))
+    return f"(args) => JSON.stringify(({body.strip()})(args))"
 
 
 def observe(page: Page, *, screenshot: bool = True, token_budget: int = DEFAULT_TOKEN_BUDGET) -> Observation:
@@ -72,7 +77,7 @@ def _snapshot_frame(frame: Frame, *, prefix: str, offset: tuple[float, float], l
     args = {"prefix": prefix, "offsetX": offset[0], "offsetY": offset[1], "frameLabel": label}
     for attempt in range(3):
         try:
-            return frame.evaluate(snapshot_script(), args)  # type: ignore[no-any-return]
+            return json.loads(frame.evaluate(snapshot_script(), args))  # type: ignore[no-any-return]
         except PlaywrightError as exc:
             # "Execution context was destroyed": the page navigated under us; wait for it and retry
             log.debug("snapshot retry %d: %s", attempt, exc)

@@ -68,7 +68,8 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
             f"raw click {result['raw_click_ms']} ms | observe {result['observe_ms']} ms "
             f"(+screenshot {result['observe_with_screenshot_ms']} ms) | act {result['act_click_ms']} ms | "
             f"observe+act {result['observe_act_ms']} ms | ratio {result['ratio_observe_act_vs_raw']}x "
-            f"| {result['elements']} elements, ~{result['observation_tokens']} tokens"
+            f"| round trip {result['round_trip_ms']} ms | {result['elements']} elements, "
+            f"~{result['observation_tokens']} tokens"
         )
         if json_path:
             json_path.parent.mkdir(parents=True, exist_ok=True)
