@@ -75,8 +75,30 @@ def _acted(trajectory: list[StepRecord]) -> list[StepRecord]:
     return [s for s in trajectory if s.result is not None and s.decision.action.kind not in {"done", "ask_human"}]
 
 
-def load_store_runs(store: Any, *, limit: int = 500) -> list[LabelledRun]:
+def relabel_steps(trajectory: list[StepRecord], final: Observation, rules: list[Any]) -> list[StepRecord]:
+    """Step verdicts from today's step rules (not those recorded at run time), as the runner would record them."""
+    out: list[StepRecord] = []
+    for i, step in enumerate(trajectory):
+        action = step.decision.action
+        if step.result is None or action.kind in {"done", "ask_human"}:
+            out.append(step.model_copy(update={"verdicts": []}))
+            continue
+        after = trajectory[i + 1].observation if i + 1 < len(trajectory) else final
+        applicable = [r for r in rules if r.applies_to is None or action.kind in r.applies_to]
+        verdicts = [
+            r.check_step(step.observation, action, after, step.decision.expected_outcome, result=step.result,
+                         history=out)
+            for r in applicable
+        ]  # fmt: skip
+        out.append(step.model_copy(update={"verdicts": verdicts}))
+    return out
+
+
+def load_store_runs(store: Any, *, limit: int = 500, relabel: bool = True) -> list[LabelledRun]:
     """Every finished run with a checker verdict or a human review, as a labelled run."""
+    from eclair.critics.rules import default_step_rules
+
+    rules = default_step_rules()
     runs: list[LabelledRun] = []
     for info in store.list_runs(limit=limit):
         if info.status in {"pending", "running"}:
@@ -88,7 +110,10 @@ def load_store_runs(store: Any, *, limit: int = 500) -> list[LabelledRun]:
         if not steps:
             continue
         task = store.get_task(info.id)
-        runs.append(LabelledRun(task, steps, steps[-1].observation, success, f"checker:{info.agent}", info.id, meta={}))
+        final = steps[-1].observation
+        if relabel:
+            steps = relabel_steps(steps, final, rules)
+        runs.append(LabelledRun(task, steps, final, success, f"checker:{info.agent}", info.id, meta={}))
     return runs
 
 
@@ -120,8 +145,23 @@ def labelled_steps(runs: list[LabelledRun], rng: random.Random, *, per_run: int 
         ok = [t for t in triples if t[0].result is not None and t[0].result.ok]
         for step, after, history in rng.sample(ok, min(per_run, len(ok))):
             out.append(_labelled(step, after, history, True, "real", run.run_id))
-            out.append(_labelled(step, step.observation, history, False, "before==after", run.run_id))
+            if not _already_done(step):  # choosing what was already chosen rightly changes nothing
+                out.append(_labelled(step, step.observation, history, False, "before==after", run.run_id))
     return out
+
+
+def _already_done(step: StepRecord) -> bool:
+    action, obs = step.decision.action, step.observation
+    target = obs.element(action.element) if action.element else None
+    if target is None:
+        return False
+    if action.kind == "select":
+        return " ".join((target.value or "").split()).casefold() == " ".join((action.text or "").split()).casefold()
+    if action.kind == "check":
+        return ("checked" in target.states) == action.checked
+    if action.kind == "type":
+        return (target.value or "") == (action.text or "")
+    return False
 
 
 def _labelled(

@@ -62,8 +62,8 @@ def ground_step(text: str, obs: Observation, task: Task) -> Action | None:
     """The Action that performs one reference step on this page, or None if its target is not there."""
     if m := _PASSWORD.match(text):
         el = _labelled(obs, m["label"], FIELD_ROLES)
-        secret = "{{password}}" if "password" in task.secrets else task.params.get("password", "")
-        return Action(kind="type", element=el.id, text=secret) if el else None
+        # a placeholder: the runner swaps in task.secrets["password"] only while acting, so no record holds it
+        return Action(kind="type", element=el.id, text="{{password}}") if el else None
     if m := _TYPE.match(text):
         el = _labelled(obs, m["label"], FIELD_ROLES)
         return Action(kind="type", element=el.id, text=m["value"]) if el else None
@@ -140,19 +140,14 @@ def generate_demo_runs(
     workflows: Sequence[str],
     seeds: Sequence[int],
     variants: Sequence[str] = VARIANTS,
-    panel: Any = None,
     on_run: Callable[[GeneratedRun], None] | None = None,
 ) -> list[GeneratedRun]:
     """Run each workflow × seed × variant with the scripted agent through the runner; store the checker label."""
     from demos.server import DemoServer
     from demos.suite import WORKFLOWS, make_env
     from eclair.browser import new_context, open_browser
-    from eclair.critics.panel import default_panel
     from eclair.runner import run_task
 
-    panel = panel or default_panel()
-    # a failed step verdict must not change what the script does: the checker, not the critic, labels the run
-    run_settings = settings.with_overrides(max_retries=100)
     out: list[GeneratedRun] = []
     with DemoServer() as server, open_browser(settings) as browser:
         for workflow in workflows:
@@ -166,10 +161,13 @@ def generate_demo_runs(
                         task = env.setup(page, seed)
                         rng = random.Random(f"{workflow}-{seed}-{variant}")
                         task.sop = [s.text for s in spec.solution(task.params)]
+                        if "password" in task.params:  # kept out of the stored task, handed over as a secret
+                            task.secrets["password"] = task.params.pop("password")
                         agent = ScriptedAgent(variant_steps(variant, spec, task.params, env.initial, rng))
                         agent.name = f"scripted:{variant}"
+                        # no critics while generating: their verdicts would steer retries; the bench judges afterwards
                         outcome = run_task(
-                            task, agent, page, store=store, critics=panel, settings=run_settings, tracing=False
+                            task, agent, page, store=store, critics=None, settings=settings, tracing=False
                         )
                         reward, _ = env.validate(outcome.page)
                         label = "pass" if reward > 0 else "fail"

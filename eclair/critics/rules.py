@@ -150,7 +150,8 @@ class ChangeRule(StepRule):
     """A click/press/goto/tab changed something: URL, DOM, focus, a dialog, a tab, a download or the pixels."""
 
     name = "rule.changed"
-    applies_to = frozenset({"click", "press", "goto", "tab", "select", "check", "upload"})
+    # select/check have their own effect rule: choosing the value already chosen rightly changes nothing
+    applies_to = frozenset({"click", "press", "goto", "tab", "upload"})
 
     def evaluate(self, before, action, after, result, history):  # type: ignore[no-untyped-def]
         if action.kind == "goto" and action.url:

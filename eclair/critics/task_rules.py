@@ -221,7 +221,7 @@ class StepVerdictsRule(TaskRule):
 
 
 def _content_words(text: str) -> set[str]:
-    return {w for w in re.findall(r"[a-z0-9@.\-]+", _norm(text)) if w not in STOPWORDS and len(w) > 1}
+    return {w for w in re.findall(r"[a-z0-9@.\-]+", _norm(text)) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())}
 
 
 def _step_words(step: StepRecord) -> set[str]:
@@ -244,7 +244,8 @@ class SopRule(TaskRule):
     def check_task(self, task: Task, trajectory: list[StepRecord], final: Observation) -> Verdict:
         if not task.sop:
             return _verdict(self.name, "unsure", 0.5, "no SOP to compare with")
-        acted = [s for s in _final_attempts(trajectory) if s.result is not None and s.result.ok]
+        # every action the browser carried out counts, retried attempts included: their effects happened
+        acted = [s for s in trajectory if s.result is not None and s.result.ok]
         acted = [s for s in acted if s.decision.action.kind not in {"done", "ask_human", "wait", "scroll"}]
         step_words = [_step_words(s) for s in acted]
         cursor, skipped, out_of_order = 0, [], []
