@@ -58,6 +58,8 @@ class LiveRunScreen(Screen[None]):
         self.paused = False
         self.finished = False
         self.error: str | None = None
+        self._app: Any = None  # the app and store, fetched on the UI thread: workers must not look them up
+        self._store: Any = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -76,6 +78,7 @@ class LiveRunScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self._app, self._store = self.app, self.app.store  # type: ignore[attr-defined]
         self.query_one("#steps", DataTable).add_columns("step", "action", "target", "verdict", "time")
         if self.prepared is not None:
             from eclair.runner import RunControl
@@ -98,7 +101,7 @@ class LiveRunScreen(Screen[None]):
     def _execute(self) -> None:
         """Execute the run in this thread; Playwright's sync API must not run on the UI loop."""
         assert self.prepared is not None
-        store = self.app.store  # type: ignore[attr-defined]
+        store = self._store
         try:
             outcome = execute_prepared(
                 self.prepared, store, on_event=self._on_runner_event, control=self.control, gate=self._make_gate()
@@ -114,7 +117,7 @@ class LiveRunScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="run")
     def _poll_store(self, run_id: str) -> None:
         """Follow a run started elsewhere by re-reading it from the store until it ends."""
-        store = self.app.store  # type: ignore[attr-defined]
+        store = self._store
         worker = get_current_worker()
         seen: tuple[Any, ...] = ()
         while not worker.is_cancelled:
@@ -131,12 +134,12 @@ class LiveRunScreen(Screen[None]):
                 self._post(self._apply_snapshot, run, steps, done)
             if done:
                 return
-            time.sleep(self.app.poll_s)  # type: ignore[attr-defined]
+            time.sleep(self._app.poll_s)
 
     def _post(self, callback: Any, *args: Any) -> None:
         """Hand work to the UI thread; a closed app just drops it."""
         try:
-            self.app.call_from_thread(callback, *args)
+            self._app.call_from_thread(callback, *args)
         except RuntimeError:
             log.debug("UI gone; dropped %s", getattr(callback, "__name__", callback))
 
@@ -144,17 +147,17 @@ class LiveRunScreen(Screen[None]):
         """Runs in the worker thread: read what the step wrote to the store here, not on the UI loop."""
         steps = None
         if event.kind in ("run_started", "step_finished", "run_finished"):
-            steps = self.app.store.get_steps(event.run_id)  # type: ignore[attr-defined]
+            steps = self._store.get_steps(event.run_id)
         self._post(self._apply_event, event, steps)
 
     def _make_gate(self) -> Any:
         from eclair.security.gate import Gate
 
-        settings = self.prepared.settings if self.prepared else self.app.settings  # type: ignore[attr-defined]
+        settings = self.prepared.settings if self.prepared else self._app.settings
         return Gate(
             settings.allowed_domains,
             approver=self._ask_approval,
-            needs_approval=self.app.needs_approval,  # type: ignore[attr-defined]
+            needs_approval=self._app.needs_approval,
             approve_all=settings.approve_all,
         )
 
@@ -169,7 +172,7 @@ class LiveRunScreen(Screen[None]):
 
         def show() -> None:
             self.write_log(f"approval needed: {action.describe()} ({why})")
-            self.app.push_screen(ApprovalModal(action.describe(), why, obs.url), callback=record)
+            self._app.push_screen(ApprovalModal(action.describe(), why, obs.url), callback=record)
 
         self._post(show)
         while not answered.wait(0.2):

@@ -50,9 +50,9 @@ def png_size(path: Path) -> tuple[int, int] | None:
 class ScreenshotView(Vertical):
     """The latest screenshot: drawn with textual-image where the terminal can, else a clear text description."""
 
-    def __init__(self, *, id: str | None = None, graphics: bool | None = None) -> None:
+    def __init__(self, *, id: str | None = None, image_class: type | None = GRAPHICS_IMAGE) -> None:
         super().__init__(id=id)
-        self._image_class = GRAPHICS_IMAGE if graphics is not False else None
+        self._image_class = image_class  # None: the text fallback
         self.path: Path | None = None
 
     def compose(self) -> ComposeResult:

@@ -6,7 +6,7 @@ import socket
 from typing import Any
 
 import pytest
-from textual.widgets import Button, DataTable, Input, Static, TextArea
+from textual.widgets import Button, DataTable, Input, Select, Static, TextArea
 
 from eclair.config import Settings
 from eclair.tui.app import EclairApp
@@ -68,3 +68,32 @@ async def test_not_a_url_and_unreachable_url_are_inline_errors(settings: Setting
         assert "Cannot reach" in form_message(app)
         assert app.screen.query_one("#start-url").has_class("invalid")
         assert type(app.screen).__name__ == "HomeScreen"  # still on the form, no live screen, no crash
+
+
+async def test_picking_a_saved_workflow_fills_the_form(settings: Settings, store: Any) -> None:
+    store.save_workflow("acme-ticket", "Open a ticket for Acme, priority High", start_url="http://127.0.0.1:9/helpdesk")
+    app = EclairApp(settings, store=store)
+    async with app.run_test(size=SIZE) as pilot:
+        app.screen.query_one("#saved-workflow", Select).value = "acme-ticket"
+        await pilot.pause()
+        assert app.screen.query_one("#description", TextArea).text == "Open a ticket for Acme, priority High"
+        assert app.screen.query_one("#start-url", Input).value == "http://127.0.0.1:9/helpdesk"
+        assert app.screen.read_form().workflow == "acme-ticket"
+
+
+async def test_unconfigured_backend_is_an_inline_error(settings: Settings, store: Any) -> None:
+    from demos.server import DemoServer
+
+    app = EclairApp(settings.with_overrides(model=""), store=store)
+    with DemoServer() as server:
+        async with app.run_test(size=SIZE) as pilot:
+            app.screen.query_one("#description", TextArea).text = "Open a ticket for Acme"
+            app.screen.query_one("#start-url", Input).value = f"{server.base_url}/helpdesk/"
+            app.screen.query_one("#backend", Select).value = "openai"
+            await pilot.click("#run")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert "Backend 'openai' is not usable" in form_message(app)
+            assert "model name" in form_message(app)
+            assert app.screen.query_one("#backend").has_class("invalid")
+            assert type(app.screen).__name__ == "HomeScreen"
