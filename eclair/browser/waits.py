@@ -59,18 +59,21 @@ WATCH_MUTATIONS_JS = """(id) => {
   return document.querySelectorAll(sel).length || deepCount(document);
 }"""
 
-# Resolves when the page's own requests are done and no mutation happened for `quiet` ms (at once when
-# nothing happened since watch_mutations), or when `cap` ms have passed; returns the popups attempted.
+# Resolves once the page's own requests are done and one macrotask turn passed without a DOM mutation
+# (updates the action scheduled with timers or message channels run first, and a change during a turn earns
+# another turn `quiet` ms later), or when `cap` ms have passed. Returns, and resets, the popups attempted.
 SETTLE_JS = """([quiet, cap]) => new Promise((resolve) => {
   const start = performance.now();
+  let since = start;
+  const finish = () => { const popups = window.__eclairPopups || 0; window.__eclairPopups = 0; resolve(popups); };
   const check = () => {
     const now = performance.now();
-    const last = window.__eclairLastMutation || 0;
-    const busy = (window.__eclairPending || 0) > 0;
-    if ((!busy && (last === 0 || now - last >= quiet)) || now - start >= cap) resolve(window.__eclairPopups || 0);
-    else setTimeout(check, busy ? 20 : Math.max(4, quiet - (now - last)));
+    if (now - start >= cap) return finish();
+    if ((window.__eclairPending || 0) > 0) { since = now; return setTimeout(check, 20); }
+    if ((window.__eclairLastMutation || 0) >= since) { since = now; return setTimeout(check, quiet); }
+    finish();
   };
-  check();
+  setTimeout(check, 0);
 })"""
 
 
@@ -93,7 +96,7 @@ def settle(
     *,
     url_before: str,
     settle_cap_ms: int = 3_000,
-    dom_quiet_ms: int = 15,
+    dom_quiet_ms: int = 10,
     load_cap_ms: int = 10_000,
 ) -> None:
     """Wait (bounded) for a started navigation to load, requests to finish and the DOM to go quiet."""

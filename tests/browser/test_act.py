@@ -254,3 +254,9 @@ def test_ask_policy_dismisses_and_reports_the_dialog(page: Any, fixtures_url: st
     page.goto(f"{fixtures_url}/dialogs.html")
     result = act(page, Action(kind="click", element=element_id(page, "Delete")), dialog_policy="ask")
     assert result.dialog == "confirm: Delete ticket?" and page.text_content("#out") == "cancelled"
+
+
+def test_settle_waits_for_chained_timer_updates(page: Any, fixtures_url: str) -> None:
+    page.goto(f"{fixtures_url}/dynamic.html")
+    assert act(page, Action(kind="click", element=element_id(page, "Chain"))).ok
+    assert 'text "step 2"' in observe(page, screenshot=False).text
