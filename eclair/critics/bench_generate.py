@@ -146,38 +146,41 @@ def generate_demo_runs(
     from demos.server import DemoServer
     from demos.suite import WORKFLOWS, make_env
     from eclair.browser import new_context, open_browser
-    from eclair.runner import run_task
 
     out: list[GeneratedRun] = []
     with DemoServer() as server, open_browser(settings) as browser:
         for workflow in workflows:
-            spec = WORKFLOWS[workflow]
             for seed in seeds:
                 for variant in variants:
                     env = make_env(workflow, server.base_url)
                     context = new_context(browser)
                     try:
-                        page = context.new_page()
-                        task = env.setup(page, seed)
-                        rng = random.Random(f"{workflow}-{seed}-{variant}")
-                        task.sop = [s.text for s in spec.solution(task.params)]
-                        if "password" in task.params:  # kept out of the stored task, handed over as a secret
-                            task.secrets["password"] = task.params.pop("password")
-                        agent = ScriptedAgent(variant_steps(variant, spec, task.params, env.initial, rng))
-                        agent.name = f"scripted:{variant}"
-                        # no critics while generating: their verdicts would steer retries; the bench judges afterwards
-                        outcome = run_task(
-                            task, agent, page, store=store, critics=None, settings=settings, tracing=False
-                        )
-                        reward, _ = env.validate(outcome.page)
-                        label = "pass" if reward > 0 else "fail"
-                        verdict = Verdict(label=label, score=reward, reason=env.last_reason, critic="checker")
-                        store.add_verdict(outcome.run_id, verdict)
-                        run = GeneratedRun(outcome.run_id, workflow, seed, variant, reward > 0, env.last_reason)
-                        out.append(run)
-                        if on_run is not None:
-                            on_run(run)
+                        run = _one_run(env, WORKFLOWS[workflow], context.new_page(), seed, variant, store, settings)
+                    except Exception as exc:  # one broken workflow script must not end the whole set
+                        log.warning("%s seed %s %s: generation failed: %s", workflow, seed, variant, exc)
+                        continue
                     finally:
                         context.close()
                         env.teardown()
+                    out.append(run)
+                    if on_run is not None:
+                        on_run(run)
     return out
+
+
+def _one_run(env: Any, spec: Any, page: Any, seed: int, variant: str, store: Any, settings: Settings) -> GeneratedRun:
+    from eclair.runner import run_task
+
+    task = env.setup(page, seed)
+    full_params = dict(env.params)
+    rng = random.Random(f"{spec.id}-{seed}-{variant}")
+    task.sop = [s.text for s in spec.solution(full_params)]
+    if "password" in task.params:  # kept out of the stored task, handed over as a secret
+        task.secrets["password"] = task.params.pop("password")
+    agent = ScriptedAgent(variant_steps(variant, spec, full_params, env.initial, rng), name=f"scripted:{variant}")
+    # no critics while generating: their verdicts would steer retries; the bench judges afterwards
+    outcome = run_task(task, agent, page, store=store, critics=None, settings=settings, tracing=False)
+    reward, _ = env.validate(outcome.page)
+    verdict = Verdict(label="pass" if reward > 0 else "fail", score=reward, reason=env.last_reason, critic="checker")
+    store.add_verdict(outcome.run_id, verdict)
+    return GeneratedRun(outcome.run_id, spec.id, seed, variant, reward > 0, env.last_reason)
