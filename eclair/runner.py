@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from eclair.browser import act, current_page, new_context, observe, open_browser
 from eclair.config import Settings
+from eclair.control import RunControl
 from eclair.critics import CriticPanel, combine
 from eclair.errors import EclairError
 from eclair.security.gate import Gate, GateDecision
@@ -41,48 +41,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 EventSink = Callable[[RunEvent], None]
-
-
-class RunControl:
-    """Pause, resume, stop and single-step a run from another thread (the TUI)."""
-
-    def __init__(self) -> None:
-        self._running = threading.Event()
-        self._running.set()
-        self._stop = threading.Event()
-        self._single_step = False
-
-    def pause(self) -> None:
-        self._running.clear()
-
-    def resume(self) -> None:
-        self._single_step = False
-        self._running.set()
-
-    def step_once(self) -> None:
-        self._single_step = True
-        self._running.set()
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._running.set()
-
-    @property
-    def stopped(self) -> bool:
-        return self._stop.is_set()
-
-    @property
-    def paused(self) -> bool:
-        return not self._running.is_set()
-
-    def wait_turn(self) -> bool:
-        """Block while paused; return False when the run should stop."""
-        while not self._running.wait(0.2):
-            if self._stop.is_set():
-                return False
-        if self._single_step:
-            self._running.clear()  # run exactly one step, then pause again
-        return not self._stop.is_set()
+__all__ = ["EventSink", "RunControl", "RunOutcome", "execute", "run_task"]
 
 
 @dataclass
@@ -156,6 +115,8 @@ def run_task(
     if tracing:
         context.tracing.start(screenshots=True, snapshots=True, sources=False)
     store.start_run(run_id)
+    beating = ExitStack()
+    beating.enter_context(store.keep_alive(run_id))  # long model calls must not look like a dead process
     emit("run_started", None, task=task.text, url=page.url)
     try:
         if task.start_url and page.url in ("", "about:blank"):
@@ -279,7 +240,6 @@ def run_task(
                 feedback=feedback,
             )
             history.append(store.record_step(run_id, record, obs.screenshot))
-            store.heartbeat(run_id)
             emit(
                 "step_finished",
                 index,
@@ -300,16 +260,18 @@ def run_task(
         final = obs
         if critics is not None and status != "interrupted":
             task_verdicts = critics.check_task(task, history, final)
-            for verdict in task_verdicts:
-                store.add_verdict(run_id, verdict)
             label = combine(task_verdicts) if task_verdicts else None
+            for verdict in [*task_verdicts, *([label] if label else [])]:
+                store.add_verdict(run_id, verdict)
         if status not in ("interrupted", "needs_review"):
             status = _status_from(said_done or (is_finished is not None and error is None), error, label)
     except BaseException as exc:  # the run must be closed in the store whatever happened
+        beating.close()
         status, error = ("interrupted", "interrupted") if isinstance(exc, KeyboardInterrupt) else ("failed", str(exc))
         store.finish_run(run_id, status, error=error, answer=answer)
         _stop_tracing(context, run_dir, tracing)
         raise
+    beating.close()
     _stop_tracing(context, run_dir, tracing)
     store.finish_run(run_id, status, error=error, answer=answer)
     wall = _ms(started)

@@ -78,14 +78,14 @@ class ScoringAgent:
         prompt = render(lines, goal, done_so_far)
         texts = [" " + c.text for c in cands]
         started = time.perf_counter()
-        raw = self.backend.score(prompt, texts)
-        usage = self.backend.last_usage.model_copy()
         if self.calibrate:
-            prior = self.backend.score(render(lines, None, done_so_far), texts)
-            usage.tokens_in += self.backend.last_usage.tokens_in
+            # the task-less prompt shares the page prefix, so its KV cache is reused (PMI calibration)
+            raw, prior = self._score_many([prompt, render(lines, None, done_so_far)], texts)
             scores = [r - p for r, p in zip(raw, prior, strict=True)]
         else:
+            raw = self.backend.score(prompt, texts)
             scores = list(raw)
+        usage = self.backend.last_usage.model_copy()
         usage.model_ms = (time.perf_counter() - started) * 1000.0
         scored = [c.model_copy(update={"score": s, "raw_score": r}) for c, s, r in zip(cands, scores, raw, strict=True)]
         chosen = self._choose(scored)
@@ -98,6 +98,12 @@ class ScoringAgent:
             candidates=scored,
             usage=Usage(tokens_in=usage.tokens_in, tokens_out=0, model_ms=usage.model_ms),
         )
+
+    def _score_many(self, prompts: list[str], texts: list[str]) -> list[list[float]]:
+        score_many = getattr(self.backend, "score_many", None)
+        if score_many is not None:
+            return list(score_many(prompts, texts))
+        return [self.backend.score(p, texts) for p in prompts]
 
     def _choose(self, scored: list[Candidate]) -> Candidate:
         if self.temperature <= 0:

@@ -1,9 +1,134 @@
-"""CLI commands of this room (filled in by the room's issue)."""
+"""`eclair improve` (the self-improvement loop) and `eclair bench grounding` (the scoring probe)."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import typer
+from rich.console import Console
+from rich.table import Table
+
+from eclair.config import load_settings
+from eclair.errors import EclairError
+
+console = Console(stderr=True)
 
 
 def register(app: typer.Typer, bench: typer.Typer) -> None:
-    """Add this room's commands to `app` and its benchmarks to `bench`."""
+    @app.command("improve")
+    def improve_command(
+        suite: str = typer.Option(..., "--suite", help="miniwob-dev, demos, demos-smoke, curriculum[:N] or TASKS."),
+        rounds: int = typer.Option(2, "--rounds", min=1),
+        k: int = typer.Option(4, "--k", min=1, help="Rollouts per task per round (fresh seeds)."),
+        eval_episodes: int = typer.Option(5, "--eval-episodes", min=1, help="Held-out seeds per task."),
+        reward: str = typer.Option("critic", "--reward", help="critic (no ground truth) or env (benchmark checker)."),
+        temperature: float = typer.Option(0.5, "--temperature", help="Initial sampling temperature."),
+        device: str = typer.Option("cpu", "--device", help="cpu or cuda."),
+        budget_minutes: float = typer.Option(None, "--budget-minutes", help="Stop starting rounds after this."),
+        guard: str = typer.Option(None, "--guard", help="A suite that must not regress (e.g. demos-smoke)."),
+        max_train_steps: int = typer.Option(-1, "--max-train-steps", help="Cap training steps per round."),
+        epochs: float = typer.Option(2.0, "--epochs"),
+        seed: int = typer.Option(0, "--seed"),
+        out: Path = typer.Option(Path("bench-out/improve"), "--out", help="Datasets, adapters, plots."),
+        json_path: Path = typer.Option(None, "--json", help="Write the per-round metrics here."),
+    ) -> None:
+        """Rollouts → critic labels → mine → train (TRL + PEFT LoRA) → held-out eval → promote if better."""
+        from eclair.learn.loop import ImproveConfig, RoundMetrics, improve
+        from eclair.learn.plot import plot_rounds
+        from eclair.store import Store
+
+        if reward not in ("critic", "env"):
+            raise EclairError(f"--reward {reward!r} is not critic or env")
+        if device not in ("cpu", "cuda"):
+            raise EclairError(f"--device {device!r} is not cpu or cuda")
+        settings = load_settings(device=device)
+        cfg = ImproveConfig(
+            suite=suite,
+            rounds=rounds,
+            k=k,
+            eval_episodes=eval_episodes,
+            reward=reward,  # type: ignore[arg-type]
+            temperature=temperature,
+            device=device,
+            budget_minutes=budget_minutes,
+            guard_suite=guard,
+            seed=seed,
+            train={"max_steps": max_train_steps, "epochs": epochs},
+        )
+
+        def show(metrics: RoundMetrics) -> None:
+            verdict = "promoted" if metrics.promoted else "kept the old model"
+            console.print(
+                f"round {metrics.round}: rollouts {metrics.rollout_success:.0%}, pass@{k} "
+                f"{metrics.pass_at_k:.0%}, held-out {metrics.heldout_before:.0%} → "
+                f"{metrics.heldout_after:.0%}, {verdict} ({metrics.reason})"
+            )
+
+        result = improve(cfg, settings, store=Store(settings), work_dir=out, on_round=show, on_message=console.print)
+        table = Table(title=f"eclair improve --suite {suite} --reward {reward}")
+        for col in (
+            "round",
+            "T",
+            "rollout success",
+            "pass@K",
+            "uniq/task",
+            "critic prec.",
+            "data",
+            "held-out before",
+            "held-out after",
+            "promoted",
+            "train s",
+        ):
+            table.add_column(col)
+        for m in result.rounds:
+            table.add_row(
+                str(m.round),
+                f"{m.temperature:g}",
+                f"{m.rollout_success:.0%}",
+                f"{m.pass_at_k:.0%}",
+                f"{m.unique_successes:.1f}",
+                "-" if m.critic_precision is None else f"{m.critic_precision:.2f}",
+                str(m.dataset_size),
+                f"{m.heldout_before:.0%}",
+                f"{m.heldout_after:.0%}",
+                "yes" if m.promoted else "no",
+                f"{m.train_seconds:.0f}",
+            )
+        Console().print(table)
+        out.mkdir(parents=True, exist_ok=True)
+        png = plot_rounds(result, out / "learning-curve.png")
+        payload = result.model_dump(mode="json")
+        (json_path or out / "improve.json").parent.mkdir(parents=True, exist_ok=True)
+        (json_path or out / "improve.json").write_text(json.dumps(payload, indent=2))
+        typer.echo(f"promoted model: {result.promoted_model}\nlearning curve: {png}")
+
+    @bench.command("grounding")
+    def grounding_command(
+        trials: int = typer.Option(40, "--trials", min=1),
+        buttons: int = typer.Option(6, "--buttons", min=2),
+        seed: int = typer.Option(0, "--seed"),
+        model: str = typer.Option(None, "--model"),
+        json_path: Path = typer.Option(None, "--json"),
+    ) -> None:
+        """The grounding probe: seeded synthetic pages with known answers, accuracy per prompt format."""
+        from agents.scoring_agent.probe import run_probe
+        from eclair.models import load_backend
+
+        settings = load_settings(model=model)
+        report = run_probe(load_backend(settings), trials=trials, n_buttons=buttons, seed=seed)
+        table = Table(title=f"grounding probe: {trials} pages × {buttons} buttons (chance {1 / buttons:.0%})")
+        for col in ("format", "correct", "accuracy", "median ms"):
+            table.add_column(col)
+        for row in report["rows"]:
+            table.add_row(
+                row["format"], f"{row['correct']}/{row['trials']}", f"{row['accuracy']:.0%}", f"{row['median_ms']:.0f}"
+            )
+        Console().print(table)
+        if json_path:
+            json_path.parent.mkdir(parents=True, exist_ok=True)
+            json_path.write_text(json.dumps(report, indent=2))
+
+
+def _fmt(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
