@@ -35,6 +35,8 @@ def check_url(url: str | None) -> None:
 
 
 def register(app: typer.Typer, bench: typer.Typer) -> None:
+    register_demo(app)
+
     @app.command("run")
     def run_command(
         task: str = typer.Argument(..., help="The workflow in plain words."),
@@ -76,3 +78,31 @@ def _trace_dir(settings: Settings, run_id: str) -> str:
     from eclair.store import Store
 
     return str(Store(settings).run_dir(run_id))
+
+
+def register_demo(app: typer.Typer) -> None:
+    @app.command("demo")
+    def demo_command(
+        workflow: str = typer.Option(None, "--workflow", help="A demo workflow id (default: the first smoke one)."),
+        seed: int = typer.Option(0, "--seed", help="Seed of the demo data and the task's parameters."),
+        agent: str = typer.Option(None, "--agent"),
+        model: str = typer.Option(None, "--model"),
+        no_tui: bool = typer.Option(False, "--no-tui", help="Print one line per step instead of the TUI."),
+    ) -> None:
+        """Start the demo apps and run a smoke workflow with the embedded model; print where the trace is."""
+        from demos.suite import SUITES
+
+        settings = load_settings(agent=agent, model=model)
+        workflow_id = workflow or SUITES["smoke"][0]
+        if not no_tui:
+            from eclair.cli.tui import run_demo_in_tui
+
+            raise typer.Exit(run_demo_in_tui(workflow_id, settings, seed=seed))
+        from eclair.demo_run import run_demo_workflow
+
+        result = run_demo_workflow(
+            workflow_id, settings, seed=seed, on_event=print_event, on_task=lambda t: typer.echo(f"task: {t.text}")
+        )
+        typer.echo(f"hidden checker: {'PASS' if result.success else 'FAIL'} ({result.reason})")
+        typer.echo(f"trace: {result.trace_dir}")
+        raise typer.Exit(0 if result.success else 1)
