@@ -154,6 +154,8 @@ def _run_script(fn: DemonstrateFn, page: Any, params: dict[str, str], path: Path
 
 def _wait_for_person(page: Any, recorder: EventRecorder) -> None:
     """Headed: poll until the person closes the window, capturing the state whenever the page goes quiet."""
+    from eclair.browser import current_page
+
     print("Demonstrate the workflow in the browser window; close the window when you are done.", flush=True)
     seen = len(recorder.events)
     last_change = time.time()
@@ -165,7 +167,7 @@ def _wait_for_person(page: Any, recorder: EventRecorder) -> None:
         if len(recorder.events) != seen:
             seen, last_change = len(recorder.events), time.time()
         elif seen not in recorder.snapshots and time.time() - last_change >= QUIET_S:
-            recorder.snapshot(page)
+            recorder.snapshot(current_page(page.context))  # the tab the person is on (popups included)
 
 
 def record_demonstration(
@@ -225,7 +227,7 @@ def _record_into(
     secrets: dict[str, str],
     prepare: Callable[[Any], None] | None,
 ) -> DemonstrationManifest:
-    from eclair.browser import new_context, open_browser
+    from eclair.browser import current_page, new_context, open_browser
 
     video_dir = staging / "video-raw"
     recorder = EventRecorder(started=time.time(), secrets=secrets)
@@ -246,14 +248,17 @@ def _record_into(
             page.wait_for_timeout(100)  # the start page's load event reports in
             recorder.snapshot(page)
             if fn is not None and script is not None:
-                wrapped = RecordingWrapper(page, lambda: recorder.snapshot(page))
+                wrapped = RecordingWrapper(page, lambda: recorder.snapshot(current_page(context)))
                 _run_script(fn, wrapped, params, script)
                 page.wait_for_timeout(400)  # let the last scroll burst and navigation report in
-                recorder.snapshot(page)
+                recorder.snapshot(current_page(context))
             else:
                 _wait_for_person(page, recorder)
         finally:
-            context.close()  # flushes the video
+            try:
+                context.close()  # flushes the video
+            except Exception as exc:  # the person closed the whole browser: the video is already written
+                log.debug("context close: %s", exc)
     return _build_manifest(recorder, staging, video_dir, workflow, url, params)
 
 
