@@ -83,7 +83,7 @@ def load_model_and_tokenizer(path: Path, device: str, settings: Settings | None 
             raise ModelError(f"adapter {path} names base {base_id!r}, which is not a model directory")
     _check_causal_lm(base_path)
     try:
-        model = AutoModelForCausalLM.from_pretrained(str(base_path), dtype=dtype)
+        model: Any = AutoModelForCausalLM.from_pretrained(str(base_path), dtype=dtype)
     except Exception as exc:  # any failure reading a user-supplied model is a bad-input error
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         raise ModelError(f"{base_path} is not a causal language model transformers can load ({first})") from None

@@ -8,6 +8,7 @@ import logging
 import shutil
 import time
 from pathlib import Path
+from typing import Any
 
 from eclair.config import Settings
 from eclair.models.base import ModelError
@@ -65,7 +66,7 @@ def convert_gguf(gguf_path: Path, out_dir: Path) -> Path:
     started = time.perf_counter()
     try:
         tokenizer = AutoTokenizer.from_pretrained(str(gguf_path.parent), gguf_file=gguf_path.name)
-        model = AutoModelForCausalLM.from_pretrained(
+        model: Any = AutoModelForCausalLM.from_pretrained(
             str(gguf_path.parent), gguf_file=gguf_path.name, dtype=torch.float32
         )
     except Exception as exc:  # any failure reading a user-supplied file is a bad-input error
