@@ -23,6 +23,7 @@ ACTION_TIMEOUT_MS = 5_000
 GOTO_TIMEOUT_MS = 15_000
 MAX_WAIT_S = 30.0
 _ID_PATTERN = re.compile(r"^[A-Za-z0-9_.\-]+$")
+NON_ARIA_ROLES = {"clickable", "text", "label", "term", "definition"}
 ALLOWED_SCHEMES = ("http://", "https://", "file://", "about:", "data:")
 
 
@@ -211,7 +212,10 @@ def locate(page: Page, element_id: str, *, main_frame_count: int | None = None) 
             return Target(loc.filter(visible=True).first, "id", cached)
     if cached is not None and cached.name and cached.role:
         frame = _frame_by_label(page, label)
-        by_role = frame.get_by_role(cached.role, name=cached.name, exact=True)  # type: ignore[arg-type]
+        if cached.role in NON_ARIA_ROLES:  # our own labels ("clickable", text lines): match the text instead
+            by_role = frame.get_by_text(cached.name, exact=True)
+        else:
+            by_role = frame.get_by_role(cached.role, name=cached.name, exact=True)  # type: ignore[arg-type]
         if by_role.count() >= 1:
             return Target(by_role.first, "role", cached)
     if cached is not None and cached.bbox[2] > 0 and cached.bbox[3] > 0:

@@ -22,9 +22,9 @@ def _quote(text: str) -> str:
 
 
 def element_line(element: Element) -> str:
-    """`[17] textbox "Customer" value="Acme" required` for interactive elements, `heading "Orders"` for text."""
+    """`[17] textbox "Customer" value="Acme" required`; text lines too carry their id: `[3] heading "Orders"`."""
     if element.role in TEXT_ROLES:
-        return f"{element.role} {_quote(element.name)}"
+        return f"[{element.id}] {element.role} {_quote(element.name)}"
     parts = [f"[{element.id}]", element.role or element.tag]
     if element.name:
         parts.append(_quote(element.name))
@@ -66,12 +66,12 @@ def _lines(elements: list[Element], extras: dict[str, dict[str, Any]]) -> list[t
         current_row = row
         previous = lines[-1][1][-1] if lines else None
         if element.role == "definition" and previous is not None and previous.role == "term":
-            # a description list pair reads as one line: term "Priority" definition "Medium"
+            # a description list pair reads as one line: [8] term "Priority" definition "Medium"
             text, members = lines[-1]
             lines[-1] = (f"{text} definition {_quote(element.name)}", [*members, element])
             continue
         if row is not None:
-            lines.append((f"row {_quote(element.name)}", [element]))
+            lines.append((f"[{element.id}] row {_quote(element.name)}", [element]))  # the id of its first cell
         else:
             lines.append((element_line(element), [element]))
     return lines

@@ -50,6 +50,17 @@
     return "";
   }
 
+  function tabbable(el) {
+    const ti = el.getAttribute("tabindex");
+    return ti !== null && ti !== "-1" && !INLINE.has(el.tagName) && el !== document.body;
+  }
+
+  function pointerTarget(el) {
+    if (getComputedStyle(el).cursor !== "pointer") return false;
+    const parent = el.parentElement;
+    return !parent || getComputedStyle(parent).cursor !== "pointer";
+  }
+
   function isInteractive(el, role) {
     if (INTERACTIVE_ROLES.has(role)) return true;
     if (el.hasAttribute("onclick")) return true;
@@ -214,8 +225,13 @@
     const inline = INLINE.has(tag);
     // display:none (on it or an ancestor) hides the whole subtree
     if (!inline && el.checkVisibility && !el.checkVisibility()) return;
-    const role = roleOf(el);
-    const interactive = !insideInteractive && role !== "" && isInteractive(el, role);
+    let role = roleOf(el);
+    let interactive = !insideInteractive && role !== "" && isInteractive(el, role);
+    if (!interactive && !insideInteractive && role === "" && (el.hasAttribute("onclick") || tabbable(el))) {
+      role = "clickable";  // a scripted control without an ARIA role
+      interactive = true;
+    }
+    let clickable = false;
     const isFile = tag === "INPUT" && el.type === "file";
     if (interactive && el.inert) return;  // inert subtrees cannot be used
     if (interactive && modal && !modal.contains(el)) {
@@ -229,7 +245,12 @@
       const name = role === "img" ? clean(el.alt) : isLabelOfControl ? "" : ownText(el);
       if (name) {
         const rect = el.getBoundingClientRect();
-        if (shown(el, rect)) emit(el, textRole, false, rect, ox, oy, frameLabel, activeEl, name);
+        if (shown(el, rect)) {
+          // text in a box that shows a pointer cursor is how many apps mark a click target (delegated handlers)
+          clickable = !isLabelOfControl && tag !== "LABEL" && !(modal && !modal.contains(el)) && pointerTarget(el);
+          if (clickable) emit(el, "clickable", true, rect, ox, oy, frameLabel, activeEl);
+          else emit(el, textRole, false, rect, ox, oy, frameLabel, activeEl, name);
+        }
       }
     }
     if (tag === "IFRAME" || tag === "FRAME") {
@@ -242,7 +263,7 @@
       else crossOrigin.push({ name: el.getAttribute("name") || "", src: el.src, x: fx, y: fy });
       return;
     }
-    const inside = insideInteractive || interactive;
+    const inside = insideInteractive || interactive || clickable;
     walk(el.shadowRoot || el, ox, oy, frameLabel, activeEl, inside);
   }
 

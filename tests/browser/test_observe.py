@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import cv2
@@ -36,7 +37,7 @@ def test_form_elements_roles_values_states(page: Any, fixtures_url: str) -> None
 
 def test_static_text_kept_in_reading_order_and_hidden_pruned(page: Any, fixtures_url: str) -> None:
     page.goto(f"{fixtures_url}/form.html")
-    lines = observe(page, screenshot=False).text.splitlines()
+    lines = [re.sub(r"^\[[\w.]+\] ", "", line) for line in observe(page, screenshot=False).text.splitlines()]
     assert lines[0] == 'heading "New ticket"'
     assert lines[1] == 'text "Fill in the customer and the priority, then press Create."'
     assert 'row "T-1 | Acme | Open"' in lines
@@ -110,7 +111,7 @@ def test_render_text_without_budget_pressure_keeps_everything() -> None:
         Element(id="1", role="heading", name="Orders"),
         Element(id="2", role="button", name="Save", states={"disabled", "focused"}),
     ]
-    assert render_text(elements) == 'heading "Orders"\n[2] button "Save" disabled focused'
+    assert render_text(elements) == '[1] heading "Orders"\n[2] button "Save" disabled focused'
 
 
 def test_set_of_marks_draws_boxes_on_the_screenshot(page: Any, fixtures_url: str) -> None:
@@ -159,6 +160,22 @@ def test_description_list_pairs_share_a_line() -> None:
         Element(id="4", role="definition", name="Open"),
     ]
     assert render_text(elements).splitlines() == [
-        'term "Priority" definition "Medium"',
-        'term "Status" definition "Open"',
+        '[1] term "Priority" definition "Medium"',
+        '[3] term "Status" definition "Open"',
     ]
+
+
+def test_scripted_click_targets_are_offered_as_clickable(page: Any, fixtures_url: str) -> None:
+    from eclair.browser import act
+    from eclair.types import Action
+
+    page.goto(f"{fixtures_url}/clickable.html")
+    obs = observe(page, screenshot=False)
+    lines = obs.text.splitlines()
+    pro = by_name(obs, "Pro plan, 50 users", "clickable")
+    assert f'[{pro.id}] clickable "Pro plan, 50 users"' in lines
+    assert by_name(obs, "Basic plan, 5 users", "clickable")  # inline <b> does not split the card
+    assert by_name(obs, "Inline handler box", "clickable") and by_name(obs, "Focusable widget", "clickable")
+    assert 'text "Enterprise: call us"' in obs.text  # no pointer, no handler: plain text
+    assert act(page, Action(kind="click", element=pro.id)).ok
+    assert page.text_content("#out") == "chose pro"
