@@ -139,7 +139,8 @@ class DemoEnv:
             id=f"{self.spec.id}-{seed}",
             text=text,
             start_url=start_url,
-            params=params,
+            params={k: v for k, v in params.items() if k not in SECRET_KEYS},
+            secrets={k: v for k, v in params.items() if k in SECRET_KEYS},  # typed via {{password}}, never stored
             workflow=self.spec.id,
             env=self.name,
             seed=seed,
