@@ -8,7 +8,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Label, ProgressBar, Static
+from textual.widgets import DataTable, Footer, Header, Label, ProgressBar, Sparkline, Static
 
 from eclair.errors import EclairError
 from eclair.tui.formatting import when
@@ -50,6 +50,8 @@ class ImproveScreen(Screen[None]):
         yield Static("", id="promoted")
         yield Label("Improvement rounds", classes="field-title")
         yield DataTable(id="rounds", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="curve-label")
+        yield Sparkline([], id="curve")
         yield Label("Training and rollouts in progress", classes="field-title")
         yield ProgressBar(id="round-progress", show_eta=False)
         yield Static("", id="activity")
@@ -94,6 +96,11 @@ class ImproveScreen(Screen[None]):
         self.query_one("#promoted", Static).update(text)
 
     def _show_rounds(self, rounds: list[Any]) -> None:
+        curve = [float(r.metrics["heldout_after"]) for r in rounds if r.metrics.get("heldout_after") is not None]
+        self.query_one("#curve", Sparkline).data = curve
+        self.query_one("#curve-label", Static).update(
+            "held-out success after each round: " + " → ".join(f"{v:.2f}" for v in curve) if curve else ""
+        )
         table = self.query_one("#rounds", DataTable)
         table.clear()
         for item in sorted(rounds, key=lambda r: r.number):

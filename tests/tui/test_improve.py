@@ -60,4 +60,5 @@ async def test_improve_shows_rounds_metrics_and_the_promoted_version(settings: S
         versions = app.screen.query_one("#versions", DataTable)
         assert [str(versions.get_row_at(i)[3]) for i in range(versions.row_count)] == ["★", ""]
         assert "idle" in str(app.screen.query_one("#activity", Static).render())
+        assert "0.60 → 0.55" in str(app.screen.query_one("#curve-label", Static).render())
         save_snapshot(app, "improve")

@@ -81,7 +81,9 @@ async def test_pause_step_once_approval_modal_and_stop(settings: Settings, store
 
         await pilot.press("n")  # one step: the gate asks, deny it; the refused step is recorded, then pause again
         await wait_for(pilot, lambda: isinstance(app.screen, ApprovalModal), 400)
+        await pilot.pause(0.3)  # let the modal paint before the snapshot
         save_snapshot(app, "approval-modal")
+        assert "test rule" in str(app.screen.query_one("#approval-reason", Static).render())
         await pilot.press("n")
         await wait_for(pilot, lambda: len(store.get_steps(live.run_id)) == 1, 60)
         await pilot.pause(3.0)
