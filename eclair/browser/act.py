@@ -23,6 +23,7 @@ ACTION_TIMEOUT_MS = 5_000
 GOTO_TIMEOUT_MS = 15_000
 MAX_WAIT_S = 30.0
 _ID_PATTERN = re.compile(r"^[A-Za-z0-9_.\-]+$")
+_UNWATCHED = ("done", "ask_human", "tab", "goto")  # kinds that do not start a mutation/popup watch first
 NON_ARIA_ROLES = {"clickable", "text", "label", "term", "definition"}
 ALLOWED_SCHEMES = ("http://", "https://", "file://", "about:", "data:")
 
@@ -64,7 +65,7 @@ def act(
     located_by = "none"
     error: str | None = None
     main_frame_count = None
-    if action.kind not in ("done", "ask_human", "tab", "goto"):
+    if action.kind not in _UNWATCHED:
         main_frame_count = watch_mutations(page, action.element if _is_id(action.element) else None)
     try:
         located_by = _dispatch(page, action, main_frame_count)
@@ -76,7 +77,8 @@ def act(
         error = f"{action.describe()} failed: {_first_line(exc)}"
     after = current_page(page.context)
     if action.kind not in ("done", "ask_human"):
-        settle(after, url_before=url_before if after is page else "")
+        popups_possible = after is page and action.kind not in _UNWATCHED  # the watch reset its popup count
+        settle(after, url_before=url_before if after is page else "", popups_possible=popups_possible)
     if action.kind == "click" and error is None and not cstate.downloads and after is page:
         _await_late_download(page, action, url_before, navigations_before)
     download = _save_downloads(cstate.downloads, downloads_dir or cstate.downloads_dir)

@@ -98,8 +98,12 @@ def settle(
     settle_cap_ms: int = 3_000,
     dom_quiet_ms: int = 10,
     load_cap_ms: int = 10_000,
+    popups_possible: bool = True,
 ) -> None:
-    """Wait (bounded) for a started navigation to load, requests to finish and the DOM to go quiet."""
+    """Wait (bounded) for a started navigation to load, requests to finish and the DOM to go quiet.
+
+    `popups_possible`: the action ran in this page after watch_mutations, so a popup it attempted is awaited.
+    """
     if page.is_closed():
         return
     if page.url != url_before:
@@ -115,7 +119,7 @@ def settle(
         return
     try:
         popups = page.evaluate(SETTLE_JS, [dom_quiet_ms, settle_cap_ms])
-        if popups and not context_state(page.context).new_pages:
+        if popups and popups_possible and not context_state(page.context).new_pages:
             page.context.wait_for_event("page", timeout=load_cap_ms)
     except PlaywrightError as exc:
         # the document navigated during the wait: give the new one its load event
