@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -60,6 +61,7 @@ class ImproveScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self._app, self._store = self.app, self.app.store  # type: ignore[attr-defined]
         self.query_one("#rounds", DataTable).add_columns(
             "round", "workflow", *METRIC_COLUMNS, "promoted", "note", "when"
         )
@@ -71,16 +73,31 @@ class ImproveScreen(Screen[None]):
         self.action_refresh_improve()
 
     def action_refresh_improve(self) -> None:
-        store = self.app.store  # type: ignore[attr-defined]
+        self._load()
+
+    @work(thread=True, exclusive=True, group="improve")
+    def _load(self) -> None:
+        """Five store reads every two seconds: on a worker so a busy database never stalls the UI."""
+        store = self._store
         try:
-            rounds = store.list_rounds()
-            versions = store.list_model_versions()
-            promoted = store.promoted_model()
-            active = store.list_runs(status="running", limit=200)
-            pending = store.list_runs(status="pending", limit=200)
+            loaded = (
+                store.list_rounds(),
+                store.list_model_versions(),
+                store.promoted_model(),
+                store.list_runs(status="running", limit=200),
+                store.list_runs(status="pending", limit=200),
+            )
         except EclairError as exc:
-            self.query_one("#promoted", Static).update(f"[red]Cannot read the store: {exc}[/]")
+            self._app.call_from_thread(self._show_error, str(exc))
             return
+        self._app.call_from_thread(self._show, *loaded)
+
+    def _show_error(self, message: str) -> None:
+        self.query_one("#promoted", Static).update(f"[red]Cannot read the store: {message}[/]")
+
+    def _show(
+        self, rounds: list[Any], versions: list[Any], promoted: Any, active: list[Any], pending: list[Any]
+    ) -> None:
         self._show_promoted(promoted)
         self._show_rounds(rounds)
         self._show_versions(versions)

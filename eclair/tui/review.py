@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -55,6 +55,7 @@ class ReviewQueueScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self._app, self._store = self.app, self.app.store  # type: ignore[attr-defined]
         self.query_one("#queue", DataTable).add_columns(
             "run", "status", "critics", "uncertainty", "all pass", "task", "steps", "finished"
         )
@@ -64,11 +65,25 @@ class ReviewQueueScreen(Screen[None]):
         self.action_refresh_queue()
 
     def action_refresh_queue(self) -> None:
+        self._load_queue(bulk_approve=False)
+
+    @work(thread=True, exclusive=True, group="queue")
+    def _load_queue(self, bulk_approve: bool) -> None:
+        """A verdict query per run: seconds for a long history, so off the UI loop."""
+        store = self._store
         try:
-            self.entries = runs_needing_review(self.app.store)  # type: ignore[attr-defined]
+            approved = bulk_approve_passed(store) if bulk_approve else None
+            entries = runs_needing_review(store)
         except EclairError as exc:
-            self.query_one("#queue-message", Static).update(f"Cannot read the run store: {exc}")
+            self._app.call_from_thread(self._show_queue_error, str(exc))
             return
+        self._app.call_from_thread(self._fill_queue, entries, approved)
+
+    def _show_queue_error(self, message: str) -> None:
+        self.query_one("#queue-message", Static).update(f"Cannot read the run store: {message}")
+
+    def _fill_queue(self, entries: list[QueueEntry], approved: list[str] | None) -> None:
+        self.entries = entries
         table = self.query_one("#queue", DataTable)
         table.clear()
         for entry in self.entries:
@@ -90,6 +105,8 @@ class ReviewQueueScreen(Screen[None]):
             if self.entries
             else "Nothing to review."
         )
+        if approved is not None:
+            self.notify(f"approved {len(approved)} run(s) whose critics all passed")
 
     def _selected_run(self) -> str | None:
         table = self.query_one("#queue", DataTable)
@@ -116,9 +133,7 @@ class ReviewQueueScreen(Screen[None]):
         self.action_bulk_approve()
 
     def action_bulk_approve(self) -> None:
-        approved = bulk_approve_passed(self.app.store)  # type: ignore[attr-defined]
-        self.action_refresh_queue()
-        self.notify(f"approved {len(approved)} run(s) whose critics all passed")
+        self._load_queue(bulk_approve=True)
 
 
 class RunReviewScreen(Screen[None]):

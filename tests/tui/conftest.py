@@ -124,3 +124,10 @@ def save_snapshot(app: Any, name: str) -> Path:
     SNAPSHOTS.mkdir(exist_ok=True)
     path = app.save_screenshot(filename=f"{name}.svg", path=str(SNAPSHOTS))
     return Path(path)
+
+
+async def settle(app: Any, pilot: Any) -> None:
+    """Let store-reading workers finish and the screen repaint."""
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()

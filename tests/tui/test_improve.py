@@ -9,7 +9,7 @@ from textual.widgets import DataTable, Static
 
 from eclair.config import Settings
 from eclair.tui.app import EclairApp
-from tests.tui.conftest import save_snapshot
+from tests.tui.conftest import save_snapshot, settle
 
 pytestmark = pytest.mark.asyncio
 
@@ -49,7 +49,7 @@ async def test_improve_shows_rounds_metrics_and_the_promoted_version(settings: S
 
     app = EclairApp(settings, store=store, start_mode="improve")
     async with app.run_test(size=(160, 40)) as pilot:
-        await pilot.pause()
+        await settle(app, pilot)
         assert "smollm2-demos-r1" in str(app.screen.query_one("#promoted", Static).render())
         rounds = app.screen.query_one("#rounds", DataTable)
         assert rounds.row_count == 2

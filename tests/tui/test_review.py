@@ -10,7 +10,7 @@ from textual.widgets import DataTable, Input, Static
 from eclair.config import Settings
 from eclair.tui.app import EclairApp
 from eclair.tui.review import RunReviewScreen
-from tests.tui.conftest import record_run, save_snapshot
+from tests.tui.conftest import record_run, save_snapshot, settle
 
 pytestmark = pytest.mark.asyncio
 SIZE = (150, 46)
@@ -26,11 +26,11 @@ async def test_approving_a_run_writes_a_review_row_with_step_labels(
 ) -> None:
     app = EclairApp(settings, store=store, start_mode="review")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(app, pilot)
         assert queue_ids(app)[0] == filled_store["unsure"]
         save_snapshot(app, "review-queue")
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(app, pilot)
         assert isinstance(app.screen, RunReviewScreen)
         assert app.screen.query_one("#review-steps", DataTable).row_count == 4
         await pilot.press("g")  # step 0 good
@@ -39,7 +39,7 @@ async def test_approving_a_run_writes_a_review_row_with_step_labels(
         await pilot.press(*"fine")
         save_snapshot(app, "review-run")
         await pilot.click("#approve")
-        await pilot.pause()
+        await settle(app, pilot)
         assert not isinstance(app.screen, RunReviewScreen)
         assert filled_store["unsure"] not in queue_ids(app)
 
@@ -54,16 +54,16 @@ async def test_approving_a_run_writes_a_review_row_with_step_labels(
 async def test_reject_needs_a_note_shown_inline(settings: Settings, store: Any, filled_store: dict[str, str]) -> None:
     app = EclairApp(settings, store=store, start_mode="review")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(app, pilot)
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(app, pilot)
         await pilot.press("r")
-        await pilot.pause()
+        await settle(app, pilot)
         assert "needs a note" in str(app.screen.query_one("#review-message", Static).render())
         assert store.get_reviews(filled_store["unsure"]) == []
         app.screen.query_one("#note", Input).value = "wrong assignee"
         await pilot.click("#reject")
-        await pilot.pause()
+        await settle(app, pilot)
     reviews = store.get_reviews(filled_store["unsure"])
     assert [(r.decision, r.note) for r in reviews] == [("rejected", "wrong assignee")]
 
@@ -74,9 +74,9 @@ async def test_bulk_approve_takes_only_runs_whose_critics_all_passed(
     second_pass = record_run(store, "Open a ticket for Initech", labels=["pass"], task_label="pass")
     app = EclairApp(settings, store=store, start_mode="review")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(app, pilot)
         await pilot.click("#bulk")
-        await pilot.pause()
+        await settle(app, pilot)
         assert sorted(queue_ids(app)) == sorted([filled_store["unsure"], filled_store["failed"]])
     for run_id in (filled_store["passed"], second_pass):
         assert [r.decision for r in store.get_reviews(run_id)] == ["approved"]
