@@ -73,6 +73,7 @@ class HomeScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self._app, self._store = self.app, self.app.store  # type: ignore[attr-defined]
         table = self.query_one("#recent-runs", DataTable)
         table.add_columns("run", "status", "critics", "review", "task", "agent", "steps", "started")
         self.refresh_workflows()
@@ -84,11 +85,19 @@ class HomeScreen(Screen[None]):
 
     # recent runs -----------------------------------------------------------------------------------------------
     def action_refresh_runs(self) -> None:
+        self._load_runs()
+
+    @work(thread=True, exclusive=True, group="recent-runs")
+    def _load_runs(self) -> None:
+        """Read the recent runs off the UI loop (a remote or busy database may take a while)."""
         try:
-            runs = self.app.store.list_runs(limit=30)  # type: ignore[attr-defined]
+            runs = self._store.list_runs(limit=30)
         except EclairError as exc:
-            self.show_message(f"Cannot read the run store: {exc}", error=True)
+            self._app.call_from_thread(self.show_message, f"Cannot read the run store: {exc}", error=True)
             return
+        self._app.call_from_thread(self._fill_runs, runs)
+
+    def _fill_runs(self, runs: list[Any]) -> None:
         table = self.query_one("#recent-runs", DataTable)
         cursor = table.cursor_row
         table.clear()

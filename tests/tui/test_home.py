@@ -10,7 +10,7 @@ from textual.widgets import Button, DataTable, Input, Select, Static, TextArea
 
 from eclair.config import Settings
 from eclair.tui.app import EclairApp
-from tests.tui.conftest import save_snapshot
+from tests.tui.conftest import save_snapshot, settle
 
 pytestmark = pytest.mark.asyncio
 SIZE = (140, 44)
@@ -31,7 +31,7 @@ async def test_home_lists_recent_runs_with_status_and_critic_label(
 ) -> None:
     app = EclairApp(settings, store=store)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(app, pilot)
         table = app.screen.query_one("#recent-runs", DataTable)
         assert table.row_count == 3
         rows = {table.get_row_at(i)[0]: table.get_row_at(i) for i in range(table.row_count)}
