@@ -22,14 +22,14 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 DEFAULT_WORKFLOWS = [
-    "helpdesk-create-ticket",
+    "clinic-record-pulse",
     "helpdesk-assign-ticket",
+    "procurement-change-terms",
     "helpdesk-add-comment",
     "helpdesk-tag-ticket",
-    "helpdesk-change-tier",
-    "clinic-record-pulse",
+    "procurement-approve-invoice",
     "clinic-change-insurer",
-    "clinic-add-allergy",
+    "helpdesk-create-ticket",
 ]
 SCRIPT = """from demos.suite import WORKFLOWS
 
@@ -43,16 +43,17 @@ def demonstrate(page, params):
 class SopEnv:
     """The suite's env with the workflow's SOP (filled with this episode's values) put into the Task."""
 
-    def __init__(self, env: Any, sop_steps: list[str] | None) -> None:
-        self.env, self.sop_steps, self.name = env, sop_steps, env.name
+    def __init__(self, env: Any, sop_steps: list[str] | None, max_steps: int) -> None:
+        self.env, self.sop_steps, self.name, self.max_steps = env, sop_steps, env.name, max_steps
 
     def setup(self, page: Any, seed: int) -> Any:
         from eclair.demonstrations import instantiate_sop
 
         task = self.env.setup(page, seed)
-        if self.sop_steps is None:
-            return task
-        return task.model_copy(update={"sop": instantiate_sop(self.sop_steps, task.params)})
+        update: dict[str, Any] = {"max_steps": min(task.max_steps, self.max_steps)}
+        if self.sop_steps is not None:
+            update["sop"] = instantiate_sop(self.sop_steps, task.params)
+        return task.model_copy(update=update)
 
     def validate(self, page: Any) -> tuple[float, bool]:
         return self.env.validate(page)  # type: ignore[no-any-return]
@@ -64,10 +65,20 @@ class SopEnv:
         self.env.teardown()
 
 
-def run(workflows: list[str], seed_a: int, seeds_b: list[int], work_dir: Path) -> dict[str, Any]:
+def run(
+    workflows: list[str],
+    seed_a: int,
+    seeds_b: list[int],
+    work_dir: Path,
+    *,
+    extra_steps: int = 3,
+    agent_options: dict[str, Any] | None = None,
+    partial_json: Path | None = None,
+    record_only: bool = False,
+) -> dict[str, Any]:
     from agents import make_agent
     from demos.server import DemoServer
-    from demos.suite import make_env
+    from demos.suite import WORKFLOWS, make_env
     from eclair.bench.harness import run_episode
     from eclair.browser import open_browser
     from eclair.config import load_settings
@@ -80,8 +91,9 @@ def run(workflows: list[str], seed_a: int, seeds_b: list[int], work_dir: Path) -
         data_dir=work_dir / "data", traces_dir=work_dir / "traces", models_dir=base.model_root, backend="local"
     )
     store = Store(settings)
-    backend = load_backend(settings)
-    agent = make_agent("scoring", backend)
+    backend = None if record_only else load_backend(settings)
+    agent = None if record_only else make_agent("scoring", backend, **(agent_options or {}))
+    model_id = "" if backend is None else backend.model_id
     rows: list[dict[str, Any]] = []
     started = time.perf_counter()
     with DemoServer() as server, open_browser(settings) as browser:
@@ -106,6 +118,13 @@ def run(workflows: list[str], seed_a: int, seeds_b: list[int], work_dir: Path) -
             demo_ok, demo_reason = env.check()
             env.teardown()
             sop = write_sop(store, workflow, regenerate=True)
+            print(
+                f"{workflow:<28} demo: {len(saved.manifest.actions)} actions, checker {'pass' if demo_ok else 'FAIL'}, "
+                f"fidelity {sop.fidelity:.2f} ({record_s:.0f}s)",
+                flush=True,
+            )
+            # both conditions get the same step budget: the demonstration's length plus a few retries
+            budget = len(saved.manifest.actions) + extra_steps
             row: dict[str, Any] = {
                 "workflow": workflow,
                 "params_a": {k: v for k, v in params_a.items() if k != "password"},
@@ -113,13 +132,14 @@ def run(workflows: list[str], seed_a: int, seeds_b: list[int], work_dir: Path) -
                 "demo_checker_ok": demo_ok,
                 "demo_checker_reason": demo_reason,
                 "record_s": round(record_s, 1),
+                "solution_steps": len(WORKFLOWS[workflow].solution(params_a)),
                 "sop_steps": sop.steps,
                 "fidelity": sop.fidelity,
                 "episodes": [],
             }
-            for seed in seeds_b:
+            for seed in [] if record_only else seeds_b:
                 for with_sop in (False, True):
-                    sop_env = SopEnv(make_env(workflow, server.base_url), sop.steps if with_sop else None)
+                    sop_env = SopEnv(make_env(workflow, server.base_url), sop.steps if with_sop else None, budget)
                     res = run_episode(
                         sop_env,
                         seed,
@@ -127,8 +147,8 @@ def run(workflows: list[str], seed_a: int, seeds_b: list[int], work_dir: Path) -
                         browser,
                         settings=settings,
                         store=store,
-                        backend_name=backend.name,
-                        model_id=backend.model_id,
+                        backend_name="local",
+                        model_id=model_id,
                     )
                     sop_env.teardown()
                     row["episodes"].append(
@@ -148,7 +168,10 @@ def run(workflows: list[str], seed_a: int, seeds_b: list[int], work_dir: Path) -
                         flush=True,
                     )
             rows.append(row)
-    return summarise(rows, seed_a, seeds_b, time.perf_counter() - started, backend.model_id)
+            if partial_json is not None:  # a long run interrupted still leaves what it measured
+                partial = summarise(rows, seed_a, seeds_b, time.perf_counter() - started, model_id)
+                partial_json.write_text(json.dumps(partial, indent=2))
+    return summarise(rows, seed_a, seeds_b, time.perf_counter() - started, model_id)
 
 
 def summarise(rows: list[dict[str, Any]], seed_a: int, seeds_b: list[int], wall_s: float, model: str) -> dict[str, Any]:
@@ -165,6 +188,7 @@ def summarise(rows: list[dict[str, Any]], seed_a: int, seeds_b: list[int], wall_
         "seeds_b": seeds_b,
         "workflows": len(rows),
         "demos_passing_checker": sum(r["demo_checker_ok"] for r in rows),
+        "demos_matching_solution_length": sum(r["demo_actions"] == r["solution_steps"] for r in rows),
         "success_without_sop": rate(False),
         "success_with_sop": rate(True),
         "mean_fidelity": sum(fidelities) / max(1, len(fidelities)),
@@ -174,6 +198,8 @@ def summarise(rows: list[dict[str, Any]], seed_a: int, seeds_b: list[int], wall_
 
 
 def markdown(result: dict[str, Any]) -> str:
+    if not any(r["episodes"] for r in result["rows"]):
+        return markdown_recording(result)
     lines = [
         "| workflow | demo actions | demo passes checker | SOP fidelity | success without SOP | success with SOP |",
         "|---|---:|:---:|---:|---:|---:|",
@@ -192,6 +218,24 @@ def markdown(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def markdown_recording(result: dict[str, Any]) -> str:
+    lines = [
+        "| workflow | solution steps | recorded actions | demo passes checker | SOP fidelity |",
+        "|---|---:|---:|:---:|---:|",
+    ]
+    for r in result["rows"]:
+        lines.append(
+            f"| {r['workflow']} | {r['solution_steps']} | {r['demo_actions']} | "
+            f"{'yes' if r['demo_checker_ok'] else 'no'} | {r['fidelity']:.2f} |"
+        )
+    n = result["workflows"]
+    lines.append(
+        f"| **all ({n})** | | {result['demos_matching_solution_length']}/{n} match | "
+        f"{result['demos_passing_checker']}/{n} | {result['mean_fidelity']:.2f} |"
+    )
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--workflows", default=",".join(DEFAULT_WORKFLOWS), help="comma-separated demo workflow ids")
@@ -199,20 +243,40 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds-b", default="2", help="comma-separated seeds of the run values B")
     parser.add_argument("--json", type=Path, default=None, help="write the result JSON here")
     parser.add_argument("--work-dir", type=Path, default=None, help="store + traces here (default: a temp dir)")
+    parser.add_argument("--extra-steps", type=int, default=3, help="step budget = demo length + this, both arms")
+    parser.add_argument("--record-only", action="store_true", help="record + SOP only (no model runs)")
+    parser.add_argument("--max-candidates", type=int, default=None, help="scoring agent option (default: its own)")
     args = parser.parse_args(argv)
     workflows = [w.strip() for w in args.workflows.split(",") if w.strip()]
+    if workflows == ["all"]:
+        from demos.suite import WORKFLOWS
+
+        workflows = list(WORKFLOWS)
     seeds_b = [int(s) for s in args.seeds_b.split(",") if s.strip()]
     if args.seed_a in seeds_b:
         parser.error("--seeds-b must differ from --seed-a: the point is running with values the demo did not use")
     work_dir = args.work_dir or Path(tempfile.mkdtemp(prefix="eclair-sop-acceptance-"))
-    result = run(workflows, args.seed_a, seeds_b, work_dir)
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+    options = {"max_candidates": args.max_candidates} if args.max_candidates else {}
+    result = run(
+        workflows,
+        args.seed_a,
+        seeds_b,
+        work_dir,
+        extra_steps=args.extra_steps,
+        agent_options=options,
+        partial_json=args.json,
+        record_only=args.record_only,
+    )
+    result["agent_options"] = options
+    result["extra_steps"] = args.extra_steps
     print(markdown(result))
     print(
         f"success with SOP {result['success_with_sop']:.0%} vs without {result['success_without_sop']:.0%}; "
         f"mean SOP fidelity {result['mean_fidelity']:.2f}; {result['wall_s']:.0f}s; work dir {work_dir}"
     )
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(result, indent=2))
     return 0
 

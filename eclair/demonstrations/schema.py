@@ -66,22 +66,27 @@ class DemoAction(BaseModel):
         return self.target.name or self.target.role or self.target.tag
 
     def describe(self) -> str:
-        """The faithful SOP step for this action, e.g. "Type 'Acme' into 'Customer'"."""
+        """The faithful SOP step for this action, e.g. `Type "Acme" into the textbox "Customer"`.
+
+        Names are double-quoted and carry their role, the way the agent's page lines and candidate actions
+        write them (`click link "New ticket"`), so even a small model can match a step to an action by copying.
+        """
         label = self.target_label()
         role = (self.target.role if self.target else "") or ""
+        the_role = f"the {role} " if role and role not in {"generic", "text", "none", "label"} else ""
         if self.kind == "click":
-            noun = f"the {role} " if role and role not in {"generic", "text", "none"} else ""
-            return f"Click {noun}{quote(label)}" if label else f"Click the {role or 'element'}"
+            return f"Click {the_role}{quote(label)}" if label else f"Click the {role or 'element'}"
         if self.kind == "type":
-            return f"Type {quote(self.text or '')} into {quote(label or 'the field')}"
+            field = f"{the_role or 'the field '}{quote(label)}" if label else "the field"
+            return f"Type {quote(self.text or '')} into {field}"
         if self.kind == "select":
-            return f"Select {quote(self.text or '')} in {quote(label or 'the list')}"
+            return f"Select {quote(self.text or '')} in {the_role}{quote(label or 'the list')}"
         if self.kind == "check":
             if role == "radio":
-                return f"Choose {quote(label)}"
-            return f"{'Check' if self.checked is not False else 'Uncheck'} {quote(label)}"
+                return f"Choose the radio {quote(label)}"
+            return f"{'Tick' if self.checked is not False else 'Untick'} the checkbox {quote(label)}"
         if self.kind == "press":
-            where = f" in {quote(label)}" if label else ""
+            where = f" in {the_role}{quote(label)}" if label else ""
             return f"Press {self.key or 'Enter'}{where}"
         if self.kind == "scroll":
             direction = "up" if self.dy < 0 else "down"
@@ -92,13 +97,13 @@ class DemoAction(BaseModel):
         if self.kind == "goto":
             return f"Go to {self.url}"
         if self.kind == "upload":
-            return f"Upload {quote(self.text or '')} in {quote(label or 'the file field')}"
+            return f"Upload {quote(self.text or '')} in the file field {quote(label)}" if label else "Upload a file"
         return f"Submit the form {quote(label)}" if label else "Submit the form"
 
 
 def quote(text: str) -> str:
-    """Quote a value for a step; double quotes when the value has an apostrophe."""
-    return f'"{text}"' if "'" in text else f"'{text}'"
+    """Double quotes, like the agent's page lines; single quotes when the value has a double quote."""
+    return f"'{text}'" if '"' in text else f'"{text}"'
 
 
 class DemonstrationManifest(BaseModel):

@@ -30,15 +30,15 @@ def test_import_round_trip(settings: Settings, fixtures_dir: Path) -> None:
     assert demo.source == "imported"
     actions = [DemoAction.model_validate(a) for a in demo.action_log]
     assert [a.describe() for a in actions] == [
-        "Click 'New ticket'",
-        "Type 'Acme Co' into 'Customer'",
-        "Type '{{password}}' into 'Password'",
+        'Click "New ticket"',
+        'Type "Acme Co" into the field "Customer"',
+        'Type "{{password}}" into the field "Password"',
         "Press Enter",
     ]
     assert actions[0].before is not None and actions[0].before.url == "http://helpdesk.local/tickets"
     assert actions[0].after is not None and actions[0].after.title == "New ticket"
     assert actions[-1].after is not None and actions[-1].after.url.endswith("/tickets/17")
-    assert "button 'New ticket'" in actions[0].before.observation
+    assert 'button "New ticket"' in actions[0].before.observation
     for state in (actions[0].before, actions[0].after, actions[-1].after):
         assert state.screenshot and (saved.folder / state.screenshot).is_file()
     manifest = load_manifest(store, demo.files)

@@ -31,7 +31,7 @@ def test_keystrokes_into_one_field_become_one_type_and_the_focus_click_folds_awa
         {"type": "change", "target": CUSTOMER, "value": "Acme"},
     )
     merged = merge_events(evs)
-    assert [m.action.describe() for m in merged] == ["Type 'Acme' into 'Customer'"]
+    assert [m.action.describe() for m in merged] == ['Type "Acme" into the textbox "Customer"']
     assert merged[0].first_seq == 0  # the before-state is the one before the focusing click
 
 
@@ -41,7 +41,7 @@ def test_mouse_down_up_without_click_event_is_still_a_click_and_submit_after_it_
         {"type": "mouseup", "target": SAVE},
         {"type": "submit", "target": TargetInfo(tag="form", name="Ticket")},
     )
-    assert kinds(evs) == ["Click the button 'Save'"]
+    assert kinds(evs) == ['Click the button "Save"']
     evs = events({"type": "mousedown", "target": SAVE}, {"type": "mouseup", "target": CUSTOMER})
     assert kinds(evs) == []  # pressed on one element, released on another: no click
 
@@ -53,9 +53,9 @@ def test_label_click_toggling_a_checkbox_is_one_check() -> None:
         {"type": "input", "target": URGENT},
         {"type": "change", "target": URGENT, "checked": True},
     )
-    assert kinds(evs) == ["Check 'Urgent'"]
+    assert kinds(evs) == ['Tick the checkbox "Urgent"']
     off = events({"type": "click", "target": URGENT}, {"type": "change", "target": URGENT, "checked": False})
-    assert kinds(off) == ["Uncheck 'Urgent'"]
+    assert kinds(off) == ['Untick the checkbox "Urgent"']
 
 
 def test_enter_is_kept_and_its_submit_folds_a_blur_change_is_not_a_new_type() -> None:
@@ -69,10 +69,10 @@ def test_enter_is_kept_and_its_submit_folds_a_blur_change_is_not_a_new_type() ->
         {"type": "keydown", "key": "a", "target": CUSTOMER},
     )
     assert kinds(evs) == [
-        "Type 'Acme' into 'Customer'",
-        "Click the button 'Save'",
-        "Type 'Acme Co' into 'Customer'",
-        "Press Enter in 'Customer'",
+        'Type "Acme" into the textbox "Customer"',
+        'Click the button "Save"',
+        'Type "Acme Co" into the textbox "Customer"',
+        'Press Enter in the textbox "Customer"',
     ]
 
 
@@ -88,7 +88,7 @@ def test_loads_typed_urls_become_goto_clicked_navigations_stay_with_their_click_
         {"type": "load", "url": "http://x/frame", "referrer": "", "top": False},
     )
     merged = merge_events(evs)
-    assert [m.action.describe() for m in merged] == ["Click the button 'Save'", "Scroll down", "Go to http://x/report"]
+    assert [m.action.describe() for m in merged] == ['Click the button "Save"', "Scroll down", "Go to http://x/report"]
     assert merged[1].action.dy == 500.0
     assert merged[0].last_seq == 3  # the navigation it caused belongs to the click
 
@@ -104,7 +104,7 @@ def test_select_change_is_one_select_and_secret_flag_travels() -> None:
     )
     merged = merge_events(evs)
     assert [m.action.describe() for m in merged] == [
-        "Select 'High' in 'Priority'",
-        "Type '{{password}}' into 'Password'",
+        'Select "High" in the combobox "Priority"',
+        'Type "{{password}}" into the textbox "Password"',
     ]
     assert merged[1].action.secret

@@ -37,13 +37,13 @@ def test_scripted_demo_records_merged_actions_states_and_video(
     (demo,) = store.list_demonstrations("new-ticket")
     actions = [DemoAction.model_validate(a) for a in demo.action_log]
     assert [a.describe() for a in actions] == [
-        "Click the link 'New ticket'",
-        "Type 'Acme' into 'Customer'",  # 4 keystrokes, one action; the focusing click folded in
-        "Type '{{password}}' into 'Password'",
-        "Select 'High' in 'Priority'",
-        "Check 'Urgent'",
+        'Click the link "New ticket"',
+        'Type "Acme" into the textbox "Customer"',  # 4 keystrokes, one action; the focusing click folded in
+        'Type "{{password}}" into the textbox "Password"',
+        'Select "High" in the combobox "Priority"',
+        'Tick the checkbox "Urgent"',
         "Scroll down",
-        "Click the button 'Save'",
+        'Click the button "Save"',
     ]
     typed = actions[1]
     assert typed.target is not None and typed.target.tag == "input" and typed.target.xpath == '//*[@id="customer"]'
@@ -68,7 +68,8 @@ def test_scripted_demo_records_merged_actions_states_and_video(
 
     # the SOP generalises the demonstrated values into the parameters
     sop = write_sop(store, "new-ticket")
-    assert sop.steps[1] == "Type '{customer}' into 'Customer'" and sop.steps[3] == "Select '{priority}' in 'Priority'"
+    assert sop.steps[1] == 'Type "{customer}" into the textbox "Customer"'
+    assert sop.steps[3] == 'Select "{priority}" in the combobox "Priority"'
     assert sop.fidelity == 1.0 and "Acme" not in sop.text and "hunter2" not in sop.text
 
     # Playwright's webm is variable frame rate: key frames come by timestamp and the page changes show up

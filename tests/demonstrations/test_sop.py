@@ -43,18 +43,18 @@ def demo_actions() -> list[DemoAction]:
 def test_generalised_steps_replace_values_with_parameters_and_keep_every_step() -> None:
     steps = generalised_steps(demo_actions(), PARAMS)
     assert steps == [
-        "Click the link 'New ticket'",
-        "Type 'Acme' into 'Customer'",  # a prefix typed into an autocomplete is not the parameter's value
-        "Click the option '{customer}'",
-        "Select '{priority}' in 'Priority'",
-        "Choose '{assignee}'",
-        "Type '{{password}}' into 'Password'",
-        "Click the button 'Save'",
+        'Click the link "New ticket"',
+        'Type "Acme" into the textbox "Customer"',  # a prefix typed into an autocomplete is not the parameter's value
+        'Click the option "{customer}"',
+        'Select "{priority}" in the combobox "Priority"',
+        'Choose the radio "{assignee}"',
+        'Type "{{password}}" into the textbox "Password"',
+        'Click the button "Save"',
     ]
     assert instantiate_sop(steps, {"customer": "Globex", "priority": "Low", "assignee": "Eve"})[2:5] == [
-        "Click the option 'Globex'",
-        "Select 'Low' in 'Priority'",
-        "Choose 'Eve'",
+        'Click the option "Globex"',
+        'Select "Low" in the combobox "Priority"',
+        'Choose the radio "Eve"',
     ]
     assert instantiate_sop(["Type '{{password}}' into 'Password'"], {"password": "x"}) == [
         "Type '{{password}}' into 'Password'"
@@ -63,7 +63,7 @@ def test_generalised_steps_replace_values_with_parameters_and_keep_every_step() 
 
 def test_short_values_only_replace_whole_names() -> None:
     actions = [DemoAction(kind="click", target=TargetInfo(role="button", name="Highlight"))]
-    assert generalised_steps(actions, {"priority": "High"}) == ["Click the button 'Highlight'"]
+    assert generalised_steps(actions, {"priority": "High"}) == ['Click the button "Highlight"']
 
 
 def test_fidelity_counts_actions_found_in_order() -> None:
@@ -107,7 +107,7 @@ def test_write_sop_versions_in_the_store_and_feeds_task_sop(settings: Settings) 
     regenerated = write_sop(store, "create-ticket", regenerate=True)
     assert regenerated.version == 3 and regenerated.text == first.text
     steps = task_sop(store, "create-ticket", {"customer": "Globex", "priority": "Low", "assignee": "Eve"})
-    assert steps is not None and steps[2] == "Click the option 'Globex'"
+    assert steps is not None and steps[2] == 'Click the option "Globex"'
 
 
 def test_write_sop_without_workflow_or_demonstration_is_a_clear_error(settings: Settings, tmp_path: Path) -> None:
@@ -154,8 +154,8 @@ def test_ids_inside_names_and_equal_values_pick_the_matching_parameter() -> None
     ]
     steps = generalised_steps(actions, {"ticket": "1020", "qty1": "4", "qty2": "4", "file_name": "a.pdf"})
     assert steps == [
-        "Click the link '#{ticket}'",
-        "Type '{qty2}' into 'Quantity 2'",
-        "Type '{qty1}' into 'Quantity 1'",
-        "Upload '{file_name}' in 'PDF file'",
+        'Click the link "#{ticket}"',
+        'Type "{qty2}" into the textbox "Quantity 2"',
+        'Type "{qty1}" into the textbox "Quantity 1"',
+        'Upload "{file_name}" in the file field "PDF file"',
     ]

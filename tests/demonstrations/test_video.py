@@ -76,9 +76,9 @@ def test_ingest_with_action_log_aligns_states(settings: Settings, tmp_path: Path
     (demo,) = Store(settings).list_demonstrations("ticket-from-video")
     actions = [DemoAction.model_validate(a) for a in demo.action_log]
     assert [a.describe() for a in actions] == [
-        "Click the link 'New ticket'",
-        "Type 'Acme' into 'Customer'",
-        "Click the button 'Save'",
+        'Click the link "New ticket"',
+        'Type "Acme" into the textbox "Customer"',
+        'Click the button "Save"',
     ]
     pairs = [(a.before.t, a.after.t) for a in actions if a.before and a.after]
     assert pairs == [(0.0, 1.5), (1.5, 3.0), (3.0, 4.5)]
@@ -131,9 +131,9 @@ def test_without_log_a_vision_model_infers_actions_pairwise(settings: Settings, 
         parts = request["messages"][-1]["content"]
         assert [p["type"] for p in parts].count("image_url") == 2
     assert [a.describe() for a in saved.manifest.actions] == [
-        "Click the link 'New ticket'",
-        "Type 'Acme' into 'Customer'",
-        "Click the button 'Save'",
+        'Click the link "New ticket"',
+        'Type "Acme" into the textbox "Customer"',
+        'Click the button "Save"',
     ]
     assert [a.after.t for a in saved.manifest.actions if a.after] == [1.5, 3.0, 4.5]
 
