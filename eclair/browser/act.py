@@ -3,51 +3,27 @@
 from __future__ import annotations
 
 import logging
-import re
-import tempfile
 import time
 from pathlib import Path
 
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Frame, Locator, Page
+from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from eclair.browser.downloads import save_downloads
 from eclair.browser.launch import current_page, goto_with_retry
+from eclair.browser.locate import ID_PATTERN, ActionFailed, Target, locate
 from eclair.browser.state import context_state, page_state
 from eclair.browser.waits import settle, watch_mutations
-from eclair.types import Action, ActionResult, Element
+from eclair.types import Action, ActionResult
 
 log = logging.getLogger(__name__)
 
 ACTION_TIMEOUT_MS = 5_000
 GOTO_TIMEOUT_MS = 15_000
 MAX_WAIT_S = 30.0
-_ID_PATTERN = re.compile(r"^[A-Za-z0-9_.\-]+$")
 _UNWATCHED = ("done", "ask_human", "tab", "goto")  # kinds that do not start a mutation/popup watch first
-NON_ARIA_ROLES = {"clickable", "text", "label", "term", "definition"}
 ALLOWED_SCHEMES = ("http://", "https://", "file://", "about:", "data:")
-
-
-class ActionFailed(Exception):
-    """A page-level failure with a reason the agent can act on (never escapes act)."""
-
-    def __init__(self, reason: str, located_by: str = "none") -> None:
-        super().__init__(reason)
-        self.located_by = located_by
-
-
-class Target:
-    """Where an element-level action goes: a locator, or (last resort) a point on the page."""
-
-    def __init__(self, locator: Locator | None, located_by: str, element: Element | None) -> None:
-        self.locator = locator
-        self.located_by = located_by
-        self.element = element
-
-    def centre(self) -> tuple[float, float]:
-        assert self.element is not None
-        x, y, w, h = self.element.bbox
-        return x + w / 2, y + h / 2
 
 
 def act(
@@ -81,7 +57,7 @@ def act(
         settle(after, url_before=url_before if after is page else "", popups_possible=popups_possible)
     if action.kind == "click" and error is None and not cstate.downloads and after is page:
         _await_late_download(page, action, url_before, navigations_before)
-    download = _save_downloads(cstate.downloads, downloads_dir or cstate.downloads_dir)
+    download = save_downloads(cstate.downloads, downloads_dir or cstate.downloads_dir)
     for new_page in cstate.new_pages:
         try:
             new_page.wait_for_load_state("domcontentloaded", timeout=ACTION_TIMEOUT_MS)
@@ -123,7 +99,7 @@ def _await_late_download(page: Page, action: Action, url_before: str, navigation
 
 
 def _is_id(element_id: str | None) -> bool:
-    return bool(element_id and _ID_PATTERN.match(element_id))
+    return bool(element_id and ID_PATTERN.match(element_id))
 
 
 def _dispatch(page: Page, action: Action, main_frame_count: int | None = None) -> str:
@@ -190,47 +166,6 @@ def _explain_timeout(loc: Locator, action: Action, exc: BaseException) -> str:
     except PlaywrightError:
         pass
     return f"{action.describe()} timed out: {_first_line(exc)}"
-
-
-def locate(page: Page, element_id: str, *, main_frame_count: int | None = None) -> Target:
-    """Find element `element_id`: by its stamped id, else by the role+name it had, else its last bbox.
-
-    `main_frame_count` is the id's match count in the main frame when the caller already knows it.
-    """
-    if not _ID_PATTERN.match(element_id):
-        raise ActionFailed(f"{element_id!r} is not an element id; use a number shown in [brackets]")
-    ps = page_state(page)
-    cached = ps.elements.get(element_id)
-    selector = f'[data-eclair-id="{element_id}"]'
-    label = ps.frame_of.get(element_id, "")
-    frames = [_frame_by_label(page, label), *(f for f in page.frames if f is not _frame_by_label(page, label))]
-    for frame in frames:
-        loc = frame.locator(selector)
-        known = main_frame_count is not None and frame is page.main_frame
-        count = main_frame_count if known and main_frame_count is not None else loc.count()
-        if count == 1:
-            return Target(loc, "id", cached)
-        if count > 1:
-            return Target(loc.filter(visible=True).first, "id", cached)
-    if cached is not None and cached.name and cached.role:
-        frame = _frame_by_label(page, label)
-        if cached.role in NON_ARIA_ROLES:  # our own labels ("clickable", text lines): match the text instead
-            by_role = frame.get_by_text(cached.name, exact=True)
-        else:
-            by_role = frame.get_by_role(cached.role, name=cached.name, exact=True)  # type: ignore[arg-type]
-        if by_role.count() >= 1:
-            return Target(by_role.first, "role", cached)
-    if cached is not None and cached.bbox[2] > 0 and cached.bbox[3] > 0:
-        return Target(None, "bbox", cached)
-    raise ActionFailed(f"no element [{element_id}] on this page; observe again and use an id from the new list")
-
-
-def _frame_by_label(page: Page, label: str) -> Frame:
-    if label:
-        for frame in page.frames:
-            if frame.name == label or frame.url == label:
-                return frame
-    return page.main_frame
 
 
 def _act_on_point(page: Page, action: Action, target: Target) -> str:
@@ -413,31 +348,6 @@ def _tab(page: Page, action: Action) -> None:
         remaining = [p for p in context.pages if not p.is_closed()]
         cstate.current = remaining[min(index, len(remaining) - 1)] if remaining else context.new_page()
         cstate.new_pages.clear()  # the replacement blank tab is not a popup the action opened
-
-
-def _save_downloads(downloads: list, target_dir: Path | None) -> str | None:  # type: ignore[type-arg]
-    """Save downloads the action triggered; return the last one's path relative to the run's trace dir."""
-    saved: str | None = None
-    for download in downloads:
-        directory = target_dir or Path(tempfile.mkdtemp(prefix="eclair-downloads-"))
-        directory.mkdir(parents=True, exist_ok=True)
-        path = _free_name(directory, download.suggested_filename or "download")
-        try:
-            download.save_as(path)
-        except PlaywrightError as exc:
-            log.warning("download %s failed: %s", download.url, exc)
-            continue
-        saved = f"{directory.name}/{path.name}" if target_dir else str(path)
-    return saved
-
-
-def _free_name(directory: Path, name: str) -> Path:
-    path = directory / Path(name).name
-    n = 1
-    while path.exists():
-        path = directory / f"{Path(name).stem}-{n}{Path(name).suffix}"
-        n += 1
-    return path
 
 
 def _first_line(exc: BaseException) -> str:
