@@ -36,6 +36,9 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
         judge: bool = typer.Option(True, "--judge/--no-judge", help="Also measure the model judges."),
         backend: str = typer.Option(None, "--backend", help="Judge backend: local | openai."),
         model: str = typer.Option(None, "--model", help="Judge model (default: the embedded one)."),
+        judge_sample: int = typer.Option(
+            30, "--judge-sample", help="Items per set on which the model judges also run alone (slow on a CPU)."
+        ),
         limit: int = typer.Option(500, "--limit", help="Read at most this many runs from the store."),
         seed: int = typer.Option(0, "--seed", help="Seed for sampling steps and synthetic negatives."),
         out_dir: Path = typer.Option(Path("benchmarks/results"), "--out", help="Folder for the PNG curves."),
@@ -71,7 +74,9 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
             from eclair.models import load_backend
 
             judge_backend = load_backend(settings, backend=backend, model=model)
-        result = run_bench(runs, steps, judge_backend=judge_backend, out_dir=out_dir, seed=seed)
+        result = run_bench(
+            runs, steps, judge_backend=judge_backend, out_dir=out_dir, seed=seed, judge_sample=judge_sample
+        )
         typer.echo(result.markdown)
         head = result.data["headline"]
         cal = result.data["calibration"]

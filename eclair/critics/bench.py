@@ -4,6 +4,7 @@ recall ≥ 0.8, a calibrated task threshold (cross-validated), JSON + markdown +
 from __future__ import annotations
 
 import logging
+import random
 import time
 import zlib
 from collections import Counter
@@ -30,6 +31,8 @@ class Predictions:
     truth: list[bool] = field(default_factory=list)
     by_critic: dict[str, list[Verdict | None]] = field(default_factory=dict)
     ms: Counter[str] = field(default_factory=Counter)
+    calls: Counter[str] = field(default_factory=Counter)
+    sampled: set[str] = field(default_factory=set)  # critics run on a subset only: scored on the items they saw
 
     def add(self, name: str, index: int, verdict: Verdict | None) -> None:
         column = self.by_critic.setdefault(name, [None] * len(self.truth))
@@ -40,10 +43,17 @@ class Predictions:
         out = {}
         for name, column in self.by_critic.items():
             column = column + [None] * (len(self.truth) - len(column))
+            truth = self.truth
+            if name in self.sampled:
+                truth = [y for v, y in zip(column, truth, strict=True) if v is not None]
+                column = [v for v in column if v is not None]
             labels = [v.label if v else None for v in column]
             values = [v.score if v else 0.5 for v in column]
-            out[name] = score_labels(labels, values, self.truth).as_dict()
+            out[name] = score_labels(labels, values, truth).as_dict() if truth else {}
         return out
+
+    def ms_per_call(self) -> dict[str, float]:
+        return {k: round(v / max(1, self.calls[k]), 1) for k, v in self.ms.items()}
 
     def curve(self, name: str) -> tuple[list[float], list[bool]]:
         column = self.by_critic.get(name, [])
@@ -55,6 +65,7 @@ def _timed(pred: Predictions, name: str, call: Callable[[], Verdict]) -> Verdict
     started = time.perf_counter()
     verdict = call()
     pred.ms[name] += (time.perf_counter() - started) * 1000
+    pred.calls[name] += 1
     return verdict
 
 
@@ -66,8 +77,11 @@ def _task_call(critic: Any, it: LabelledRun) -> Callable[[], Verdict]:
     return lambda: critic.check_task(it.task, it.trajectory, it.final)
 
 
-def evaluate_steps(items: Sequence[LabelledStep], rules: Sequence[Any], judge: Any | None) -> Predictions:
-    pred = Predictions(truth=[it.success for it in items])
+def evaluate_steps(
+    items: Sequence[LabelledStep], rules: Sequence[Any], judge: Any | None, sample: set[int] | None = None
+) -> Predictions:
+    """Rules on every item; the judge where the rules are inconclusive (as deployed) and on `sample` (alone)."""
+    pred = Predictions(truth=[it.success for it in items], sampled={getattr(judge, "name", "")})
     for i, it in enumerate(items):
         applicable = [r for r in rules if getattr(r, "applies_to", None) is None or it.action.kind in r.applies_to]
         verdicts = [_timed(pred, rule.name, _step_call(rule, it)) for rule in applicable]
@@ -75,15 +89,18 @@ def evaluate_steps(items: Sequence[LabelledStep], rules: Sequence[Any], judge: A
             pred.add(rule.name, i, verdict)
         pred.add(RULES_ONLY, i, combine(verdicts, threshold=STEP_THRESHOLD))
         if judge is not None:
-            judged = _timed(pred, judge.name, _step_call(judge, it))
+            needed = _inconclusive(applicable, verdicts, STEP_THRESHOLD)
+            judged = _timed(pred, judge.name, _step_call(judge, it)) if needed or i in (sample or set()) else None
             pred.add(judge.name, i, judged)
-            gated = [*verdicts, judged] if _inconclusive(applicable, verdicts, STEP_THRESHOLD) else verdicts
+            gated = [*verdicts, judged] if needed and judged is not None else verdicts
             pred.add(WITH_MODEL, i, combine(gated, threshold=STEP_THRESHOLD))
     return pred
 
 
-def evaluate_runs(items: Sequence[LabelledRun], rules: Sequence[Any], judges: Sequence[Any]) -> Predictions:
-    pred = Predictions(truth=[it.success for it in items])
+def evaluate_runs(
+    items: Sequence[LabelledRun], rules: Sequence[Any], judges: Sequence[Any], sample: set[int] | None = None
+) -> Predictions:
+    pred = Predictions(truth=[it.success for it in items], sampled={j.name for j in judges})
     for i, it in enumerate(items):
         verdicts = [_timed(pred, rule.name, _task_call(rule, it)) for rule in rules]
         for rule, verdict in zip(rules, verdicts, strict=True):
@@ -93,12 +110,19 @@ def evaluate_runs(items: Sequence[LabelledRun], rules: Sequence[Any], judges: Se
             without = [v for v in verdicts if v.critic != "rule.sop"]
             pred.add(NO_SOP, i, combine(without, threshold=TASK_THRESHOLD))
         if judges:
-            judged = [_timed(pred, j.name, _task_call(j, it)) for j in judges]
+            needed = _inconclusive(rules, verdicts, TASK_THRESHOLD)
+            judged = [
+                _timed(pred, j.name, _task_call(j, it)) if needed or i in (sample or set()) else None for j in judges
+            ]
             for j, verdict in zip(judges, judged, strict=True):
                 pred.add(j.name, i, verdict)
-            gated = [*verdicts, *judged] if _inconclusive(rules, verdicts, TASK_THRESHOLD) else verdicts
+            gated = [*verdicts, *(v for v in judged if v is not None)] if needed else verdicts
             pred.add(WITH_MODEL, i, combine(gated, threshold=TASK_THRESHOLD))
     return pred
+
+
+def _sample(rng: random.Random, n: int, k: int) -> set[int]:
+    return set(rng.sample(range(n), min(n, k)))
 
 
 def _fold(run_id: str) -> int:
@@ -137,21 +161,23 @@ class BenchResult:
     pngs: list[Path]
 
 
-def _table(title: str, scores: dict[str, dict[str, Any]], ms: Counter[str], n: int) -> str:
+def _table(title: str, scores: dict[str, dict[str, Any]], ms: Counter[str], calls: Counter[str]) -> str:
     def f(x: Any) -> str:
         return "–" if x is None else f"{x:.3f}" if isinstance(x, float) else str(x)
 
     rows = [
         f"### {title}",
         "",
-        "| critic | decided | pass (tp/fp) | precision | recall | F1 | fail precision | P@R≥0.8 | ms/item |",
+        "| critic | decided | pass (tp/fp) | precision | recall | F1 | fail precision | P@R≥0.8 | ms/call |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for name, s in scores.items():
+        if not s:
+            continue
         rows.append(
             f"| {name} | {s['decided']}/{s['n']} | {s['tp']}/{s['fp']} | {f(s['precision'])} | {f(s['recall'])} "
             f"| {f(s['f1'])} | {f(s['fail_precision'])} | {f(s['precision_at_recall_80'])} "
-            f"| {f(ms[name] / n) if name in ms and n else '–'} |"
+            f"| {f(ms[name] / calls[name]) if calls[name] else '–'} |"
         )
     return "\n".join(rows)
 
@@ -163,21 +189,27 @@ def run_bench(
     judge_backend: Any | None,
     out_dir: Path,
     seed: int = 0,
+    judge_sample: int = 30,
 ) -> BenchResult:
+    """`judge_sample`: items per set on which the model judges also run alone (they are slow on a CPU); the
+    deployed combination calls them wherever the rules are inconclusive regardless."""
     from eclair.critics.judges import CompletionJudge, SopJudge, StepJudge
     from eclair.critics.rules import default_step_rules
     from eclair.critics.task_rules import default_task_rules
 
     step_judge = StepJudge(judge_backend) if judge_backend is not None else None
     task_judges = [CompletionJudge(judge_backend), SopJudge(judge_backend)] if judge_backend is not None else []
-    step_pred = evaluate_steps(steps, default_step_rules(), step_judge)
+    rng = random.Random(seed)
+    step_pred = evaluate_steps(steps, default_step_rules(), step_judge, _sample(rng, len(steps), judge_sample))
+    unknown_final = [r for r in runs if not r.final_known]
+    runs = [r for r in runs if r.final_known]
     completion = [r for r in runs if r.kind == "completion"]
     trajectory = [r for r in runs if r.kind == "trajectory" or (not r.source.startswith("synthetic") and r.success)]
     task_rules = default_task_rules()
-    comp_pred = evaluate_runs(completion, task_rules, task_judges)
+    comp_pred = evaluate_runs(completion, task_rules, task_judges, _sample(rng, len(completion), judge_sample))
     sop_rules = [r for r in task_rules if r.name == "rule.sop"]
     sop_judges = [j for j in task_judges if j.name == "judge.sop"]
-    traj_pred = evaluate_runs(trajectory, sop_rules, sop_judges)
+    traj_pred = evaluate_runs(trajectory, sop_rules, sop_judges, _sample(rng, len(trajectory), judge_sample // 2))
     best = WITH_MODEL if judge_backend is not None else RULES_ONLY
     data: dict[str, Any] = {
         "dataset": {
@@ -186,16 +218,15 @@ def run_bench(
             "completion_runs": len(completion),
             "completion_sources": dict(Counter(f"{r.source}:{'pos' if r.success else 'neg'}" for r in completion)),
             "trajectory_runs": len(trajectory),
+            "runs_without_final_page": len(unknown_final),  # left out of task metrics; their steps still count
         },
         "judge": getattr(judge_backend, "model_id", None),
         "step": step_pred.scores(),
         "task_completion": comp_pred.scores(),
         "task_trajectory": traj_pred.scores(),
         "calibration": calibration(comp_pred, completion, best),
-        "ms_per_item": {
-            "step": {k: round(v / max(1, len(steps)), 1) for k, v in step_pred.ms.items()},
-            "task": {k: round(v / max(1, len(completion)), 1) for k, v in comp_pred.ms.items()},
-        },
+        "ms_per_call": {"step": step_pred.ms_per_call(), "task": comp_pred.ms_per_call()},
+        "judge_calls": {"step": step_pred.calls.get("judge.step", 0), "task": dict(comp_pred.calls)},
     }
     headline = data["task_completion"].get(best, {})
     data["headline"] = {
@@ -219,9 +250,9 @@ def run_bench(
     ]
     md = "\n\n".join(
         [
-            _table("Step verdicts", data["step"], step_pred.ms, len(steps)),
-            _table("Task completion", data["task_completion"], comp_pred.ms, len(completion)),
-            _table("Trajectory vs SOP", data["task_trajectory"], traj_pred.ms, len(trajectory)),
+            _table("Step verdicts", data["step"], step_pred.ms, step_pred.calls),
+            _table("Task completion", data["task_completion"], comp_pred.ms, comp_pred.calls),
+            _table("Trajectory vs SOP", data["task_trajectory"], traj_pred.ms, traj_pred.calls),
         ]
     )
     return BenchResult(data, md, pngs)

@@ -43,6 +43,9 @@ class LabelledRun:
     run_id: str = ""
     kind: str = "completion"  # completion: the outcome matters; trajectory: only SOP adherence is wrong
     meta: dict[str, Any] = field(default_factory=dict)
+    # False when the run ended on an action (e.g. a MiniWoB episode ended by its environment): the store holds
+    # no observation after that action, so the final page and the last step's outcome are unknown
+    final_known: bool = True
 
 
 def _with_screenshot(step: StepRecord, traces_root: Path) -> StepRecord:
@@ -75,13 +78,17 @@ def _acted(trajectory: list[StepRecord]) -> list[StepRecord]:
     return [s for s in trajectory if s.result is not None and s.decision.action.kind not in {"done", "ask_human"}]
 
 
-def relabel_steps(trajectory: list[StepRecord], final: Observation, rules: list[Any]) -> list[StepRecord]:
-    """Step verdicts from today's step rules (not those recorded at run time), as the runner would record them."""
+def relabel_steps(trajectory: list[StepRecord], final: Observation | None, rules: list[Any]) -> list[StepRecord]:
+    """Step verdicts from today's step rules (not those recorded at run time), as the runner would record them.
+    Without a final observation the last step keeps the verdicts recorded when it ran."""
     out: list[StepRecord] = []
     for i, step in enumerate(trajectory):
         action = step.decision.action
         if step.result is None or action.kind in {"done", "ask_human"}:
             out.append(step.model_copy(update={"verdicts": []}))
+            continue
+        if i + 1 == len(trajectory) and final is None:
+            out.append(step)
             continue
         after = trajectory[i + 1].observation if i + 1 < len(trajectory) else final
         applicable = [r for r in rules if r.applies_to is None or action.kind in r.applies_to]
@@ -110,10 +117,11 @@ def load_store_runs(store: Any, *, limit: int = 500, relabel: bool = True) -> li
         if not steps:
             continue
         task = store.get_task(info.id)
-        final = steps[-1].observation
+        final_known = steps[-1].decision.action.kind in {"done", "ask_human"}
         if relabel:
-            steps = relabel_steps(steps, final, rules)
-        runs.append(LabelledRun(task, steps, final, success, f"checker:{info.agent}", info.id, meta={}))
+            steps = relabel_steps(steps, steps[-1].observation if final_known else None, rules)
+        source = f"checker:{info.agent}"
+        runs.append(LabelledRun(task, steps, steps[-1].observation, success, source, info.id, final_known=final_known))
     return runs
 
 
@@ -124,6 +132,8 @@ def steps_of(run: LabelledRun) -> list[tuple[StepRecord, Observation, list[StepR
     for i, step in enumerate(records):
         if step.result is None or step.decision.action.kind in {"done", "ask_human"}:
             continue
+        if i + 1 == len(records) and not run.final_known:
+            continue  # what this last action did was never observed
         after = records[i + 1].observation if i + 1 < len(records) else run.final
         out.append((step, after, records[:i]))
     return out
@@ -187,7 +197,7 @@ def synthetic_runs(runs: list[LabelledRun], rng: random.Random) -> list[Labelled
     """ECLAIR-style negatives from successful runs: truncated (completion), skipped and shuffled (trajectory)."""
     out: list[LabelledRun] = []
     for run in runs:
-        if not run.success or run.source.startswith("synthetic"):
+        if not run.success or run.source.startswith("synthetic") or not run.final_known:
             continue
         acted = _acted(run.trajectory)
         if len(acted) < 2:

@@ -92,7 +92,7 @@ class ModelJudge:
     name = "judge"
     role: CriticRole = "judge"
 
-    def __init__(self, backend: Any, *, margin: float = 1.0, temperature: float = 2.0, max_page_chars: int = 1500):
+    def __init__(self, backend: Any, *, margin: float = 1.0, temperature: float = 2.0, max_page_chars: int = 900):
         self.backend = backend
         self.margin = margin  # |calibrated log-odds| below this is "unsure"
         self.temperature = temperature  # log-odds → score squashing

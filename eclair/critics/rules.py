@@ -15,9 +15,11 @@ from eclair.types import Action, ActionResult, Element, Observation, StepRecord,
 
 MASK_CHARS = set("•*●")
 MIN_VISUAL_CHANGE = 0.0005  # share of pixels; below it a click most likely changed nothing visible
-ERROR_WORDS = re.compile(
-    r"\b(error|invalid|required|must be|must not|is missing|failed|not allowed|please (enter|fill|select|provide)"
-    r"|cannot be|can't be|incorrect|too (long|short)|not valid|unable to)\b",
+STRONG_ERROR_WORDS = re.compile(r"\b(error|invalid|failed|not allowed|incorrect|not valid|unable to)\b", re.IGNORECASE)
+ERROR_WORDS = re.compile(  # strong words plus the wording of form hints, which a fresh form page also shows
+    STRONG_ERROR_WORDS.pattern[:-3]
+    + r"|required|must be|must not|is missing|please (enter|fill|select|provide)|cannot be|can't be"
+    + r"|too (long|short))\b",
     re.IGNORECASE,
 )
 LOADING_WORDS = re.compile(r"^\s*(loading|please wait|saving|submitting)\b.{0,20}$", re.IGNORECASE)
@@ -223,23 +225,24 @@ class PageLoadedRule(StepRule):
         return _verdict(self.name, "pass", 0.55, "page loaded")
 
 
-def _looks_like_error(e: Element) -> bool:
+ERROR_TEXT_ROLES = {"text", "paragraph", "status", "alert", "listitem", "definition", "generic"}
+
+
+def _looks_like_error(e: Element, words: re.Pattern[str]) -> bool:
     if not e.name or len(e.name) > 300:
         return False
-    return e.role == "alert" or (
-        e.role in {"text", "paragraph", "status", "generic"} and bool(ERROR_WORDS.search(e.name))
-    )
+    return e.role in ERROR_TEXT_ROLES and bool(words.search(e.name))
 
 
-def _error_texts(obs: Observation) -> dict[str, str]:
+def _error_texts(obs: Observation, words: re.Pattern[str] = ERROR_WORDS) -> dict[str, str]:
     """Element key → message for everything that looks like a validation error on the page."""
     found: dict[str, str] = {}
     for e in obs.elements:
         if "invalid" in e.states:
             found[f"invalid:{e.role}:{e.name}"] = f'{e.role} "{e.name}" is invalid'
-        elif _looks_like_error(e):
+        elif _looks_like_error(e, words):
             found[f"text:{_norm(e.name)}"] = e.name
-    if obs.dialog and ERROR_WORDS.search(obs.dialog):
+    if obs.dialog and words.search(obs.dialog):
         found[f"dialog:{_norm(obs.dialog)}"] = obs.dialog
     return found
 
@@ -252,7 +255,10 @@ class NoNewErrorRule(StepRule):
 
     def evaluate(self, before, action, after, result, history):  # type: ignore[no-untyped-def]
         old = _error_texts(before)
-        new = {k: v for k, v in _error_texts(after).items() if k not in old}
+        # on a new page, "required" hints belong to the fresh form; only strong error words count there
+        same_page = before.url.split("?")[0].split("#")[0] == after.url.split("?")[0].split("#")[0]
+        words = ERROR_WORDS if same_page else STRONG_ERROR_WORDS
+        new = {k: v for k, v in _error_texts(after, words).items() if k not in old}
         if result is not None and result.dialog and ERROR_WORDS.search(result.dialog):
             new[f"dialog:{result.dialog}"] = result.dialog
         if new:

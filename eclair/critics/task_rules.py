@@ -15,7 +15,8 @@ from eclair.types import Action, Observation, StepRecord, Task, Verdict
 
 SUCCESS_WORDS = re.compile(
     r"\b(saved|created|submitted|success(fully)?|thank you|confirmed|updated|completed|approved|added|"
-    r"has been|was (created|saved|updated|submitted|sent)|sent|booked|scheduled|assigned|closed|resolved)\b",
+    r"has been|was (created|saved|updated|submitted|sent)|sent|booked|scheduled|assigned|closed|resolved|recorded|"
+    r"registered|cancell?ed|rejected|suspended|exported|attached|uploaded|removed|deleted|changed)\b",
     re.IGNORECASE,
 )
 QUOTED = re.compile(r"[\"“”']([^\"“”']{1,80})[\"“”']")
@@ -184,7 +185,8 @@ class FinishedRule(TaskRule):
         if last.decision.action.kind == "ask_human":
             return _verdict(self.name, "fail", 0.15, "the run stopped to ask a person")
         if last.decision.action.kind != "done":
-            return _verdict(self.name, "fail", 0.1, f"the run stopped after {last.decision.action.describe()}")
+            # out of steps, or ended by its environment (MiniWoB episodes end themselves): no evidence either way
+            return _verdict(self.name, "unsure", 0.4, f"the run stopped after {last.decision.action.describe()}")
         acted = [s for s in trajectory if s.result is not None and s.decision.action.kind not in {"done", "ask_human"}]
         if not acted:
             return _verdict(self.name, "fail", 0.1, "finished without taking any action")
