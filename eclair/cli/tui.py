@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import typer
 
 from eclair.config import load_settings
@@ -11,6 +14,22 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
     """Add this room's commands to `app` and its benchmarks to `bench`."""
     review = typer.Typer(help="Approve or reject finished runs (reviews override critics in training data).")
     app.add_typer(review, name="review")
+
+    @bench.command("tui")
+    def bench_tui(
+        runs: int = typer.Option(200, "--runs", help="Synthetic runs to fill the throw-away store with."),
+        json_path: Path | None = typer.Option(None, "--json", help="Write the figures here as JSON."),
+    ) -> None:
+        """Time the store reads behind Home, Live run and the Review queue on a store of N runs."""
+        from eclair.tui.bench import measure_store_reads
+
+        result = measure_store_reads(load_settings(), runs=runs)
+        typer.echo(
+            f"{runs} runs: home list {result['home_list_runs_30_ms']} ms, live steps {result['live_get_steps_ms']} ms,"
+            f" review queue {result['review_queue_ms']} ms (medians)"
+        )
+        if json_path is not None:
+            json_path.write_text(json.dumps(result, indent=2))
 
     @app.command("tui")
     def tui() -> None:
