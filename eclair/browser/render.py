@@ -42,15 +42,15 @@ def element_line(element: Element) -> str:
 
 
 def _relevance(element: Element, extra: dict[str, Any]) -> tuple[int, float]:
-    """Higher is kept longer: interactive before headings before text, on-screen before far below."""
+    """Higher is kept longer: what is on screen first, then interactive before headings before text, then nearness."""
     in_view = bool(extra.get("inView"))
-    if element.role not in TEXT_ROLES:
-        rank = 4 if in_view else 3
-    elif element.role == "heading":
-        rank = 3
-    else:
-        rank = 2 if in_view else 1
-    return rank, -abs(element.bbox[1])
+    is_text = element.role in TEXT_ROLES and element.role != "heading"
+    if in_view:
+        return (4 if is_text else 5), 0.0
+    rank = 1 if is_text else 2 if element.role == "heading" else 3
+    y, height = element.bbox[1], element.bbox[3]
+    distance = y if y > 0 else -(y + height)  # px from the viewport, above or below
+    return rank, -distance
 
 
 def _lines(elements: list[Element], extras: dict[str, dict[str, Any]]) -> list[tuple[str, list[Element]]]:
@@ -87,10 +87,8 @@ def render_text(
     total = sum(costs)
     dropped: set[int] = set()
     if total > token_budget:
-        order = sorted(
-            range(len(lines)),
-            key=lambda i: max(_relevance(e, extras.get(e.id, {})) for e in lines[i][1]),
-        )
+        relevance = [max(_relevance(e, extras.get(e.id, {})) for e in members) for _, members in lines]
+        order = sorted(range(len(lines)), key=relevance.__getitem__)
         for i in order:
             if total <= token_budget - 20:  # room for the note below
                 break

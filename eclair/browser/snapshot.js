@@ -188,23 +188,28 @@
     return roleOf(n) !== "" || n.hasAttribute("onclick");
   }
 
+  // Keys with default values are left out: a big page sends thousands of these.
   function emit(el, role, interactive, rect, ox, oy, frameLabel, activeEl, name) {
-    const r = { x: rect.left + ox, y: rect.top + oy, w: rect.width, h: rect.height };
-    const item = { id: stamp(el), role, tag: el.tagName.toLowerCase(), frame: frameLabel, bbox: [r.x, r.y, r.w, r.h],
-      interactive, inView: r.y < vh && r.y + r.h > 0 && r.x < vw && r.x + r.w > 0, states: [] };
+    const x = rect.left + ox, y = rect.top + oy, w = rect.width, h = rect.height;
+    const round = (v) => Math.round(v * 10) / 10;
+    const item = { id: stamp(el), role, tag: el.tagName.toLowerCase(), bbox: [round(x), round(y), round(w), round(h)] };
+    if (frameLabel) item.frame = frameLabel;
+    if (y < vh && y + h > 0 && x < vw && x + w > 0) item.inView = true;
     if (interactive) {
       item.name = nameOf(el, role);
-      item.value = valueOf(el, role);
-      item.states = statesOf(el, role, activeEl);
-      item.placeholder = clean(el.getAttribute("placeholder"));
+      const value = valueOf(el, role);
+      if (value !== null && value !== undefined) item.value = value;
+      const states = statesOf(el, role, activeEl);
+      if (states.length) item.states = states;
+      const placeholder = clean(el.getAttribute("placeholder"));
+      if (placeholder) item.placeholder = placeholder;
       if (el.tagName === "SELECT") item.options = Array.from(el.options).map((o) => clean(o.label || o.text, 60));
       else if (role === "combobox" || role === "listbox") {
         const opts = el.querySelectorAll("[role=option]");
-        item.options = Array.from(opts).slice(0, 50).map((o) => clean(o.innerText || o.textContent, 60));
+        if (opts.length) item.options = Array.from(opts).slice(0, 50).map((o) => clean(o.innerText || o.textContent, 60));
       }
     } else {
       item.name = name;
-      if (role === "heading") item.level = Number(el.tagName.slice(1)) || Number(el.getAttribute("aria-level")) || 2;
       if (role === "cell" || role === "columnheader") item.row = rowKey(el);
     }
     out.push(item);

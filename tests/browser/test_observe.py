@@ -98,11 +98,11 @@ def test_focused_element_reported(page: Any, fixtures_url: str) -> None:
 def test_token_budget_trims_far_away_text_before_controls(page: Any, fixtures_url: str) -> None:
     page.goto(f"{fixtures_url}/long.html")
     full = observe(page, screenshot=False, token_budget=100_000)
-    small = observe(page, screenshot=False, token_budget=200)
-    assert len(small.text) < len(full.text) and len(small.text) // 4 <= 220
-    assert "Bottom button" in small.text  # interactive lines outrank far-away paragraphs
-    assert "Paragraph 1:" in small.text  # text near the top of the viewport survives
-    assert "Paragraph 79:" not in small.text
+    small = observe(page, screenshot=False, token_budget=450)
+    assert len(small.text) < len(full.text) and len(small.text) // 4 <= 470
+    assert "Paragraph 1:" in small.text  # on screen
+    assert "Bottom button" in small.text  # off screen, but a control outranks off-screen text
+    assert "Paragraph 79:" not in small.text  # the farthest text goes first
     assert "left out to fit the budget" in small.text
 
 
@@ -179,3 +179,12 @@ def test_scripted_click_targets_are_offered_as_clickable(page: Any, fixtures_url
     assert 'text "Enterprise: call us"' in obs.text  # no pointer, no handler: plain text
     assert act(page, Action(kind="click", element=pro.id)).ok
     assert page.text_content("#out") == "chose pro"
+
+
+def test_budget_keeps_what_is_on_screen_before_anything_off_screen(page: Any) -> None:
+    rows = "".join(f"<tr><td>Row {i}</td><td><a href='#'>Open {i}</a></td></tr>" for i in range(400))
+    page.set_content(f"<h1>Orders</h1><table>{rows}</table>")
+    text = observe(page, screenshot=False, token_budget=400).text
+    assert "Row 0" in text and "Open 0" in text  # on screen: text and links both kept
+    assert "Row 399" not in text and "Open 399" not in text
+    assert "left out to fit the budget" in text
