@@ -89,28 +89,36 @@ def typed_values(history: Iterable[StepRecord]) -> dict[str, str]:
     return typed
 
 
+def _clickable_names(obs: Observation) -> set[str]:
+    """Lower-cased option labels and names of toggles/buttons: values that are chosen, not typed."""
+    names: set[str] = set()
+    for el in obs.elements:
+        names.update(o.strip().lower() for o in el.options)
+        if el.role.lower() in TOGGLE_ROLES | {"button", "option", "radio", "tab"} and el.name:
+            names.add(el.name.strip().lower())
+    return names
+
+
 def enumerate_candidates(task: Task, obs: Observation, history: list[StepRecord]) -> list[Candidate]:
-    """Every grounded action worth scoring on this page (before pruning)."""
-    values = task_values(task)
+    """Every grounded action worth scoring on this page (before pruning).
+
+    A field the agent already filled is not offered again, nor is a value it already typed, nor a value that is
+    one of the page's options or button/checkbox names (those are chosen, not typed).
+    """
     typed = typed_values(history)
     used_values = {v.lower() for v in typed.values()}
+    chosen_not_typed = _clickable_names(obs)
+    values = [v for v in task_values(task) if v.lower() not in used_values]
+    type_values = [v for v in values if v.lower() not in chosen_not_typed]
     cands: list[Candidate] = []
     for el in obs.elements:
         if "disabled" in el.states or "hidden" in el.states:
             continue
         role = el.role.lower()
         label = describe_element(el)
-        if role in TEXT_ROLES or (el.tag in ("input", "textarea") and role not in TOGGLE_ROLES | {"button"}):
-            current = (el.value or "").strip().lower()
-            for value in values:
-                if current == value.lower() or typed.get(el.id, "").lower() == value.lower():
-                    continue  # already there
-                text = f'type "{value}" into {label}'
-                if value.lower() in used_values:
-                    text += " again"
-                cands.append(Candidate(action=Action(kind="type", element=el.id, text=value), text=text))
-            continue
         if role in SELECT_ROLES and el.options:
+            if el.id in typed:
+                continue
             for option in el.options:
                 if (el.value or "").strip().lower() == option.strip().lower():
                     continue
@@ -118,6 +126,19 @@ def enumerate_candidates(task: Task, obs: Observation, history: list[StepRecord]
                     Candidate(
                         action=Action(kind="select", element=el.id, text=option),
                         text=f'select "{_clip(option)}" in {label}',
+                    )
+                )
+            continue
+        if role in TEXT_ROLES or (el.tag in ("input", "textarea") and role not in TOGGLE_ROLES | {"button"}):
+            if el.id in typed:
+                continue
+            current = (el.value or "").strip().lower()
+            for value in type_values:
+                if current == value.lower():
+                    continue  # already there
+                cands.append(
+                    Candidate(
+                        action=Action(kind="type", element=el.id, text=value), text=f'type "{value}" into {label}'
                     )
                 )
             continue
