@@ -41,6 +41,7 @@ class LiveRunScreen(Screen[None]):
         Binding("r", "resume", "Resume"),
         Binding("n", "step_once", "Step once"),
         Binding("s", "stop", "Stop"),
+        Binding("v", "review", "Review run"),
         Binding("escape", "back", "Back"),
     ]
 
@@ -295,6 +296,14 @@ class LiveRunScreen(Screen[None]):
             self.paused = False
             self.write_log("stopping after the current step…")
             self.render_status()
+
+    def action_review(self) -> None:
+        if not self.finished or not self.run_id:
+            self.notify("Review a run once it has finished.")
+            return
+        from eclair.tui.review import RunReviewScreen
+
+        self.app.push_screen(RunReviewScreen(self.run_id))
 
     def action_back(self) -> None:
         if self.control is not None and not self.finished:

@@ -49,7 +49,9 @@ async def test_watch_shows_steps_screenshot_and_final_status(
         assert "Submit the form" in str(app.screen.query_one("#reasoning", Static).render())
         save_snapshot(app, "live-watch")
         await pilot.press("p")  # a watched run cannot be paused from here: a notice, not a crash
-        await pilot.press("escape")
+        await pilot.press("v")  # a finished run can be reviewed straight from here
+        assert type(app.screen).__name__ == "RunReviewScreen"
+        await pilot.press("escape", "escape")
         assert type(app.screen).__name__ == "HomeScreen"
 
 
