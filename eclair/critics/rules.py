@@ -18,7 +18,8 @@ MIN_VISUAL_CHANGE = 0.0005  # share of pixels; below it a click most likely chan
 STRONG_ERROR_WORDS = re.compile(r"\b(error|invalid|failed|not allowed|incorrect|not valid|unable to)\b", re.IGNORECASE)
 ERROR_WORDS = re.compile(  # strong words plus the wording of form hints, which a fresh form page also shows
     STRONG_ERROR_WORDS.pattern[:-3]
-    + r"|required|must be|must not|is missing|please (enter|fill|select|provide)|cannot be|can't be"
+    + r"|required|must be|must not|is missing|please (enter|fill|select|provide|choose)|cannot be|can't be"
+    + r"|(choose|select) an? (active|valid)"
     + r"|too (long|short))\b",
     re.IGNORECASE,
 )
@@ -185,8 +186,12 @@ class ChangeRule(StepRule):
         return _verdict(self.name, "fail", 0.12, f"nothing changed after {action.kind}{pixels}")
 
 
-def _same_action(a: Action, b: Action) -> bool:
-    return a.model_dump(exclude={"amount"}) == b.model_dump(exclude={"amount"})
+def _action_identity(action: Action, obs: Observation) -> tuple[object, ...]:
+    """What an action does, independent of ids (ids restart on every page load): kind, values, target, page."""
+    target = obs.element(action.element) if action.element else None
+    what = (target.role, target.name, target.frame) if target is not None else (action.element,)
+    values = action.model_dump(exclude={"element", "amount"})
+    return (tuple(sorted((k, str(v)) for k, v in values.items())), what, obs.url)
 
 
 class NoRepeatRule(StepRule):
@@ -198,11 +203,12 @@ class NoRepeatRule(StepRule):
 
     def evaluate(self, before, action, after, result, history):  # type: ignore[no-untyped-def]
         recent = [h for h in history if h.result is not None][-2:]
-        repeats = [h for h in recent if _same_action(h.decision.action, action)]
+        this = _action_identity(action, before)
+        repeats = [h for h in recent if _action_identity(h.decision.action, h.observation) == this]
         if len(repeats) == 2:
             return _verdict(self.name, "fail", 0.05, f"third time in a row: {action.describe()}")
-        if repeats:
-            return _verdict(self.name, "fail", 0.2, f"repeats a recent action: {action.describe()}")
+        if repeats:  # once may be a deliberate retry or a "Next" button; not a veto
+            return _verdict(self.name, "fail", 0.3, f"repeats a recent action: {action.describe()}")
         return _verdict(self.name, "pass", 0.55, "not a repeat")
 
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from eclair.critics.base import REFERENCE_CRITICS, CriticRole
 from eclair.critics.diff import dom_diff
 from eclair.critics.rules import ERROR_WORDS, _norm
-from eclair.types import Action, Observation, StepRecord, Task, Verdict
+from eclair.types import Action, Element, Observation, StepRecord, Task, Verdict
 
 SUCCESS_WORDS = re.compile(
     r"\b(saved|created|submitted|success(fully)?|thank you|confirmed|updated|completed|approved|added|"
@@ -19,7 +19,7 @@ SUCCESS_WORDS = re.compile(
     r"registered|cancell?ed|rejected|suspended|exported|attached|uploaded|removed|deleted|changed)\b",
     re.IGNORECASE,
 )
-QUOTED = re.compile(r"[\"“”']([^\"“”']{1,80})[\"“”']")
+QUOTED = re.compile(r"[\"“”]([^\"“”]{1,120})[\"“”]")  # double quotes only: "Dental's ticket" is no quote
 ENTRY_KINDS = {"type", "select", "check", "upload"}
 _STOPWORD_TEXT = "the a an to of in on for and or with into from as by is it its this that be at your field button"
 STOPWORDS = frozenset(_STOPWORD_TEXT.split()) | {"then", "page", "form", "box", "new", "set", "up"}
@@ -34,13 +34,23 @@ TICK_ROLES = {"checkbox", "radio", "switch"}
 VALUE_ROLES = {"textbox", "searchbox", "combobox", "spinbutton", "slider"}  # shown: their value, not their options
 
 
+def _mentions(text: str, value: str) -> bool:
+    """`value` occurs in `text` as a whole word or phrase ("4" is not in "#1043")."""
+    return bool(value) and re.search(rf"(?<!\w){re.escape(value)}(?!\w)", text) is not None
+
+
 def task_values(task: Task) -> list[str]:
     """The concrete values a task asks for: its params and its quoted strings (deduplicated, in order).
 
     Secrets are left out: they are never compared, so they never reach a verdict's reason."""
+    text = _norm(task.text)
     values = [
-        str(v) for k, v in task.params.items() if str(v).strip() and k not in task.secrets and not SECRET_KEY.search(k)
+        str(v)
+        for k, v in task.params.items()
+        # a parameter the task text never mentions (an internal id, a file path) is not something to check
+        if str(v).strip() and k not in task.secrets and not SECRET_KEY.search(k) and _mentions(text, _norm(str(v)))
     ]
+    values = [v for v in values if not (v.isalpha() and v.islower() and len(v) <= 3)]  # "has", "yes": not values
     values += [m.strip() for m in QUOTED.findall(task.text) if m.strip()]
     seen: set[str] = set()
     return [v for v in values if not (_norm(v) in seen or seen.add(_norm(v)))]  # type: ignore[func-returns-value]
@@ -72,11 +82,6 @@ class TaskRule:
 
     def check_task(self, task: Task, trajectory: list[StepRecord], final: Observation) -> Verdict:
         raise NotImplementedError
-
-
-def _mentions(text: str, value: str) -> bool:
-    """`value` occurs in `text` as a whole word or phrase ("4" is not in "#1043")."""
-    return re.search(rf"(?<!\w){re.escape(value)}(?!\w)", text) is not None
 
 
 def _entered(trajectory: Sequence[StepRecord]) -> list[str]:
@@ -122,7 +127,9 @@ class TaskValuesRule(TaskRule):
             return _verdict(self.name, "unsure", 0.5, "the task names no concrete values")
         entered = _entered(trajectory)
         offered, picked = _choices([*(s.observation for s in trajectory), final])
-        shown = page_text(final)
+        # shown at the end, or on the page where the run made its last click (a row it opened, a record it saved)
+        clicks = [st for st in trajectory if st.decision.action.kind in {"click", "press"} and st.result is not None]
+        shown = page_text(final) + (" | " + page_text(clicks[-1].observation) if clicks else "")
         missing, not_picked = [], []
         for value in values:
             v = _norm(value)
@@ -226,13 +233,38 @@ def _content_words(text: str) -> set[str]:
     return {w for w in re.findall(r"[a-z0-9@.\-]+", _norm(text)) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())}
 
 
-def _step_words(step: StepRecord) -> set[str]:
-    action = step.decision.action
-    el = step.observation.element(action.element) if action.element else None
-    words = _content_words(f"{action.text or ''} {action.url or ''} {action.key or ''}")
-    if el is not None:
-        words |= _content_words(f"{el.name} {el.placeholder}")
-    return words
+_VERB_TEXT = "click type choose select tick untick check open attach press enter fill pick link option tab"
+SOP_VERBS = frozenset(_VERB_TEXT.split())
+
+
+def _label(e: Element) -> str:
+    """The accessible name without a select's option list (observe appends the options to the label)."""
+    if e.options and e.options[0] and f" {e.options[0]}" in e.name:
+        return e.name[: e.name.index(f" {e.options[0]}")]
+    return e.name
+
+
+def _action_text(step: StepRecord) -> str:
+    """Normalised: the typed/chosen text, the target's label and, for a click, the text of the target's row."""
+    action, obs = step.decision.action, step.observation
+    parts = [action.text or "", action.url or "", action.key or "", *(f.rsplit("/", 1)[-1] for f in action.files)]
+    target = obs.element(action.element) if action.element else None
+    if target is not None:
+        parts += [_label(target), target.placeholder]
+        if action.kind == "click":
+            middle = target.bbox[1] + target.bbox[3] / 2
+            parts += [e.name for e in obs.elements if e.role == "cell" and e.bbox[1] <= middle <= e.bbox[1] + e.bbox[3]]
+    return _norm(" | ".join(parts))
+
+
+def _sop_step_done_by(sop_step: str, text: str) -> bool:
+    """A SOP step is done by an action when every quoted name/value of the step is in the action's text;
+    an unquoted step needs half its content words."""
+    quoted = [_norm(q.rsplit("/", 1)[-1]) for q in QUOTED.findall(sop_step)]  # a file path: its name
+    if quoted:
+        return all(_mentions(text, q) for q in quoted)
+    wanted = _content_words(sop_step) - SOP_VERBS
+    return bool(wanted) and len(wanted & _content_words(text)) * 2 >= len(wanted)
 
 
 class SopRule(TaskRule):
@@ -249,12 +281,11 @@ class SopRule(TaskRule):
         # every action the browser carried out counts, retried attempts included: their effects happened
         acted = [s for s in trajectory if s.result is not None and s.result.ok]
         acted = [s for s in acted if s.decision.action.kind not in {"done", "ask_human", "wait", "scroll"}]
-        step_words = [_step_words(s) for s in acted]
+        texts = [_action_text(s) for s in acted]
         cursor, skipped, out_of_order = 0, [], []
         for n, sop_step in enumerate(task.sop, start=1):
-            wanted = _content_words(sop_step)
-            hits = [i for i, words in enumerate(step_words) if wanted & words]
-            if not wanted or not hits:
+            hits = [i for i, text in enumerate(texts) if _sop_step_done_by(sop_step, text)]
+            if not hits:
                 skipped.append(n)
                 continue
             later = [i for i in hits if i >= cursor - 1]  # one action may satisfy two SOP steps (type + pick)
@@ -271,6 +302,8 @@ class SopRule(TaskRule):
             return _verdict(self.name, "fail", 0.15, f"the last SOP step was not done; {'; '.join(problems)}")
         if coverage < self.min_coverage or len(out_of_order) > 1:
             return _verdict(self.name, "fail", 0.1 + 0.3 * coverage, "; ".join(problems))
+        if skipped:  # a skipped step may have been redundant, so no veto, but it is evidence against the run
+            return _verdict(self.name, "fail", 0.3, "; ".join(problems))
         if problems:
             return _verdict(self.name, "unsure", 0.5, "; ".join(problems))
         return _verdict(self.name, "pass", 0.7, f"all {len(task.sop)} SOP steps done in order")
