@@ -45,7 +45,7 @@ def build_page_prompt(tokenizer: Any, prompt_tokens: int, seed: int = 0) -> str:
     """A page listing of roughly `prompt_tokens` tokens, then a task, like the scoring agent's prompts."""
     rng = random.Random(seed)
     lines: list[str] = []
-    tail = '\nTask: Click on the "Approve invoice" button.\nAction: '
+    tail = '\nTask: Click on the "Approve invoice" button.\nAction:'
     while True:
         role = rng.choice(["button", "link", "textbox", "checkbox"])
         lines.append(f'- {role} "{" ".join(rng.choice(_WORDS).title() for _ in range(rng.randint(1, 3)))}"')
@@ -54,13 +54,27 @@ def build_page_prompt(tokenizer: Any, prompt_tokens: int, seed: int = 0) -> str:
             return text
 
 
-def build_candidates(count: int, seed: int = 1) -> list[str]:
-    """Candidate actions of about 12 tokens each."""
+def build_candidates(tokenizer: Any, count: int, target_tokens: int = 12, seed: int = 1) -> list[str]:
+    """Mixed candidate actions (click/type/select/check) of about `target_tokens` tokens each."""
     rng = random.Random(seed)
-    return [
-        f'click button "{" ".join(rng.choice(_WORDS).title() for _ in range(4))}" in row {rng.randint(1, 99)}'
-        for _ in range(count)
+    forms = [
+        'click button "{}"',
+        'click link "{}"',
+        'type textbox "{}" "{}"',
+        'select combobox "{}" "{}"',
+        'check checkbox "{}"',
     ]
+    out: list[str] = []
+    while len(out) < count:
+        form = rng.choice(forms)
+        words = [rng.choice(_WORDS).title() for _ in range(8)]
+        for size in range(1, 9):
+            halves = (" ".join(words[:size]), words[-1].lower())
+            text = form.format(*halves[: form.count("{}")])
+            if len(tokenizer(text, add_special_tokens=False)["input_ids"]) >= target_tokens:
+                break
+        out.append(" " + text)
+    return out
 
 
 def _median_seconds(fn: Callable[[], Any], repeats: int) -> float:
@@ -83,7 +97,7 @@ def run_model_benchmark(
     backend = LocalBackend(model, device=settings.device, settings=settings)
     tokenizer, scorer = backend.tokenizer, backend.scorer
     prompt = build_page_prompt(tokenizer, prompt_tokens)
-    options = build_candidates(candidates)
+    options = build_candidates(tokenizer, candidates)
     prompt_ids = scorer.encode(prompt)
     option_tokens = [len(scorer.encode(prompt + c)) - len(prompt_ids) for c in options]
     input_ids = torch.tensor([prompt_ids], device=scorer.device)
@@ -107,6 +121,7 @@ def run_model_benchmark(
     started = time.perf_counter()
     naive_scores = scorer.score_naive(prompt, options)  # once: it is the slow path by far
     naive_s = time.perf_counter() - started
+    packed_tokens = scorer.last_scored_tokens
     max_diff = max(abs(a - b) for a, b in zip(shared_scores, naive_scores, strict=True))
 
     messages = [{"role": "user", "content": "Write a long, detailed story about a dragon who learns to cook."}]
@@ -124,6 +139,8 @@ def run_model_benchmark(
         "prompt_tokens": len(prompt_ids),
         "candidates": candidates,
         "candidate_tokens_mean": statistics.mean(option_tokens),
+        "candidate_tokens_total": sum(option_tokens),
+        "packed_tokens_run": packed_tokens,
         "repeats": repeats,
         "prefill_ms": prefill_s * 1000,
         "score_ms": score_s * 1000,
@@ -140,7 +157,8 @@ def run_model_benchmark(
     result["summary"] = [
         f"model {result['model']} on {result['device']} ({result['torch_threads']} threads)",
         f"generation: {gen_tokens} tokens at {result['generation_tokens_per_s']:.1f} tokens/s",
-        f"prompt {len(prompt_ids)} tokens, {candidates} candidates of {result['candidate_tokens_mean']:.1f} tokens",
+        f"prompt {len(prompt_ids)} tokens, {candidates} candidates of {result['candidate_tokens_mean']:.1f} tokens "
+        f"({sum(option_tokens)} in all, {packed_tokens} run after sharing common starts)",
         f"prefill alone {result['prefill_ms']:.0f} ms | score() {result['score_ms']:.0f} ms "
         f"({result['score_over_prefill']:.2f}x prefill, goal <= 1.5x) | score() with cached prompt "
         f"{result['score_warm_ms']:.0f} ms",

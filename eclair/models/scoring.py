@@ -1,8 +1,9 @@
 """Log-likelihood scoring of continuations with one prompt prefill whose KV cache every continuation shares.
 
-All continuations are packed into ONE sequence after the cached prompt; a block-diagonal causal mask keeps each
-continuation blind to the others, and explicit position ids restart each one right after the prompt. This avoids
-copying the prompt's KV cache once per candidate (which on CPU costs more than the candidates themselves).
+All continuations are packed into ONE sequence after the cached prompt, as a token trie: shared starts are run once,
+a tree attention mask lets each token see the prompt and its own ancestors only, and explicit position ids put each
+token at its depth after the prompt. This avoids copying the prompt's KV cache once per candidate (which on CPU
+costs more than the candidates themselves).
 """
 
 from __future__ import annotations
@@ -110,56 +111,77 @@ class PrefixScorer:
     def _score_packed(
         self, prefix: _CachedPrefix, full: list[list[int]], starts: list[int], shared: int
     ) -> list[float]:
+        """One forward pass over a token trie of all continuations, attending to the cached prompt.
+
+        Each continuation token that predicts a later token becomes a trie node; continuations sharing a start
+        ("click button ...") share those nodes, and a last token (only ever a target) is never run at all.
+        """
         segments = [f[shared:] for f in full]
-        packed: list[int] = []
-        positions: list[int] = []
-        owners: list[int] = []
-        for index, segment in enumerate(segments):
-            packed.extend(segment)
-            positions.extend(range(shared, shared + len(segment)))
-            owners.extend([index] * len(segment))
-        self.last_scored_tokens = len(packed)
-        # Logits at packed index p predict packed token p+1 of the same segment; the first token of each segment is
-        # predicted by the prompt's last logits.
-        needed = [p for p in range(len(packed) - 1) if owners[p] == owners[p + 1]]
-        scores = [0.0] * len(full)
+        node_of: dict[tuple[int, int], int] = {}  # (parent node or -1, token) -> node index
+        parents: list[int] = []
+        tokens: list[int] = []
+        depths: list[int] = []
+        paths: list[list[int]] = []  # per segment: node index of its tokens 0..len-2
+        for segment in segments:
+            path: list[int] = []
+            parent = -1
+            for depth, token in enumerate(segment[:-1]):
+                key = (parent, token)
+                if key not in node_of:
+                    node_of[key] = len(tokens)
+                    parents.append(parent)
+                    tokens.append(token)
+                    depths.append(depth)
+                parent = node_of[key]
+                path.append(parent)
+            paths.append(path)
+        self.last_scored_tokens = len(tokens)
         first_logprobs = torch.log_softmax(prefix.last_logits, dim=-1)
-        for index, segment in enumerate(segments):
-            if shared >= starts[index]:
-                scores[index] += float(first_logprobs[segment[0]])
-        if not needed:
+        scores = [
+            float(first_logprobs[segment[0]]) if shared >= starts[index] else 0.0
+            for index, segment in enumerate(segments)
+        ]
+        if not tokens:
             return scores
         from transformers import DynamicCache
 
         device = self.device
-        q = len(packed)
-        owner_t = torch.tensor(owners, device=device)
-        pos_t = torch.tensor(positions, device=device)
-        same_segment = owner_t[:, None] == owner_t[None, :]
-        causal = pos_t[:, None] >= pos_t[None, :]
-        allowed = torch.cat([torch.ones(q, shared, dtype=torch.bool, device=device), same_segment & causal], dim=1)
+        count = len(tokens)
+        # Node j attends to the whole prompt, its ancestors and itself.
+        tree = torch.zeros(count, count, dtype=torch.bool)
+        for node, parent in enumerate(parents):
+            if parent >= 0:
+                tree[node] = tree[parent]
+            tree[node, node] = True
+        allowed = torch.cat([torch.ones(count, shared, dtype=torch.bool), tree], dim=1).to(device)
         dtype = next(self.model.parameters()).dtype
         # A float mask (0 = attend, min = blocked) works for both the eager and SDPA attention kernels.
-        mask = torch.zeros(1, 1, q, shared + q, dtype=dtype, device=device)
+        mask = torch.zeros(1, 1, count, shared + count, dtype=dtype, device=device)
         mask.masked_fill_(~allowed[None, None], torch.finfo(dtype).min)
+        positions = torch.tensor([[shared + d for d in depths]], device=device)
         cache = DynamicCache(ddp_cache_data=list(prefix.layers))
-        keep = torch.tensor(needed, device=device)
         with torch.inference_mode():
             out = self.model(
-                input_ids=torch.tensor([packed], device=device),
+                input_ids=torch.tensor([tokens], device=device),
                 attention_mask=mask,
-                position_ids=pos_t[None],
+                position_ids=positions,
                 cache=cache,
                 use_cache=True,
-                logits_to_keep=keep,
             )
         logprobs = torch.log_softmax(out.logits[0].float(), dim=-1)
-        targets = torch.tensor([packed[p + 1] for p in needed], device=device)
-        token_logprobs = logprobs.gather(1, targets[:, None])[:, 0].tolist()
-        for row, p in enumerate(needed):
-            index = owners[p]
-            if positions[p + 1] >= starts[index]:
-                scores[index] += token_logprobs[row]
+        rows: list[int] = []
+        targets: list[int] = []
+        owners: list[int] = []
+        for index, (segment, path) in enumerate(zip(segments, paths, strict=True)):
+            for t in range(1, len(segment)):
+                if shared + t >= starts[index]:
+                    rows.append(path[t - 1])
+                    targets.append(segment[t])
+                    owners.append(index)
+        if rows:
+            picked = logprobs[torch.tensor(rows, device=device), torch.tensor(targets, device=device)].tolist()
+            for index, value in zip(owners, picked, strict=True):
+                scores[index] += value
         return scores
 
     def score_naive(self, prompt: str, continuations: Sequence[str]) -> list[float]:

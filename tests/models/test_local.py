@@ -35,6 +35,18 @@ def test_kv_shared_score_equals_separate_forwards(backend: LocalBackend) -> None
     assert backend.last_usage.tokens_in > 0 and backend.last_usage.model_ms > 0
 
 
+def test_shared_candidate_starts_run_once(backend: LocalBackend) -> None:
+    # Duplicates, one candidate a prefix of another, shared stems: the token trie must not change any score.
+    continuations = [" click button", ' click button "Yes"', ' click button "Yes"', " click", " type x", " click link"]
+    shared = backend.score("Action:", continuations)
+    assert shared == pytest.approx(backend.scorer.score_naive("Action:", continuations), abs=2e-3)
+    assert shared[1] == shared[2]
+    total = sum(
+        len(backend.scorer.encode("Action:" + c)) - len(backend.scorer.encode("Action:")) for c in continuations
+    )
+    assert backend.scorer.last_scored_tokens < total - len(continuations)  # shared starts were run once
+
+
 def test_prompt_boundary_tokenization(backend: LocalBackend) -> None:
     # "Action: " + "click" tokenizes as "Action", ":", " click": the merged token belongs to the continuation.
     with_space = backend.score("Action: ", ["click", "type"])
