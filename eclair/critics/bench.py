@@ -239,12 +239,12 @@ def run_bench(
     pngs = [
         plot_pr_curves(
             {name: comp_pred.curve(name) for name in comp_pred.by_critic},
-            out_dir / "critic-task-pr.png",
+            out_dir / "critics-task-pr.png",
             "Task completion: precision vs recall",
         ),
         plot_pr_curves(
             {name: step_pred.curve(name) for name in step_pred.by_critic},
-            out_dir / "critic-step-pr.png",
+            out_dir / "critics-step-pr.png",
             "Step verdicts: precision vs recall",
         ),
     ]

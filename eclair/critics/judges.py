@@ -92,7 +92,7 @@ class ModelJudge:
     name = "judge"
     role: CriticRole = "judge"
 
-    def __init__(self, backend: Any, *, margin: float = 1.0, temperature: float = 2.0, max_page_chars: int = 900):
+    def __init__(self, backend: Any, *, margin: float = 1.0, temperature: float = 2.0, max_page_chars: int = 700):
         self.backend = backend
         self.margin = margin  # |calibrated log-odds| below this is "unsure"
         self.temperature = temperature  # log-odds → score squashing
@@ -105,6 +105,12 @@ class ModelJudge:
         if callable(render):
             return str(render(messages))
         return f"User: {user}\nAssistant: "
+
+    def can_score(self) -> bool:
+        """Whether the backend returns log-likelihoods (probed once with a two-token call)."""
+        if self._can_score is None:
+            self._scores([self._render("Answer Yes or No.")])
+        return bool(self._can_score)
 
     def _scores(self, prompts: Sequence[str]) -> list[list[float]] | None:
         """[[logp(Yes), logp(No)] per prompt], or None when the backend cannot score."""
@@ -228,23 +234,12 @@ class SopJudge(ModelJudge):
         if not task.sop:
             return _unsure(self.name, "no SOP to compare with")
         actions = f"Actions taken:\n{trajectory_text(trajectory)}"
-        questions = [f"SOP step: {s}\nWas this step done by the actions? Answer Yes or No." for s in task.sop]
-        prompts = [self._render(f"{actions}\n\n{q}") for q in questions] + [self._render(q) for q in questions]
-        scored = self._scores(prompts)
-        if scored is None:
+        sop = "\n".join(f"{n}. {step}" for n, step in enumerate(task.sop, start=1))
+        question = f"Procedure:\n{sop}\nWere all steps of the procedure done, in order? Answer Yes or No."
+        if not self.can_score():  # a chat-only model answers JSON that names the skipped steps
             return self._ask_sop_json(task, actions)
-        k = len(questions)
-        odds = [(scored[i][0] - scored[i][1]) - (scored[k + i][0] - scored[k + i][1]) for i in range(k)]
-        skipped = [i + 1 for i, o in enumerate(odds) if o <= -self.margin]
-        mean = sum(odds) / k
-        if skipped:
-            label = "fail"
-        elif all(o >= self.margin for o in odds):
-            label = "pass"
-        else:
-            label = "unsure"
-        reason = f"skipped steps {skipped}" if skipped else f"mean calibrated log-odds {mean:+.2f}"
-        return Verdict(label=label, score=round(_sigmoid(mean / self.temperature), 3), reason=reason, critic=self.name)  # type: ignore[arg-type]
+        # one calibrated yes/no for a small model; the rule critic lists which steps were skipped
+        return self.ask(actions, question)
 
     def _ask_sop_json(self, task: Task, actions: str) -> Verdict:
         from eclair.models.base import ModelError

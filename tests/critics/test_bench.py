@@ -76,7 +76,7 @@ def test_bench_critic_on_a_small_store(tmp_path: Path) -> None:
     assert combined["fp"] == 0 and combined["tp"] >= 3  # the rules see the unsaved and the wrong-name runs
     assert data["step"]["combined (rules)"]["n"] == data["dataset"]["steps"] > 0
     assert data["step"]["rule.typed_value"]["fp"] == 0  # before==after copies of a typing step never pass
-    assert (tmp_path / "plots" / "critic-task-pr.png").stat().st_size > 5000
+    assert (tmp_path / "plots" / "critics-task-pr.png").stat().st_size > 5000
 
 
 def test_bench_critic_refuses_an_unlabelled_store(tmp_path: Path) -> None:
