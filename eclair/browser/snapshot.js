@@ -158,10 +158,18 @@
     return id;
   }
 
+  // The focused element through open shadow roots and same-origin iframes.
   function deepActive(doc) {
     let a = doc.activeElement;
-    while (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement;
-    return a;
+    for (;;) {
+      if (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement;
+      else if (a && (a.tagName === "IFRAME" || a.tagName === "FRAME")) {
+        let inner = null;
+        try { inner = a.contentDocument; } catch (e) { inner = null; }
+        if (!inner || !inner.activeElement || inner.activeElement === inner.body) return a;
+        a = inner.activeElement;
+      } else return a;
+    }
   }
 
   function rowKey(el) {

@@ -188,3 +188,11 @@ def test_budget_keeps_what_is_on_screen_before_anything_off_screen(page: Any) ->
     assert "Row 0" in text and "Open 0" in text  # on screen: text and links both kept
     assert "Row 399" not in text and "Open 399" not in text
     assert "left out to fit the budget" in text
+
+
+def test_focus_inside_a_same_origin_iframe(page: Any, fixtures_url: str) -> None:
+    page.goto(f"{fixtures_url}/frames.html")
+    page.frame(name="inner").focus("#q")  # type: ignore[union-attr]
+    obs = observe(page, screenshot=False)
+    inner = by_name(obs, "Search inside", "textbox")
+    assert obs.focused == inner.id and "focused" in inner.states
