@@ -219,10 +219,13 @@ async def appointment_cancel(request: Request) -> Response:
     appointment_id = int_param(request.path_params["appointment_id"])
     if patient is None or appointment_id is None:
         return not_found(APP, request, "That appointment")
-    conn.execute(
-        "UPDATE appointments SET status='Cancelled' WHERE id=? AND patient_id=?", (appointment_id, patient["id"])
+    cur = conn.execute(
+        "UPDATE appointments SET status='Cancelled' WHERE id=? AND patient_id=? AND status='Scheduled'",
+        (appointment_id, patient["id"]),
     )
     conn.commit()
+    if cur.rowcount == 0:
+        return RedirectResponse(APP.url(f"/patients/{patient['id']}?error=No+such+scheduled+appointment."), 303)
     return _redirect(f"/patients/{patient['id']}", "Appointment cancelled")
 
 

@@ -52,6 +52,10 @@ class WorkflowSpec:
     max_steps: int = 20
     tags: tuple[str, ...] = field(default_factory=tuple)
 
+    def params_for(self, seed: int, state: State) -> Params:
+        """The episode's parameters: a pure function of the workflow, the seed and the seeded start state."""
+        return self.make_params(random.Random(f"{self.id}-{seed}"), state)
+
     def task_text(self, params: Params) -> str:
         visible = {k: ("[secret]" if k in SECRET_KEYS else v) for k, v in params.items()}
         return self.description.format(**visible)
@@ -106,7 +110,7 @@ class DemoEnv:
         reply = self._admin("POST", "reset", json={"seed": seed, "login_as": user if self.spec.login else None})
         tenant = reply["tenant"]
         initial = self.state(tenant)
-        params = self.spec.make_params(random.Random(f"{self.spec.id}-{seed}"), initial)
+        params = self.spec.params_for(seed, initial)
         episode = Episode(tenant, reply["session"], params, initial)
         with self._lock:
             self._episodes[tenant] = episode
