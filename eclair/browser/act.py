@@ -38,6 +38,7 @@ def act(
     cstate.new_pages.clear()
     url_before = page.url
     navigations_before = page_state(page).navigations
+    inflight_before = page_state(page).inflight
     located_by = "none"
     error: str | None = None
     main_frame_count = None
@@ -54,7 +55,12 @@ def act(
     after = current_page(page.context)
     if action.kind not in ("done", "ask_human"):
         popups_possible = after is page and action.kind not in _UNWATCHED  # the watch reset its popup count
-        settle(after, url_before=url_before if after is page else "", popups_possible=popups_possible)
+        settle(
+            after,
+            url_before=url_before if after is page else "",
+            popups_possible=popups_possible,
+            inflight_before=inflight_before if after is page else 0,
+        )
     if action.kind == "click" and error is None and not cstate.downloads and after is page:
         _await_late_download(page, action, url_before, navigations_before)
     download = save_downloads(cstate.downloads, downloads_dir or cstate.downloads_dir)

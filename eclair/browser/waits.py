@@ -38,6 +38,7 @@ COUNT_PENDING_REQUESTS_JS = """(() => {
 WATCH_MUTATIONS_JS = """(id) => {
   window.__eclairLastMutation = 0;
   window.__eclairPopups = 0;
+  window.__eclairPendingBase = window.__eclairPending || 0;  // long-polls already open are not the action's
   if (!window.__eclairMO) {
     window.__eclairMO = new MutationObserver(() => { window.__eclairLastMutation = performance.now(); });
     window.__eclairMO.observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
@@ -69,7 +70,8 @@ SETTLE_JS = """([quiet, cap]) => new Promise((resolve) => {
   const check = () => {
     const now = performance.now();
     if (now - start >= cap) return finish();
-    if ((window.__eclairPending || 0) > 0) { since = now; return setTimeout(check, 20); }
+    const busy = (window.__eclairPending || 0) > (window.__eclairPendingBase || 0);
+    if (busy) { since = now; return setTimeout(check, 20); }
     if ((window.__eclairLastMutation || 0) >= since) { since = now; return setTimeout(check, quiet); }
     finish();
   };
@@ -99,10 +101,12 @@ def settle(
     dom_quiet_ms: int = 10,
     load_cap_ms: int = 10_000,
     popups_possible: bool = True,
+    inflight_before: int = 0,
 ) -> None:
     """Wait (bounded) for a started navigation to load, requests to finish and the DOM to go quiet.
 
     `popups_possible`: the action ran in this page after watch_mutations, so a popup it attempted is awaited.
+    `inflight_before`: requests open before the action (long-polls, streams) that it need not wait for.
     """
     if page.is_closed():
         return
@@ -113,7 +117,7 @@ def settle(
             log.debug("load wait cut: %s", exc)
     ps = page_state(page)
     deadline = time.monotonic() + settle_cap_ms / 1000
-    while ps.inflight > 0 and time.monotonic() < deadline and not page.is_closed():
+    while ps.inflight > inflight_before and time.monotonic() < deadline and not page.is_closed():
         page.wait_for_timeout(20)  # pumps Playwright events, which update the in-flight count
     if page.is_closed():
         return

@@ -260,3 +260,11 @@ def test_settle_waits_for_chained_timer_updates(page: Any, fixtures_url: str) ->
     page.goto(f"{fixtures_url}/dynamic.html")
     assert act(page, Action(kind="click", element=element_id(page, "Chain"))).ok
     assert 'text "step 2"' in observe(page, screenshot=False).text
+
+
+def test_an_open_long_poll_does_not_stall_later_actions(page: Any, fixtures_url: str) -> None:
+    page.goto(f"{fixtures_url}/dynamic.html")
+    act(page, Action(kind="click", element=element_id(page, "Start long poll")))  # waits up to the 3 s cap
+    result = act(page, Action(kind="click", element=element_id(page, "Chain")))
+    assert result.ok and result.duration_ms < 2500  # the poll that was already open is not this click's
+    assert page.text_content("#out") == "step 2"
