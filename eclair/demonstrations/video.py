@@ -22,8 +22,8 @@ from eclair.demonstrations.schema import DemoAction, TargetInfo
 os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
 
 DIFF_LEVEL = 25  # grey-level change that counts a pixel as changed (ignores codec noise)
-CHANGED_FRACTION = 0.004  # share of changed pixels that makes a frame a change
-SETTLE_MS = 300.0  # the screen must hold still this long before the change becomes a key frame
+CHANGED_FRACTION = 0.0005  # share of changed pixels that makes a change (a typed word is ~0.1%; a caret blink less)
+SETTLE_MS = 150.0  # the screen must hold still this long before the change becomes a key frame
 LOG_SLACK_S = 1.0  # an action may be logged this long after the last decoded frame
 
 
