@@ -10,6 +10,11 @@ from eclair.types import Action, ActionResult, Observation, StepRecord, Task, Ve
 # Critics whose verdicts are ground truth or human labels; combine() never lets them vote.
 REFERENCE_CRITICS = frozenset({"checker", "human", "review"})
 
+# Guards only detect problems: their fails count, their passes ("no problem seen") vote only when nothing else did.
+GUARD_CRITICS = frozenset(
+    {"rule.action_ok", "rule.no_repeat", "rule.page_loaded", "rule.no_new_error", "rule.finished", "rule.step_verdicts"}
+)
+
 CriticRole = Literal["effect", "guard", "judge"]
 # effect: verifies the action's intended effect (can pass or fail)
 # guard: only detects problems (fails, or passes weakly when no problem is seen)

@@ -7,15 +7,15 @@ import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from eclair.critics.base import REFERENCE_CRITICS, StepCritic, TaskCritic
+from eclair.critics.base import GUARD_CRITICS, REFERENCE_CRITICS, StepCritic, TaskCritic
 from eclair.types import Action, ActionResult, Observation, StepRecord, Task, Verdict
 
 log = logging.getLogger(__name__)
 
 # Calibrated on `eclair bench critic` (see benchmarks/results/critics.md): the lowest combined task score whose
 # precision stays ≥ 0.95 on the demo-suite set.
-TASK_THRESHOLD = 0.6
-STEP_THRESHOLD = 0.6
+TASK_THRESHOLD = 0.733
+STEP_THRESHOLD = 0.733
 VETO_SCORE = 0.2  # a fail this confident decides the label alone (e.g. the browser reported an error)
 
 
@@ -27,8 +27,9 @@ def combine(
     weights: Mapping[str, float] | None = None,
     critic: str = "combined",
 ) -> Verdict:
-    """One label from many: a confident fail vetoes; else the weighted mean score of the decided verdicts
-    is pass at ≥ threshold, fail at ≤ 1 - threshold, and unsure between (or when nobody decided)."""
+    """One label from many: a confident fail vetoes; else the weighted mean score of the decided verdicts (guard
+    passes left out when other critics decided) is pass at ≥ threshold, fail at ≤ 1 - threshold, and unsure
+    between (or when nobody decided)."""
     usable = [v for v in verdicts if v.critic not in REFERENCE_CRITICS and v.critic != critic]
     decided = [v for v in usable if v.label != "unsure"]
     if not decided:
@@ -37,6 +38,8 @@ def combine(
     if vetoes:
         worst = min(vetoes, key=lambda v: v.score)
         return Verdict(label="fail", score=worst.score, reason=f"{worst.critic}: {worst.reason}", critic=critic)
+    evidence = [v for v in decided if not (v.label == "pass" and v.critic in GUARD_CRITICS)]
+    decided = evidence or decided  # "no problem seen" is not evidence of success when real evidence exists
     weights = weights or {}
     total = sum(weights.get(v.critic, 1.0) for v in decided)
     score = sum(weights.get(v.critic, 1.0) * v.score for v in decided) / total if total else 0.5

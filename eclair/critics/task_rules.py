@@ -306,7 +306,7 @@ class SopRule(TaskRule):
             return _verdict(self.name, "fail", 0.3, "; ".join(problems))
         if problems:
             return _verdict(self.name, "unsure", 0.5, "; ".join(problems))
-        return _verdict(self.name, "pass", 0.7, f"all {len(task.sop)} SOP steps done in order")
+        return _verdict(self.name, "pass", 0.8, f"all {len(task.sop)} SOP steps done in order")
 
 
 def default_task_rules() -> list[TaskRule]:

@@ -30,7 +30,7 @@ def test_combine_threshold_and_review_band() -> None:
 
 def test_combine_ignores_ground_truth() -> None:
     """The checker's verdict and a previous combined label never vote."""
-    out = combine([v("pass", 1.0, "checker"), v("pass", 1.0, "combined"), v("fail", 0.3, "rule.x")])
+    out = combine([v("pass", 1.0, "checker"), v("pass", 1.0, "combined"), v("fail", 0.3, "rule.x")], threshold=0.6)
     assert out.label == "fail"
 
 
@@ -107,3 +107,15 @@ def test_metrics_by_hand() -> None:
     s = score_labels(["pass", "pass", "pass", "unsure", None], scores, truth)
     assert (s.tp, s.fp, s.decided) == (2, 1, 3)
     assert abs(s.precision - 2 / 3) < 1e-9 and abs(s.recall - 2 / 3) < 1e-9  # type: ignore[operator]
+
+
+def test_guard_passes_do_not_dilute_evidence() -> None:
+    """'No problem seen' from a guard does not pull a verified effect below the threshold."""
+    verdicts = [
+        v("pass", 0.95, "rule.typed_value"),
+        v("pass", 0.55, "rule.no_repeat"),
+        v("pass", 0.55, "rule.page_loaded"),
+    ]
+    assert combine(verdicts).score == 0.95
+    only_guards = [v("pass", 0.55, "rule.no_repeat"), v("pass", 0.55, "rule.page_loaded")]
+    assert combine(only_guards).label == "unsure"
