@@ -24,10 +24,12 @@ from eclair.types import (
     Decision,
     Element,
     Observation,
+    RunStatus,
     StepRecord,
     StepTimings,
     Task,
     Verdict,
+    VerdictLabel,
 )
 
 PLAN = [
@@ -62,9 +64,9 @@ def record_sample_run(
     store: Any,
     text: str,
     *,
-    labels: list[str],
-    task_label: str | None,
-    status: str = "succeeded",
+    labels: list[VerdictLabel],
+    task_label: VerdictLabel | None,
+    status: RunStatus = "succeeded",
     task_score: float = 0.9,
     steps: int = 4,
 ) -> str:
@@ -112,8 +114,8 @@ def measure_store_reads(settings: Settings, *, runs: int = 200, steps: int = 4, 
         store = Store(scratch)
         start = time.perf_counter()
         for i in range(runs):
-            labels = ["pass", "unsure", "fail"]
-            record_sample_run(store, f"task {i}", labels=["pass", "unsure"], task_label=labels[i % 3], steps=steps)
+            task_labels: list[VerdictLabel] = ["pass", "unsure", "fail"]
+            record_sample_run(store, f"task {i}", labels=["pass", "unsure"], task_label=task_labels[i % 3], steps=steps)
         fill_s = time.perf_counter() - start
         one_run = store.list_runs(limit=1)[0].id
         result = {
