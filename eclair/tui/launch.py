@@ -211,10 +211,8 @@ def _execute_demo(prepared: PreparedRun, store: Store, common: dict[str, Any]) -
         try:
             page = context.new_page()
             task = env.setup(page, request.seed)
-            updates: dict[str, Any] = {"max_steps": settings.max_steps}
-            if request.description.strip():
-                updates["text"] = fill_params(request.description.strip(), task.params)
-            task = task.model_copy(update=updates)
+            if request.description.strip():  # the runner caps steps at min(workflow's, settings')
+                task = task.model_copy(update={"text": fill_params(request.description.strip(), task.params)})
             outcome = run_task(task, prepared.agent, page, **common)
             reward, _done = env.validate(current_page(context))
             checker = Verdict(
