@@ -97,11 +97,13 @@ def _await_late_download(page: Page, action: Action, url_before: str, navigation
             )
         except (ActionFailed, PlaywrightError):
             return
-    if (started_navigation or is_download_link) and not context_state(page.context).downloads:
-        try:
-            page.wait_for_event("download", timeout=2_000)
-        except PlaywrightError:
-            log.debug("no download followed the click")
+    cstate = context_state(page.context)
+    deadline = time.monotonic() + 2.0
+    # a slow navigation also starts as a request: stop as soon as either a download or a new document shows up
+    while (started_navigation or is_download_link) and not cstate.downloads and time.monotonic() < deadline:
+        if page.is_closed() or page.url != url_before:
+            return
+        page.wait_for_timeout(25)  # pumps Playwright events
 
 
 def _is_id(element_id: str | None) -> bool:

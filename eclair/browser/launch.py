@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -164,14 +163,6 @@ def current_page(context: BrowserContext) -> Page:
     page = open_pages[-1] if open_pages else context.new_page()
     state.current = page
     return page
-
-
-def set_current_page(page: Page) -> None:
-    context_state(page.context).current = page
-
-
-def default_downloads_dir() -> Path:
-    return Path(os.environ.get("TMPDIR", "/tmp")) / "eclair-downloads"
 
 
 OPENABLE_SCHEMES = ("http://", "https://", "file://")
