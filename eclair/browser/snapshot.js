@@ -21,6 +21,9 @@
   const TEXT_ROLES = { H1: "heading", H2: "heading", H3: "heading", H4: "heading", H5: "heading", H6: "heading",
     TD: "cell", TH: "columnheader", LI: "listitem", LABEL: "label", LEGEND: "label", CAPTION: "caption",
     DT: "term", DD: "definition" };
+  // ARIA grids (div-based data tables) read like <table>s: cells of one row share a line.
+  const ARIA_TEXT_ROLES = { cell: "cell", gridcell: "cell", columnheader: "columnheader", rowheader: "cell",
+    listitem: "listitem", term: "term", definition: "definition" };
   const SKIP = new Set(["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "HEAD", "META", "LINK", "svg"]);
   const INLINE = new Set(["A", "ABBR", "B", "BDI", "BDO", "BR", "CITE", "CODE", "DATA", "DFN", "EM", "FONT", "I",
     "KBD", "MARK", "Q", "S", "SAMP", "SMALL", "SPAN", "STRONG", "SUB", "SUP", "TIME", "U", "VAR", "WBR", "IMG",
@@ -173,7 +176,7 @@
   }
 
   function rowKey(el) {
-    const tr = el.closest("tr");
+    const tr = el.closest("tr, [role=row]");
     if (!tr) return null;
     if (!rowKeys.has(tr)) rowKeys.set(tr, ++rowCounter);
     return rowKeys.get(tr);
@@ -253,7 +256,7 @@
       const rect = el.getBoundingClientRect();
       if (shown(el, rect) || isFile) emit(el, role, true, rect, ox, oy, frameLabel, activeEl);
     } else if (!insideInteractive && (role === "img" || role === "heading" || !inline)) {
-      const textRole = role === "img" || role === "heading" ? role : TEXT_ROLES[tag] || "text";
+      const textRole = role === "img" || role === "heading" ? role : ARIA_TEXT_ROLES[role] || TEXT_ROLES[tag] || "text";
       const isLabelOfControl = tag === "LABEL" && el.control;
       const name = role === "img" ? clean(el.alt) : isLabelOfControl ? "" : ownText(el);
       if (name) {

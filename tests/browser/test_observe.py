@@ -196,3 +196,12 @@ def test_focus_inside_a_same_origin_iframe(page: Any, fixtures_url: str) -> None
     obs = observe(page, screenshot=False)
     inner = by_name(obs, "Search inside", "textbox")
     assert obs.focused == inner.id and "focused" in inner.states
+
+
+def test_aria_grid_rows_read_like_table_rows(page: Any) -> None:
+    page.set_content(
+        "<div role='grid'><div role='row'><div role='columnheader'>Invoice</div><div role='columnheader'>Total"
+        "</div></div><div role='row'><div role='gridcell'>INV-7</div><div role='gridcell'>120 EUR</div></div></div>"
+    )
+    lines = [re.sub(r"^\[[\w.]+\] ", "", line) for line in observe(page, screenshot=False).text.splitlines()]
+    assert lines == ['row "Invoice | Total"', 'row "INV-7 | 120 EUR"']
