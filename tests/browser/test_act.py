@@ -268,3 +268,20 @@ def test_an_open_long_poll_does_not_stall_later_actions(page: Any, fixtures_url:
     result = act(page, Action(kind="click", element=element_id(page, "Chain")))
     assert result.ok and result.duration_ms < 2500  # the poll that was already open is not this click's
     assert page.text_content("#out") == "step 2"
+
+
+def test_hover_and_wait_for_an_element(page: Any) -> None:
+    page.set_content(
+        "<button id='sub' hidden onclick=\"this.textContent = 'Exported'\">Export</button>"
+        "<div tabindex='0' onmouseenter='this.textContent = \"Hovered\"'>Hover target</div>"
+    )
+    target = element_id(page, "Hover target")
+    assert act(page, Action(kind="hover", element=target)).ok
+    assert "Hovered" in observe(page, screenshot=False).text
+    page.evaluate("document.getElementById('sub').hidden = false")
+    export = element_id(page, "Export")
+    page.evaluate("document.getElementById('sub').hidden = true")
+    page.evaluate("setTimeout(() => document.getElementById('sub').hidden = false, 300)")
+    assert act(page, Action(kind="wait", element=export, seconds=5)).ok
+    assert act(page, Action(kind="click", element=export)).ok
+    assert page.text_content("#sub") == "Exported"
