@@ -5,7 +5,7 @@ see the page (`observe`), change it (`act`), and draw Set-of-Marks overlays (`dr
 """
 
 from eclair.browser.act import act
-from eclair.browser.errors import BrowserNotFound, PageUnreachable
+from eclair.browser.errors import BrowserNotFound, PageUnreachable, VideoUnavailable
 from eclair.browser.launch import current_page, navigate, new_context, open_browser, resolve_browser_path
 from eclair.browser.marks import draw_set_of_marks
 from eclair.browser.observe import observe
@@ -14,6 +14,7 @@ from eclair.browser.render import element_line, estimate_tokens, render_text
 __all__ = [
     "BrowserNotFound",
     "PageUnreachable",
+    "VideoUnavailable",
     "act",
     "current_page",
     "draw_set_of_marks",

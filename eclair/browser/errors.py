@@ -11,3 +11,7 @@ class BrowserNotFound(EclairError):
 
 class PageUnreachable(EclairError):
     """A URL could not be opened: bad scheme, unreachable host, or an HTTP-level failure."""
+
+
+class VideoUnavailable(EclairError):
+    """Video recording was asked for but Playwright's ffmpeg is missing."""

@@ -12,7 +12,7 @@ from pathlib import Path
 from playwright.sync_api import Browser, BrowserContext, BrowserType, Page, Playwright, Response, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
-from eclair.browser.errors import BrowserNotFound, PageUnreachable
+from eclair.browser.errors import BrowserNotFound, PageUnreachable, VideoUnavailable
 from eclair.browser.state import context_state
 from eclair.browser.waits import install_request_counter
 from eclair.config import Settings
@@ -147,6 +147,18 @@ def new_context(
     context = browser.new_context(**kwargs)  # type: ignore[arg-type]
     install_request_counter(context)
     state = context_state(context)
+    if video_dir is not None:
+        try:
+            context.new_page()  # the agent's first tab; recording starts (and ffmpeg is needed) here
+        except PlaywrightError as exc:
+            context.close()
+            if "ffmpeg" not in str(exc):
+                raise
+            where = next((w for w in str(exc).split() if "ffmpeg" in w), "Playwright's ffmpeg")
+            raise VideoUnavailable(
+                f"video recording needs ffmpeg at {where}; run `make setup` (links Debian's ffmpeg there) "
+                "or run without video"
+            ) from None
     if downloads_dir is not None:
         downloads_dir.mkdir(parents=True, exist_ok=True)
         state.downloads_dir = downloads_dir

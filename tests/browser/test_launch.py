@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import socket
 import subprocess
@@ -156,3 +157,20 @@ def test_open_browser_nests_in_one_thread(browser: Any, fixtures_url: str) -> No
         navigate(page, f"{fixtures_url}/form.html")
         assert observe(page, screenshot=False).title == "New ticket"
     assert browser.is_connected()  # closing the inner browser leaves the outer one alone
+
+
+def test_missing_ffmpeg_is_a_clear_error(tmp_path: Path) -> None:
+    script = (
+        "from pathlib import Path\n"
+        "from eclair.browser import VideoUnavailable, new_context, open_browser\n"
+        "from eclair.config import Settings\n"
+        "with open_browser(Settings(browser_path='/usr/bin/chromium')) as browser:\n"
+        "    try:\n"
+        f"        new_context(browser, video_dir=Path({str(tmp_path / 'video')!r}))\n"
+        "    except VideoUnavailable as exc:\n"
+        "        print('ERROR', exc)\n"
+    )
+    env = {**os.environ, "PLAYWRIGHT_BROWSERS_PATH": str(tmp_path / "no-browsers")}
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "ERROR video recording needs ffmpeg at" in result.stdout and "no-browsers" in result.stdout
