@@ -93,7 +93,7 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
         device: str = typer.Option(None, "--device"),
         prompt_tokens: int = typer.Option(1000, "--prompt-tokens"),
         candidates: int = typer.Option(30, "--candidates"),
-        repeats: int = typer.Option(3, "--repeats", help="Timed repeats; the median is reported."),
+        repeats: int = typer.Option(5, "--repeats", help="Timed rounds (interleaved); medians are reported."),
     ) -> None:
         """Generation tokens/s and score() latency vs prompt prefill alone vs naive separate forwards."""
         from eclair.config import load_settings

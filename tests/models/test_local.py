@@ -148,3 +148,14 @@ def test_device_selection(backend: LocalBackend, settings: Settings) -> None:
     assert next(on_gpu.model.parameters()).dtype == torch.bfloat16
     gpu_scores = on_gpu.score(TASK_PROMPT, CANDIDATES)
     assert gpu_scores == pytest.approx(backend.score(TASK_PROMPT, CANDIDATES), rel=0.1, abs=0.5)
+
+
+def test_model_benchmark_runs_and_agrees_with_naive(settings: Settings, tmp_path: Path) -> None:
+    from eclair.models.bench import run_model_benchmark
+
+    result = run_model_benchmark(settings, prompt_tokens=80, candidates=5, repeats=1)
+    assert result["prompt_tokens"] >= 80 and result["candidates"] == 5
+    assert result["max_abs_diff_vs_naive"] < 2e-3
+    assert result["packed_tokens_run"] < result["candidate_tokens_total"]
+    assert result["generation_tokens"] > 0 and result["generation_tokens_per_s"] > 0
+    assert json.loads(json.dumps(result))["summary"]  # JSON-serialisable for --json
