@@ -77,7 +77,9 @@ WORKFLOWS = [
     WorkflowSpec(
         "clinic-login-temperature",
         "clinic",
-        f"Sign in to the clinic as {{username}} (the password is in the task parameters), find {NAMED} "
+        f"Sign in to the clinic as {{username}} with the password "
+        "{{{{password}}}}"
+        f", find {NAMED} "
         "and record a temperature of {temperature} °C.",
         "/clinic/login",
         temp_params,

@@ -101,7 +101,7 @@ WORKFLOWS = [
     WorkflowSpec(
         "helpdesk-login-reprioritize",
         "helpdesk",
-        "Sign in to the helpdesk as {username} (the password is in the task parameters) and set the "
+        "Sign in to the helpdesk as {username} with the password {{{{password}}}} and set the "
         "priority of ticket #{ticket} to {priority}.",
         "/helpdesk/login",
         login_params,

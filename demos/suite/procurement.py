@@ -227,7 +227,7 @@ WORKFLOWS = [
     WorkflowSpec(
         "procurement-login-approve",
         "procurement",
-        "Sign in to procurement as {username} (the password is in the task parameters) and approve invoice {number}.",
+        "Sign in to procurement as {username} with the password {{{{password}}}} and approve invoice {number}.",
         "/procurement/login",
         login_params,
         check_login,

@@ -9,6 +9,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from demos.server import DemoServer
 from demos.suite import SUITES, WORKFLOWS, make_env
+from demos.suite.spec import SECRET_KEYS
 
 SEED = 11
 
@@ -19,7 +20,8 @@ def test_checker_fails_one_step_short_then_passes(workflow_id: str, demo_server:
     env = make_env(workflow_id, demo_server.base_url)
     try:
         task = env.setup(demo_page, SEED)
-        steps = spec.solution(task.params)
+        assert not SECRET_KEYS & set(task.params), "a secret reached Task.params"
+        steps = spec.solution({**task.params, **task.secrets})
         assert 2 <= len(steps) <= 15, f"{workflow_id} has {len(steps)} steps"
         for step in steps[:-1]:
             step.run(demo_page)
@@ -37,9 +39,9 @@ def test_checker_fails_on_a_wrong_value(workflow_id: str, demo_server: DemoServe
     spec = WORKFLOWS[workflow_id]
     env = make_env(workflow_id, demo_server.base_url)
     try:
-        task = env.setup(demo_page, SEED)
-        wrong = spec.wrong_params(task.params, env.initial)
-        assert wrong != task.params
+        env.setup(demo_page, SEED)
+        wrong = spec.wrong_params(env.params, env.initial)
+        assert wrong != env.params
         try:
             for step in spec.solution(wrong):
                 step.run(demo_page)
