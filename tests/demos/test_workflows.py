@@ -34,6 +34,7 @@ def test_checker_fails_one_step_short_then_passes(workflow_id: str, demo_server:
         env.teardown()
 
 
+@pytest.mark.slow  # a second full browser episode per workflow; the short-run test above is the fast guard
 @pytest.mark.parametrize("workflow_id", list(WORKFLOWS))
 def test_checker_fails_on_a_wrong_value(workflow_id: str, demo_server: DemoServer, demo_page: Any) -> None:
     spec = WORKFLOWS[workflow_id]
