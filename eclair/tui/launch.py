@@ -194,7 +194,7 @@ def execute_prepared(
     from eclair.runner import execute
 
     task = _task_for(request, store, settings)
-    return execute(task, prepared.agent, settings, **common)
+    return execute(task, prepared.agent, **common)
 
 
 def _execute_demo(prepared: PreparedRun, store: Store, common: dict[str, Any]) -> Any:
