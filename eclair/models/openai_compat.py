@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import re
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -158,7 +159,11 @@ class OpenAICompatBackend:
         if schema is not None and self.json_schema:
             request["response_format"] = {
                 "type": "json_schema",
-                "json_schema": {"name": str(schema.get("title") or "response"), "schema": schema},
+                # OpenAI accepts names of [A-Za-z0-9_-], at most 64 characters.
+                "json_schema": {
+                    "name": re.sub(r"[^A-Za-z0-9_-]", "_", str(schema.get("title") or "response"))[:64],
+                    "schema": schema,
+                },
             }
         return request
 

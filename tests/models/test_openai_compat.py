@@ -81,6 +81,7 @@ def test_schema_uses_response_format_and_parses(server: ChatServer) -> None:
     assert len(completions) == 1
     response_format = server.requests[0].json["response_format"]
     assert response_format["type"] == "json_schema"
+    assert response_format["json_schema"]["name"] == "ClickAction"
     assert response_format["json_schema"]["schema"]["properties"].keys() == {"kind", "element"}
 
 
