@@ -148,6 +148,11 @@ class TaskValuesRule(TaskRule):
             # a value the page offered and the run did not pick is near-certain evidence of a wrong run
             score = 0.1 if not_picked else 0.05 + 0.3 * found / len(values)
             return _verdict(self.name, "fail", score, reason)
+        entered_any = any(any(_mentions(e, _norm(v)) for e in entered) or _norm(v) in picked for v in values)
+        start = page_text(trajectory[0].observation) if trajectory else ""
+        if not entered_any and all(_mentions(start, _norm(v)) for v in values):
+            # the values named the record to act on and were on screen from the start: no proof of the action
+            return _verdict(self.name, "unsure", 0.5, "the task's values were on the start page; nothing entered")
         if all(_mentions(shown, _norm(v)) for v in values):
             return _verdict(self.name, "pass", 0.8, f"all {len(values)} task values entered and shown at the end")
         return _verdict(self.name, "pass", 0.7, f"all {len(values)} task values entered or shown")
