@@ -239,3 +239,45 @@ def task_sop(store: Any, workflow: str, params: dict[str, str]) -> list[str] | N
     """The workflow's SOP as steps for `Task.sop`, filled with this run's parameter values (None without SOP)."""
     text = store.get_sop(workflow)
     return instantiate_sop(parse_sop(text), params) if text else None
+
+
+_STEP_VERB_TO_KIND = {
+    "click": "click",
+    "tick": "click",
+    "untick": "click",
+    "choose": "click",
+    "type": "type",
+    "select": "select",
+    "press": "press",
+}
+_QUOTED = re.compile(r'"([^"]*)"|\'([^\']*)\'')
+
+
+def ground_step(step: str, candidates: list[str]) -> int | None:
+    """The one candidate action (agent candidate texts like `click link "Edit"`, `type "86" into textbox "Pulse"`)
+    that does exactly what an SOP step says: same kind of action and every quoted value and name of the step.
+
+    Returns its index, or None when no candidate or more than one fits — then a model has to choose.
+    """
+    words = step.split()
+    kind = _STEP_VERB_TO_KIND.get(words[0].lower()) if words else None
+    if kind is None:
+        return None
+    wanted = [a or b for a, b in _QUOTED.findall(step)]
+    role = re.search(r"\bthe (\w+) [\"']", step)
+    fits = []
+    for i, text in enumerate(candidates):
+        parts = text.split()
+        if not parts or parts[0].lower() != kind:
+            continue
+        offered = {(a or b).lower() for a, b in _QUOTED.findall(text)}
+        if kind == "press":
+            if len(words) > 1 and words[1].lower() in text.lower():
+                fits.append(i)
+            continue
+        if wanted and all(w.lower() in offered for w in wanted):
+            fits.append(i)
+    if len(fits) > 1 and role:
+        by_role = [i for i in fits if re.search(rf"\b{re.escape(role.group(1))}\b", candidates[i], re.I)]
+        fits = by_role or fits
+    return fits[0] if len(fits) == 1 else None
