@@ -65,6 +65,34 @@ class SopEnv:
         self.env.teardown()
 
 
+class GroundedSopAgent:
+    """Measurement arm, not a product agent: the lead's scoring agent, whose choice is replaced by the one
+    candidate `eclair.demonstrations.ground_step` finds for the current SOP step (when exactly one fits)."""
+
+    name = "scoring+sop-grounding"
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    def begin(self, task: Any) -> None:
+        self.inner.begin(task)
+
+    def decide(self, task: Any, obs: Any, history: list[Any]) -> Any:
+        from eclair.demonstrations import ground_step
+
+        decision = self.inner.decide(task, obs, history)
+        if not task.sop or not decision.candidates:
+            return decision
+        step = self.inner.goal(task, history)
+        index = ground_step(step, [c.text for c in decision.candidates])
+        if index is None:
+            return decision
+        chosen = decision.candidates[index]
+        return decision.model_copy(
+            update={"action": chosen.action, "completion": chosen.text, "rationale": f"SOP step grounded: {step}"}
+        )
+
+
 def run(
     workflows: list[str],
     seed_a: int,
@@ -75,6 +103,7 @@ def run(
     agent_options: dict[str, Any] | None = None,
     partial_json: Path | None = None,
     record_only: bool = False,
+    arms: tuple[str, ...] = ("plain", "sop"),
 ) -> dict[str, Any]:
     from agents import make_agent
     from demos.server import DemoServer
@@ -138,12 +167,13 @@ def run(
                 "episodes": [],
             }
             for seed in [] if record_only else seeds_b:
-                for with_sop in (False, True):
+                for arm in arms:
+                    with_sop = arm != "plain"
                     sop_env = SopEnv(make_env(workflow, server.base_url), sop.steps if with_sop else None, budget)
                     res = run_episode(
                         sop_env,
                         seed,
-                        agent,
+                        GroundedSopAgent(agent) if arm == "grounded" else agent,
                         browser,
                         settings=settings,
                         store=store,
@@ -155,6 +185,7 @@ def run(
                         {
                             "seed": seed,
                             "with_sop": with_sop,
+                            "arm": arm,
                             "success": res.success,
                             "steps": res.steps,
                             "wall_s": round(res.wall_s, 1),
@@ -163,7 +194,7 @@ def run(
                         }
                     )
                     print(
-                        f"{workflow:<28} seed {seed} {'SOP' if with_sop else '---'}: "
+                        f"{workflow:<28} seed {seed} {arm:<8}: "
                         f"{'pass' if res.success else 'fail'} in {res.steps} steps ({res.wall_s:.0f}s)",
                         flush=True,
                     )
@@ -175,9 +206,9 @@ def run(
 
 
 def summarise(rows: list[dict[str, Any]], seed_a: int, seeds_b: list[int], wall_s: float, model: str) -> dict[str, Any]:
-    def rate(with_sop: bool) -> float:
-        eps = [e for r in rows for e in r["episodes"] if e["with_sop"] == with_sop]
-        return sum(e["success"] for e in eps) / max(1, len(eps))
+    def rate(arm: str) -> float | None:
+        eps = [e for r in rows for e in r["episodes"] if e.get("arm") == arm]
+        return sum(e["success"] for e in eps) / len(eps) if eps else None
 
     fidelities = [r["fidelity"] for r in rows if r["fidelity"] is not None]
     return {
@@ -189,8 +220,9 @@ def summarise(rows: list[dict[str, Any]], seed_a: int, seeds_b: list[int], wall_
         "workflows": len(rows),
         "demos_passing_checker": sum(r["demo_checker_ok"] for r in rows),
         "demos_matching_solution_length": sum(r["demo_actions"] == r["solution_steps"] for r in rows),
-        "success_without_sop": rate(False),
-        "success_with_sop": rate(True),
+        "success_without_sop": rate("plain"),
+        "success_with_sop": rate("sop"),
+        "success_with_sop_grounded": rate("grounded"),
         "mean_fidelity": sum(fidelities) / max(1, len(fidelities)),
         "wall_s": round(wall_s, 1),
         "rows": rows,
@@ -200,20 +232,29 @@ def summarise(rows: list[dict[str, Any]], seed_a: int, seeds_b: list[int], wall_
 def markdown(result: dict[str, Any]) -> str:
     if not any(r["episodes"] for r in result["rows"]):
         return markdown_recording(result)
+    arms = [
+        a for a in ("plain", "sop", "grounded") if any(e.get("arm") == a for r in result["rows"] for e in r["episodes"])
+    ]
+    titles = {"plain": "success without SOP", "sop": "success with SOP", "grounded": "with SOP + step grounding"}
     lines = [
-        "| workflow | demo actions | demo passes checker | SOP fidelity | success without SOP | success with SOP |",
-        "|---|---:|:---:|---:|---:|---:|",
+        "| workflow | demo actions | demo passes checker | SOP fidelity | "
+        + " | ".join(titles[a] for a in arms)
+        + " |",
+        "|---|---:|:---:|---:|" + "---:|" * len(arms),
     ]
     for r in result["rows"]:
-        without = [e["success"] for e in r["episodes"] if not e["with_sop"]]
-        with_ = [e["success"] for e in r["episodes"] if e["with_sop"]]
+        cells = []
+        for arm in arms:
+            got = [e["success"] for e in r["episodes"] if e.get("arm") == arm]
+            cells.append(f"{sum(got)}/{len(got)}")
         lines.append(
             f"| {r['workflow']} | {r['demo_actions']} | {'yes' if r['demo_checker_ok'] else 'no'} | "
-            f"{r['fidelity']:.2f} | {sum(without)}/{len(without)} | {sum(with_)}/{len(with_)} |"
+            f"{r['fidelity']:.2f} | " + " | ".join(cells) + " |"
         )
+    keys = {"plain": "success_without_sop", "sop": "success_with_sop", "grounded": "success_with_sop_grounded"}
     lines.append(
         f"| **all ({result['workflows']})** | | {result['demos_passing_checker']}/{result['workflows']} | "
-        f"{result['mean_fidelity']:.2f} | {result['success_without_sop']:.0%} | {result['success_with_sop']:.0%} |"
+        f"{result['mean_fidelity']:.2f} | " + " | ".join(f"{result[keys[a]]:.0%}" for a in arms) + " |"
     )
     return "\n".join(lines)
 
@@ -244,6 +285,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=None, help="write the result JSON here")
     parser.add_argument("--work-dir", type=Path, default=None, help="store + traces here (default: a temp dir)")
     parser.add_argument("--extra-steps", type=int, default=3, help="step budget = demo length + this, both arms")
+    parser.add_argument("--arms", default="plain,sop", help="plain, sop, grounded (SOP + ground_step), comma-separated")
     parser.add_argument("--record-only", action="store_true", help="record + SOP only (no model runs)")
     parser.add_argument("--max-candidates", type=int, default=None, help="scoring agent option (default: its own)")
     args = parser.parse_args(argv)
@@ -268,14 +310,14 @@ def main(argv: list[str] | None = None) -> int:
         agent_options=options,
         partial_json=args.json,
         record_only=args.record_only,
+        arms=tuple(a.strip() for a in args.arms.split(",") if a.strip()),
     )
     result["agent_options"] = options
     result["extra_steps"] = args.extra_steps
     print(markdown(result))
-    print(
-        f"success with SOP {result['success_with_sop']:.0%} vs without {result['success_without_sop']:.0%}; "
-        f"mean SOP fidelity {result['mean_fidelity']:.2f}; {result['wall_s']:.0f}s; work dir {work_dir}"
-    )
+    rates = {k: result[k] for k in ("success_without_sop", "success_with_sop", "success_with_sop_grounded")}
+    shown = ", ".join(f"{k} {v:.0%}" for k, v in rates.items() if v is not None)
+    print(f"{shown}; mean SOP fidelity {result['mean_fidelity']:.2f}; {result['wall_s']:.0f}s; work dir {work_dir}")
     if args.json:
         args.json.write_text(json.dumps(result, indent=2))
     return 0
