@@ -65,6 +65,26 @@ async def test_typing_a_description_runs_the_smoke_workflow_to_a_final_status(se
     assert len(store.get_steps(run.id)) == table.row_count
 
 
+async def test_a_start_url_run_from_the_form(settings: Settings, store: Any) -> None:
+    from demos.server import DemoServer
+
+    app = EclairApp(settings.with_overrides(max_steps=1), store=store)
+    with DemoServer() as server:
+        async with app.run_test(size=SIZE) as pilot:
+            app.screen.query_one("#description").text = "Open the list of customers."
+            app.screen.query_one("#start-url").value = f"{server.base_url}/"
+            await pilot.click("#run")
+            await wait_for(pilot, lambda: isinstance(app.screen, LiveRunScreen), 120)
+            live = app.screen
+            await wait_for(pilot, lambda: live.finished, 400)
+            rows = live.query_one("#steps", DataTable).row_count
+            assert rows >= 1  # one step, plus its retries when a critic failed it
+            assert live.status in ("succeeded", "failed", "needs_review")
+    run = store.get_run(live.run_id)
+    assert run.task_text == "Open the list of customers." and run.status == live.status
+    assert len(store.get_steps(run.id)) == rows
+
+
 def every_action_needs_approval(action: Action, obs: Observation) -> str | None:
     return None if action.kind == "done" else "test rule: every action needs approval"
 
