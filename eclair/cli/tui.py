@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import typer
 
-from eclair.config import load_settings
+from eclair.config import Settings, load_settings
 
 
 def register(app: typer.Typer, bench: typer.Typer) -> None:
@@ -104,3 +105,53 @@ def open_home() -> None:
     from eclair.tui.app import EclairApp
 
     EclairApp(load_settings()).run()
+
+
+def _run_prepared_in_tui(request: Any, settings: Settings) -> int:
+    """Start the TUI on the live view of this request; exit code 0 only when the run succeeded."""
+    from eclair.store import Store
+    from eclair.tui.app import EclairApp
+    from eclair.tui.launch import prepare_run
+
+    prepared = prepare_run(request, settings)  # bad input raises a one-line EclairError before the UI opens
+    store = Store(settings)
+    before = {r.id for r in store.list_runs(limit=5)}
+    EclairApp(settings, store=store, initial_run=prepared).run()
+    latest = [r for r in store.list_runs(limit=5) if r.id not in before]
+    if latest:
+        typer.echo(f"run {latest[0].id}: {latest[0].status}; trace: {latest[0].trace_dir}")
+    return 0 if latest and latest[0].status == "succeeded" else 1
+
+
+def run_in_tui(task: str, url: str | None, settings: Settings, *, workflow: str | None = None) -> int:
+    """`eclair run` with the TUI: the Live run screen follows the run."""
+    from eclair.store import Store
+    from eclair.tui.launch import RunRequest
+
+    if workflow and not url:
+        saved = Store(settings).get_workflow(workflow)
+        url = saved.start_url if saved else None
+    request = RunRequest(
+        description=task,
+        start_url=url or "",
+        workflow=workflow or "",
+        agent=settings.agent,
+        backend=settings.backend,
+        model=settings.model,
+    )
+    return _run_prepared_in_tui(request, settings)
+
+
+def run_demo_in_tui(workflow_id: str, settings: Settings, *, seed: int = 0) -> int:
+    """`eclair demo` with the TUI: a demo workflow on the demo apps, watched live."""
+    from eclair.tui.launch import RunRequest
+
+    request = RunRequest(
+        description="",
+        demo_workflow=workflow_id,
+        agent=settings.agent,
+        backend=settings.backend,
+        model=settings.model,
+        seed=seed,
+    )
+    return _run_prepared_in_tui(request, settings)

@@ -44,6 +44,7 @@ class EclairApp(App[None]):
         start_mode: str = "home",
         needs_approval: NeedsApproval | None = None,
         poll_s: float = 0.5,
+        initial_run: Any = None,
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -52,6 +53,7 @@ class EclairApp(App[None]):
         self.start_mode = start_mode
         self.needs_approval = needs_approval  # the gate's approval rule; the modal asks when it fires
         self.poll_s = poll_s
+        self.initial_run = initial_run  # a launch.PreparedRun to start at once (`eclair run`, `eclair demo`)
 
     @property
     def store(self) -> Any:
@@ -66,3 +68,5 @@ class EclairApp(App[None]):
         self.switch_mode(self.start_mode)
         if self.watch_run:
             self.push_screen(LiveRunScreen(run_id=self.watch_run))
+        elif self.initial_run is not None:
+            self.push_screen(LiveRunScreen(prepared=self.initial_run))
