@@ -98,9 +98,9 @@ def plot_pr_curves(curves: dict[str, tuple[Sequence[float], Sequence[bool]]], pa
         points = pr_curve(scores, truth)
         if not points:
             continue
-        recalls = [0.0] + [r for _, _, r in points]
-        precisions = [points[0][1]] + [p for _, p, _ in points]
-        ax.step(recalls, precisions, where="post", label=name)
+        recalls = [r for _, _, r in points]
+        precisions = [p for _, p, _ in points]
+        ax.plot(recalls, precisions, marker=".", markersize=4, linewidth=1.2, label=name)  # one point per threshold
     ax.axvline(0.8, color="grey", linestyle=":", linewidth=1)
     ax.axhline(0.95, color="grey", linestyle=":", linewidth=1)
     ax.set_xlabel("recall (share of real successes labelled pass)")
