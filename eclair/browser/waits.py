@@ -33,20 +33,31 @@ COUNT_PENDING_REQUESTS_JS = """(() => {
   };
 })();"""
 
-# Run before the action: records the time of the last DOM mutation in this document from now on, and
-# counts the target id's matches (open shadow roots included) so locating it costs no extra round trip.
-WATCH_MUTATIONS_JS = """(id) => {
+# The page's window and its same-origin iframes' windows (their DOM and requests count as the page's).
+_WINDOWS_JS = """const windows = [window];
+  for (const f of document.querySelectorAll('iframe, frame')) {
+    try { if (f.contentDocument && f.contentWindow) windows.push(f.contentWindow); } catch (e) { /* cross-origin */ }
+  }"""
+
+# Run before the action: records the time of the last DOM mutation from now on, and counts the target id's
+# matches (open shadow roots included) so locating it costs no extra round trip.
+WATCH_MUTATIONS_JS = (
+    """(id) => {
+  """
+    + _WINDOWS_JS
+    + """
   window.__eclairLastMutation = 0;
   window.__eclairPopups = 0;
-  window.__eclairPendingBase = window.__eclairPending || 0;  // long-polls already open are not the action's
-  if (!window.__eclairMO) {
-    window.__eclairMO = new MutationObserver(() => { window.__eclairLastMutation = performance.now(); });
-    window.__eclairMO.observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
+  for (const w of windows) {
+    w.__eclairPendingBase = w.__eclairPending || 0;  // long-polls already open are not the action's
+    if (w.__eclairMO) continue;
+    w.__eclairMO = new w.MutationObserver(() => { window.__eclairLastMutation = performance.now(); });
+    w.__eclairMO.observe(w.document, {subtree: true, childList: true, attributes: true, characterData: true});
     // popups: Playwright reports the new page a moment later, so count the attempts here to wait for it
-    const open = window.open;
-    window.open = function (...args) { window.__eclairPopups++; return open.apply(this, args); };
-    document.addEventListener('click', (e) => {
-      const a = e.target instanceof Element ? e.target.closest('a[target]') : null;
+    const open = w.open;
+    w.open = function (...args) { window.__eclairPopups++; return open.apply(this, args); };
+    w.document.addEventListener('click', (e) => {
+      const a = e.target && e.target.closest ? e.target.closest('a[target]') : null;
       if (a && a.href && !['_self', '_parent', '_top', ''].includes(a.target)) window.__eclairPopups++;
     }, true);
   }
@@ -59,24 +70,31 @@ WATCH_MUTATIONS_JS = """(id) => {
   };
   return document.querySelectorAll(sel).length || deepCount(document);
 }"""
+)
 
 # Resolves once the page's own requests are done and one macrotask turn passed without a DOM mutation
 # (updates the action scheduled with timers or message channels run first, and a change during a turn earns
 # another turn `quiet` ms later), or when `cap` ms have passed. Returns, and resets, the popups attempted.
-SETTLE_JS = """([quiet, cap]) => new Promise((resolve) => {
+SETTLE_JS = (
+    """([quiet, cap]) => new Promise((resolve) => {
+  """
+    + _WINDOWS_JS
+    + """
   const start = performance.now();
   let since = start;
   const finish = () => { const popups = window.__eclairPopups || 0; window.__eclairPopups = 0; resolve(popups); };
   const check = () => {
     const now = performance.now();
     if (now - start >= cap) return finish();
-    const busy = (window.__eclairPending || 0) > (window.__eclairPendingBase || 0);
+    const busy = windows.some((w) => { try { return (w.__eclairPending || 0) > (w.__eclairPendingBase || 0); }
+                                       catch (e) { return false; } });
     if (busy) { since = now; return setTimeout(check, 20); }
     if ((window.__eclairLastMutation || 0) >= since) { since = now; return setTimeout(check, quiet); }
     finish();
   };
   setTimeout(check, 0);
 })"""
+)
 
 
 def install_request_counter(context: BrowserContext) -> None:
@@ -122,7 +140,8 @@ def settle(
     if page.is_closed():
         return
     try:
-        popups = page.evaluate(SETTLE_JS, [dom_quiet_ms, settle_cap_ms])
+        remaining_ms = max(0, int((deadline - time.monotonic()) * 1000))  # one cap for the whole settle
+        popups = page.evaluate(SETTLE_JS, [dom_quiet_ms, remaining_ms])
         if popups and popups_possible and not context_state(page.context).new_pages:
             page.context.wait_for_event("page", timeout=load_cap_ms)
     except PlaywrightError as exc:
