@@ -8,12 +8,15 @@ from pathlib import Path
 
 from eclair.assemble import RunParts, load_parts
 from eclair.config import Settings
-from eclair.runner import EventSink, browser_page, run_task
+from eclair.control import RunControl
+from eclair.runner import EventSink, RunOutcome, browser_page, run_task
+from eclair.security.gate import Gate
 from eclair.types import Task, Verdict
 
 
 @dataclass
 class DemoResult:
+    outcome: RunOutcome
     run_id: str
     status: str
     success: bool
@@ -28,9 +31,14 @@ def run_demo_workflow(
     seed: int = 0,
     parts: RunParts | None = None,
     on_event: EventSink | None = None,
-    on_task: Callable[[Task], None] | None = None,
+    on_task: Callable[[Task], Task | None] | None = None,
+    gate: Gate | None = None,
+    control: RunControl | None = None,
 ) -> DemoResult:
-    """Start the demo apps, set the workflow up with `seed`, run it, and judge it with the hidden checker."""
+    """Start the demo apps, set the workflow up with `seed`, run it, and judge it with the hidden checker.
+
+    `on_task` sees the seeded task before the run and may return a replacement (e.g. a reworded description).
+    """
     from demos.server import DemoServer
     from demos.suite import make_env
 

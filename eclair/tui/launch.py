@@ -15,7 +15,7 @@ import httpx
 
 from eclair.config import Settings
 from eclair.errors import EclairError
-from eclair.types import RunEvent, Task, Verdict
+from eclair.types import RunEvent, Task
 
 if TYPE_CHECKING:
     from eclair.store import Store
@@ -199,33 +199,32 @@ def execute_prepared(
 
 def _execute_demo(prepared: PreparedRun, store: Store, common: dict[str, Any]) -> Any:
     """Serve the demo apps, reset the workflow's seeded start state, run, then record the hidden checker's verdict."""
-    from demos.server import DemoServer
-    from demos.suite import make_env
-    from eclair.browser import current_page, new_context, open_browser
-    from eclair.runner import run_task
+    from eclair.assemble import RunParts
+    from eclair.demo_run import run_demo_workflow
 
-    request, settings = prepared.request, prepared.settings
-    with DemoServer() as server, open_browser(settings) as browser:
-        env = make_env(request.demo_workflow, server.base_url)
-        context = new_context(browser)
-        try:
-            page = context.new_page()
-            task = env.setup(page, request.seed)
-            if request.description.strip():  # the runner caps steps at min(workflow's, settings')
-                task = task.model_copy(update={"text": fill_params(request.description.strip(), task.params)})
-            outcome = run_task(task, prepared.agent, page, **common)
-            reward, _done = env.validate(current_page(context))
-            checker = Verdict(
-                label="pass" if reward > 0 else "fail",
-                score=float(max(0.0, min(1.0, reward))),
-                reason=f"demo checker reward {reward:g}",
-                critic="checker",
-            )
-            store.add_verdict(outcome.run_id, checker)
-            common["on_event"](
-                RunEvent(kind="log", run_id=outcome.run_id, data={"message": f"checker: {checker.label} ({reward:g})"})
-            )
-            return outcome
-        finally:
-            env.teardown()
-            context.close()
+    request = prepared.request
+    parts = RunParts(store=store, backend=prepared.backend, agent=prepared.agent, critics=common["critics"])
+
+    def reword(task: Task) -> Task | None:
+        if not request.description.strip():
+            return None
+        return task.model_copy(update={"text": fill_params(request.description.strip(), task.params)})
+
+    result = run_demo_workflow(
+        request.demo_workflow,
+        prepared.settings,
+        seed=request.seed,
+        parts=parts,
+        on_event=common["on_event"],
+        on_task=reword,
+        gate=common["gate"],
+        control=common["control"],
+    )
+    common["on_event"](
+        RunEvent(
+            kind="log",
+            run_id=result.run_id,
+            data={"message": f"checker: {'pass' if result.success else 'fail'} ({result.reason})"},
+        )
+    )
+    return result.outcome
