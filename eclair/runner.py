@@ -14,7 +14,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from eclair.browser import act, current_page, new_context, observe, open_browser
+from eclair.browser import act, current_page, navigate, new_context, observe, open_browser
 from eclair.config import Settings
 from eclair.control import RunControl
 from eclair.critics import CriticPanel, combine
@@ -359,12 +359,7 @@ def execute(
     if not task.start_url:
         raise EclairError("the task has no start URL; pass --url URL")
     with browser_page(settings) as page:
-        from eclair.browser import PageUnreachable
-
-        try:
-            page.goto(task.start_url, wait_until="domcontentloaded")
-        except Exception as exc:
-            raise PageUnreachable(f"cannot open {task.start_url}: {str(exc).splitlines()[0]}; check the URL") from None
+        navigate(page, task.start_url)  # PageUnreachable: one clear line
         return run_task(
             task,
             agent,
