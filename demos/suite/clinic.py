@@ -117,6 +117,7 @@ WORKFLOWS = [
         check_register,
         register_form_steps,
         lambda p, s: swap(p, "sex", ["Female", "Male", "Other"]),
+        agent_params=("insurer",),  # "Self-pay", the option to pick
     ),
     WorkflowSpec(
         "clinic-schedule-appointment",

@@ -89,6 +89,7 @@ WORKFLOWS = [
         lambda p: [click("Attachments", "tab"), upload("PDF file", p["file"]), submit("Upload")],
         other_pdf,
         tags=("upload",),
+        agent_params=("file",),
     ),
     WorkflowSpec(
         "procurement-export-csv",

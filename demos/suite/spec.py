@@ -51,6 +51,15 @@ class WorkflowSpec:
     user: str = ""  # who is signed in when login is True (the app's first user when empty)
     max_steps: int = 20
     tags: tuple[str, ...] = field(default_factory=tuple)
+    agent_params: tuple[str, ...] = ()  # params the agent needs beyond those the text names (e.g. a file path)
+
+    def visible_params(self, params: Params) -> Params:
+        """What Task.params shows: values the text names plus agent_params; no internal ids, no secrets."""
+        return {
+            k: v
+            for k, v in params.items()
+            if k not in SECRET_KEYS and ("{" + k + "}" in self.description or k in self.agent_params)
+        }
 
     def params_for(self, seed: int, state: State) -> Params:
         """The episode's parameters: a pure function of the workflow, the seed and the seeded start state."""
@@ -143,7 +152,7 @@ class DemoEnv:
             id=f"{self.spec.id}-{seed}",
             text=text,
             start_url=start_url,
-            params={k: v for k, v in params.items() if k not in SECRET_KEYS},
+            params=self.spec.visible_params(params),
             secrets={k: v for k, v in params.items() if k in SECRET_KEYS},  # typed via {{password}}, never stored
             workflow=self.spec.id,
             env=self.name,

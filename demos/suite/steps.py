@@ -66,9 +66,10 @@ def submit_row_link(row_text: str) -> Step:
 
 def submit_in_frame(name: str, frame_name: str, frame_title: str) -> Step:
     def run(p: Any) -> None:
-        frame = p.frame(name=frame_name)
-        with frame.expect_navigation(wait_until="domcontentloaded"):
-            p.frame_locator(f'iframe[title="{frame_title}"]').get_by_role("button", name=name, exact=True).click()
+        button = p.frame_locator(f'iframe[title="{frame_title}"]').get_by_role("button", name=name, exact=True)
+        button.wait_for()  # the iframe may still be loading after the parent page's DOMContentLoaded
+        with p.frame(name=frame_name).expect_navigation(wait_until="domcontentloaded"):
+            button.click()
 
     return Step(f'Click the "{name}" button in the {frame_title.lower()}', run)
 
