@@ -30,7 +30,7 @@ class Predictions:
 
     truth: list[bool] = field(default_factory=list)
     by_critic: dict[str, list[Verdict | None]] = field(default_factory=dict)
-    ms: Counter[str] = field(default_factory=Counter)
+    ms: dict[str, float] = field(default_factory=dict)
     calls: Counter[str] = field(default_factory=Counter)
     sampled: set[str] = field(default_factory=set)  # critics run on a subset only: scored on the items they saw
 
@@ -64,7 +64,7 @@ class Predictions:
 def _timed(pred: Predictions, name: str, call: Callable[[], Verdict]) -> Verdict:
     started = time.perf_counter()
     verdict = call()
-    pred.ms[name] += (time.perf_counter() - started) * 1000
+    pred.ms[name] = pred.ms.get(name, 0.0) + (time.perf_counter() - started) * 1000
     pred.calls[name] += 1
     return verdict
 
@@ -114,8 +114,8 @@ def evaluate_runs(
             judged = [
                 _timed(pred, j.name, _task_call(j, it)) if needed or i in (sample or set()) else None for j in judges
             ]
-            for j, verdict in zip(judges, judged, strict=True):
-                pred.add(j.name, i, verdict)
+            for j, maybe in zip(judges, judged, strict=True):
+                pred.add(j.name, i, maybe)
             gated = [*verdicts, *(v for v in judged if v is not None)] if needed else verdicts
             pred.add(WITH_MODEL, i, combine(gated, threshold=TASK_THRESHOLD))
     return pred
@@ -161,7 +161,7 @@ class BenchResult:
     pngs: list[Path]
 
 
-def _table(title: str, scores: dict[str, dict[str, Any]], ms: Counter[str], calls: Counter[str]) -> str:
+def _table(title: str, scores: dict[str, dict[str, Any]], ms: dict[str, float], calls: Counter[str]) -> str:
     def f(x: Any) -> str:
         return "–" if x is None else f"{x:.3f}" if isinstance(x, float) else str(x)
 
@@ -177,7 +177,7 @@ def _table(title: str, scores: dict[str, dict[str, Any]], ms: Counter[str], call
         rows.append(
             f"| {name} | {s['decided']}/{s['n']} | {s['tp']}/{s['fp']} | {f(s['precision'])} | {f(s['recall'])} "
             f"| {f(s['f1'])} | {f(s['fail_precision'])} | {f(s['precision_at_recall_80'])} "
-            f"| {f(ms[name] / calls[name]) if calls[name] else '–'} |"
+            f"| {f(ms.get(name, 0.0) / calls[name]) if calls[name] else '–'} |"
         )
     return "\n".join(rows)
 

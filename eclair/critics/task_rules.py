@@ -202,10 +202,10 @@ class FinishedRule(TaskRule):
         acted = [s for s in trajectory if s.result is not None and s.decision.action.kind not in {"done", "ask_human"}]
         if not acted:
             return _verdict(self.name, "fail", 0.1, "finished without taking any action")
-        last = acted[-1].decision.action
-        if last.kind in {"type", "select", "check", "upload"} and not last.enter:
+        final_action = acted[-1].decision.action
+        if final_action.kind in {"type", "select", "check", "upload"} and not final_action.enter:
             # entered data and stopped: nothing was submitted or saved
-            return _verdict(self.name, "fail", 0.2, f"ended right after {last.kind} without submitting")
+            return _verdict(self.name, "fail", 0.2, f"ended right after {final_action.kind} without submitting")
         return _verdict(self.name, "pass", 0.55, "the agent finished after submitting")
 
 
