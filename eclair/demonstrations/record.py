@@ -302,7 +302,7 @@ def _build_manifest(
         start_url=url,
         params=safe_params,
         actions=actions,
-        initial=state_for(0),
+        initial=state_for(min(recorder.snapshots, default=0)),
         video=video,
     )
 

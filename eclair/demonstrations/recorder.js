@@ -137,7 +137,7 @@
   const lastScroll = new WeakMap();
   let burst = null;
   let userScrollUntil = 0;
-  const userIntent = () => { userScrollUntil = Date.now() + 1000; };
+  const userIntent = () => { userScrollUntil = Date.now() + 300; };  // smooth scrolling ends within this
   document.addEventListener("wheel", userIntent, { capture: true, passive: true });
   document.addEventListener("touchmove", userIntent, { capture: true, passive: true });
   document.addEventListener("keydown", (e) => {
