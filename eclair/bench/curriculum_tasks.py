@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from typing import Any
 
 from eclair.bench.curriculum_builder import Builder, Generated, esc, q
 from eclair.bench.curriculum_vocab import (
@@ -270,7 +271,10 @@ def gen_form(rng: random.Random) -> Generated:
     n_fields = rng.randint(1, 5)
     kinds = [rng.choice(["text", "text", "select", "check"]) for _ in range(n_fields)]
     used: set[str] = set()
-    rows, conditions, solution, phrases = [], [], [], []
+    rows: list[str] = []
+    conditions: list[dict[str, Any]] = []
+    solution: list[dict[str, Any]] = []
+    phrases: list[str] = []
     for kind in kinds:
         if kind == "text":
             name = rng.choice([n for n in TEXT_FIELDS if n not in used])
