@@ -155,7 +155,9 @@ class LockedBackend:
 
             def locked(*args: Any, **kwargs: Any) -> Any:
                 with self._lock:
-                    return attr(*args, **kwargs)
+                    out = attr(*args, **kwargs)
+                    self._local.usage = getattr(self._backend, "last_usage", None)
+                return out
 
             return locked
         return attr
