@@ -65,34 +65,6 @@ class SopEnv:
         self.env.teardown()
 
 
-class GroundedSopAgent:
-    """Measurement arm, not a product agent: the lead's scoring agent, whose choice is replaced by the one
-    candidate `eclair.demonstrations.ground_step` finds for the current SOP step (when exactly one fits)."""
-
-    name = "scoring+sop-grounding"
-
-    def __init__(self, inner: Any) -> None:
-        self.inner = inner
-
-    def begin(self, task: Any) -> None:
-        self.inner.begin(task)
-
-    def decide(self, task: Any, obs: Any, history: list[Any]) -> Any:
-        from eclair.demonstrations import ground_step
-
-        decision = self.inner.decide(task, obs, history)
-        if not task.sop or not decision.candidates:
-            return decision
-        step = self.inner.goal(task, history)
-        index = ground_step(step, [c.text for c in decision.candidates])
-        if index is None:
-            return decision
-        chosen = decision.candidates[index]
-        return decision.model_copy(
-            update={"action": chosen.action, "completion": chosen.text, "rationale": f"SOP step grounded: {step}"}
-        )
-
-
 def run(
     workflows: list[str],
     seed_a: int,
@@ -173,7 +145,7 @@ def run(
                     res = run_episode(
                         sop_env,
                         seed,
-                        GroundedSopAgent(agent) if arm == "grounded" else agent,
+                        agent,
                         browser,
                         settings=settings,
                         store=store,
@@ -222,7 +194,6 @@ def summarise(rows: list[dict[str, Any]], seed_a: int, seeds_b: list[int], wall_
         "demos_matching_solution_length": sum(r["demo_actions"] == r["solution_steps"] for r in rows),
         "success_without_sop": rate("plain"),
         "success_with_sop": rate("sop"),
-        "success_with_sop_grounded": rate("grounded"),
         "mean_fidelity": sum(fidelities) / max(1, len(fidelities)),
         "wall_s": round(wall_s, 1),
         "rows": rows,
@@ -232,10 +203,8 @@ def summarise(rows: list[dict[str, Any]], seed_a: int, seeds_b: list[int], wall_
 def markdown(result: dict[str, Any]) -> str:
     if not any(r["episodes"] for r in result["rows"]):
         return markdown_recording(result)
-    arms = [
-        a for a in ("plain", "sop", "grounded") if any(e.get("arm") == a for r in result["rows"] for e in r["episodes"])
-    ]
-    titles = {"plain": "success without SOP", "sop": "success with SOP", "grounded": "with SOP + step grounding"}
+    arms = [a for a in ("plain", "sop") if any(e.get("arm") == a for r in result["rows"] for e in r["episodes"])]
+    titles = {"plain": "success without SOP", "sop": "success with SOP"}
     lines = [
         "| workflow | demo actions | demo passes checker | SOP fidelity | "
         + " | ".join(titles[a] for a in arms)
@@ -251,7 +220,7 @@ def markdown(result: dict[str, Any]) -> str:
             f"| {r['workflow']} | {r['demo_actions']} | {'yes' if r['demo_checker_ok'] else 'no'} | "
             f"{r['fidelity']:.2f} | " + " | ".join(cells) + " |"
         )
-    keys = {"plain": "success_without_sop", "sop": "success_with_sop", "grounded": "success_with_sop_grounded"}
+    keys = {"plain": "success_without_sop", "sop": "success_with_sop"}
     lines.append(
         f"| **all ({result['workflows']})** | | {result['demos_passing_checker']}/{result['workflows']} | "
         f"{result['mean_fidelity']:.2f} | " + " | ".join(f"{result[keys[a]]:.0%}" for a in arms) + " |"
@@ -285,7 +254,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=None, help="write the result JSON here")
     parser.add_argument("--work-dir", type=Path, default=None, help="store + traces here (default: a temp dir)")
     parser.add_argument("--extra-steps", type=int, default=3, help="step budget = demo length + this, both arms")
-    parser.add_argument("--arms", default="plain,sop", help="plain, sop, grounded (SOP + ground_step), comma-separated")
+    parser.add_argument(
+        "--arms", default="plain,sop", help="plain, sop (the agent grounds each SOP step), comma-separated"
+    )
     parser.add_argument("--record-only", action="store_true", help="record + SOP only (no model runs)")
     parser.add_argument("--max-candidates", type=int, default=None, help="scoring agent option (default: its own)")
     args = parser.parse_args(argv)
@@ -315,7 +286,7 @@ def main(argv: list[str] | None = None) -> int:
     result["agent_options"] = options
     result["extra_steps"] = args.extra_steps
     print(markdown(result))
-    rates = {k: result[k] for k in ("success_without_sop", "success_with_sop", "success_with_sop_grounded")}
+    rates = {k: result[k] for k in ("success_without_sop", "success_with_sop")}
     shown = ", ".join(f"{k} {v:.0%}" for k, v in rates.items() if v is not None)
     print(f"{shown}; mean SOP fidelity {result['mean_fidelity']:.2f}; {result['wall_s']:.0f}s; work dir {work_dir}")
     if args.json:

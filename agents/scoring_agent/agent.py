@@ -15,6 +15,7 @@ import time
 
 from agents.scoring_agent.candidates import enumerate_candidates, prune, task_values, typed_values
 from agents.scoring_agent.prompt import page_lines, render
+from agents.scoring_agent.sop import fitting, ground_step, sop_position
 from eclair.models.base import Backend
 from eclair.types import Action, Candidate, Decision, Observation, StepRecord, Task, Usage
 
@@ -51,10 +52,9 @@ class ScoringAgent:
         """Stateless between steps: progress is read from the history."""
 
     def goal(self, task: Task, history: list[StepRecord]) -> str:
-        """The current SOP step when the workflow has an SOP, else the task text."""
+        """The next SOP step (done when the last is done) when the workflow has an SOP, else the task text."""
         if task.sop:
-            done = sum(1 for s in history if s.result is not None and s.result.ok and not s.feedback)
-            return task.sop[min(done, len(task.sop) - 1)]
+            return task.sop[min(sop_position(task.sop, history), len(task.sop) - 1)]
         return task.text
 
     def decide(self, task: Task, obs: Observation, history: list[StepRecord]) -> Decision:
@@ -88,10 +88,10 @@ class ScoringAgent:
         usage = self.backend.last_usage.model_copy()
         usage.model_ms = (time.perf_counter() - started) * 1000.0
         scored = [c.model_copy(update={"score": s, "raw_score": r}) for c, s, r in zip(cands, scores, raw, strict=True)]
-        chosen = self._choose(scored)
+        chosen, why = self._choose_for(task, goal, scored)
         return Decision(
             action=chosen.action,
-            rationale=f"best of {len(scored)} candidates for: {goal}",
+            rationale=why,
             expected_outcome=_expected(chosen),
             prompt=prompt,
             completion=chosen.text,
@@ -104,6 +104,18 @@ class ScoringAgent:
         if score_many is not None:
             return list(score_many(prompts, texts))
         return [self.backend.score(p, texts) for p in prompts]
+
+    def _choose_for(self, task: Task, goal: str, scored: list[Candidate]) -> tuple[Candidate, str]:
+        """With an SOP, the one candidate that does the step wins; several that fit are the model's to pick."""
+        texts = [c.text for c in scored]
+        if task.sop:
+            exact = ground_step(goal, texts)
+            if exact is not None:
+                return scored[exact], f"SOP step grounded: {goal}"
+            fits = fitting(goal, texts)
+            if fits:
+                return self._choose([scored[i] for i in fits]), f"best of {len(fits)} candidates fitting: {goal}"
+        return self._choose(scored), f"best of {len(scored)} candidates for: {goal}"
 
     def _choose(self, scored: list[Candidate]) -> Candidate:
         if self.temperature <= 0:
@@ -118,7 +130,7 @@ class ScoringAgent:
         if not ok_steps:
             return False
         if task.sop:
-            return len(ok_steps) >= len(task.sop)
+            return sop_position(task.sop, history) >= len(task.sop)
         last = ok_steps[-1]
         if last.decision.action.kind not in ("click", "press"):
             return False

@@ -6,6 +6,7 @@ import pytest
 
 from agents.scoring_agent.candidates import enumerate_candidates, prune, task_values
 from agents.scoring_agent.prompt import page_lines, render
+from agents.scoring_agent.sop import ground_step, sop_position
 from eclair.types import Action, ActionResult, Decision, Element, Observation, StepRecord, Task
 
 
@@ -74,6 +75,41 @@ def test_prompt_has_no_ids_and_ends_with_the_task() -> None:
     assert "[1]" not in prompt and '- textbox "Customer"' in prompt
     assert prompt.rstrip().endswith("Task: Click Create\nNext action:")
     assert "Task:" not in render(lines, None, [])
+
+
+def test_ground_step_finds_the_one_candidate_that_does_the_step() -> None:
+    cands = [
+        'click link "Record vitals"',
+        'click link "Schedule appointment"',
+        'click tab "Vitals"',
+        'type "86" into textbox "Pulse (bpm)"',
+        'type "86" into textbox "Systolic (mmHg)"',
+        'select "High" in combobox "Priority"',
+        'click checkbox "Urgent"',
+        'click button "Urgent"',
+        "press Enter",
+    ]
+    assert ground_step('Click the link "Record vitals"', cands) == 0
+    assert ground_step('Type "86" into the textbox "Pulse (bpm)"', cands) == 3
+    assert ground_step('Select "High" in the combobox "Priority"', cands) == 5
+    assert ground_step('Tick the checkbox "Urgent"', cands) == 6  # the role settles a tie
+    assert ground_step("Press Enter", cands) == 8
+    assert ground_step('Type "87" into the textbox "Pulse (bpm)"', cands) is None  # not offered
+    assert ground_step('Click "Vitals"', [*cands, 'click link "Vitals"']) is None  # ambiguous: let the model pick
+    assert ground_step("Scroll down", cands) is None
+
+
+def test_the_sop_pointer_moves_only_when_the_step_was_done() -> None:
+    sop = ['Click the link "New ticket"', 'Type "Acme" into the textbox "Customer"']
+    wrong = _typed("1", "Globex")
+    wrong.decision.completion = 'type "Globex" into textbox "Customer"'
+    right = _typed("1", "Acme")
+    right.decision.completion = 'type "Acme" into textbox "Customer"'
+    click = _typed("9", "x")
+    click.decision.completion = 'click link "New ticket"'
+    assert sop_position(sop, [wrong]) == 0
+    assert sop_position(sop, [click, wrong]) == 1
+    assert sop_position(sop, [click, wrong, right]) == 2
 
 
 @pytest.mark.slow

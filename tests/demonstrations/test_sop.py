@@ -159,27 +159,3 @@ def test_ids_inside_names_and_equal_values_pick_the_matching_parameter() -> None
         'Type "{qty1}" into the textbox "Quantity 1"',
         'Upload "{file_name}" in the file field "PDF file"',
     ]
-
-
-def test_ground_step_finds_the_one_candidate_that_does_the_step() -> None:
-    from eclair.demonstrations import ground_step
-
-    cands = [
-        'click link "Record vitals"',
-        'click link "Schedule appointment"',
-        'click tab "Vitals"',
-        'type "86" into textbox "Pulse (bpm)"',
-        'type "86" into textbox "Systolic (mmHg)"',
-        'select "High" in combobox "Priority"',
-        'click checkbox "Urgent"',
-        'click button "Urgent"',
-        "press Enter",
-    ]
-    assert ground_step('Click the link "Record vitals"', cands) == 0
-    assert ground_step('Type "86" into the textbox "Pulse (bpm)"', cands) == 3
-    assert ground_step('Select "High" in the combobox "Priority"', cands) == 5
-    assert ground_step('Tick the checkbox "Urgent"', cands) == 6  # the role settles a tie
-    assert ground_step("Press Enter", cands) == 8
-    assert ground_step('Type "87" into the textbox "Pulse (bpm)"', cands) is None  # not offered
-    assert ground_step('Click "Vitals"', [*cands, 'click link "Vitals"']) is None  # ambiguous: let the model pick
-    assert ground_step("Scroll down", cands) is None
