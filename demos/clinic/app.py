@@ -127,7 +127,7 @@ async def patient_record(request: Request) -> Response:
     if patient is None:
         return not_found(APP, request, "That patient")
     pid = patient["id"]
-    related = {
+    related: dict[str, Any] = {
         "appointments": rows(conn, "SELECT * FROM appointments WHERE patient_id=? ORDER BY date, time", (pid,)),
         "vitals": rows(conn, "SELECT * FROM vitals WHERE patient_id=? ORDER BY id DESC LIMIT 10", (pid,)),
         "referrals": rows(conn, "SELECT * FROM referrals WHERE patient_id=? ORDER BY id", (pid,)),
@@ -163,7 +163,7 @@ async def referral_form(request: Request) -> Response:
     patient = _patient(conn, request)
     if patient is None:
         return not_found(APP, request, "That patient")
-    context = {"p": patient, "departments": DEPARTMENTS, "urgencies": URGENCIES}
+    context: dict[str, Any] = {"p": patient, "departments": DEPARTMENTS, "urgencies": URGENCIES}
     if request.method == "GET":
         return APP.render(request, "clinic/referral_form.html", v={"urgency": "Routine"}, **context)
     values, errors = forms.referral_values(await request.form())

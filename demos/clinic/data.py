@@ -79,7 +79,8 @@ CREATE TABLE allergies (id INTEGER PRIMARY KEY, patient_id INTEGER NOT NULL REFE
 
 def clinic_days(start: date = TODAY, count: int = 15) -> list[date]:
     """The next `count` weekdays after `start` (the bookable days)."""
-    days, day = [], start
+    days: list[date] = []
+    day = start
     while len(days) < count:
         day += timedelta(days=1)
         if day.weekday() < 5:
@@ -113,7 +114,8 @@ def clinic_data(seed: int) -> dict[str, list[dict[str, Any]]]:
                 "eligibility": "",
             }
         )
-    appointments, taken = [], set()
+    appointments: list[dict[str, Any]] = []
+    taken: set[tuple[str, str]] = set()
     for _ in range(40):
         when = (rng.choice(clinic_days()).isoformat(), rng.choice(SLOTS))
         if when in taken:

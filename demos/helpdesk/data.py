@@ -171,7 +171,7 @@ def helpdesk_data(seed: int) -> dict[str, list[dict[str, Any]]]:
                 "rating": None,
             }
         )
-    comments = []
+    comments: list[dict[str, Any]] = []
     for t in rng.sample(tickets, 12):
         comments.append(
             {

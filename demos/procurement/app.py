@@ -189,7 +189,12 @@ async def vendor_form(request: Request) -> Response:
         vendor = _vendor(conn, request)
         if vendor is None:
             return not_found(APP, request, "That vendor")
-    context = {"vendor": vendor, "categories": CATEGORIES, "terms": TERMS, "statuses": ["Active", "Suspended"]}
+    context: dict[str, Any] = {
+        "vendor": vendor,
+        "categories": CATEGORIES,
+        "terms": TERMS,
+        "statuses": ["Active", "Suspended"],
+    }
     if request.method == "GET":
         return APP.render(request, "procurement/vendor_form.html", v=vendor or {"status": "Active"}, **context)
     form = await request.form()

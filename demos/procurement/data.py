@@ -82,7 +82,8 @@ def procurement_data(seed: int) -> dict[str, list[dict[str, Any]]]:
                 "risk": "",
             }
         )
-    orders, lines = [], []
+    orders: list[dict[str, Any]] = []
+    lines: list[dict[str, Any]] = []
     for n in range(18):
         order_id = n + 1
         status = ORDER_STATUSES[n % 3]

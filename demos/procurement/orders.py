@@ -114,6 +114,7 @@ async def order_form(request: Request) -> Response:
             vendor_id=int_param(form.get("vendor_id")),
             notes=notes,
         )
+    assert vendor is not None  # no errors means a vendor was found
     status = "Submitted" if form.get("action") == "submit" else "Draft"
     if order:
         order_id = order["id"]
