@@ -133,14 +133,12 @@ def enumerate_candidates(task: Task, obs: Observation, history: list[StepRecord]
             if el.id in typed:
                 continue
             current = (el.value or "").strip().lower()
-            for value in type_values:
-                if current == value.lower():
-                    continue  # already there
-                cands.append(
-                    Candidate(
-                        action=Action(kind="type", element=el.id, text=value), text=f'type "{value}" into {label}'
-                    )
-                )
+            offered = [v for v in type_values if current != v.lower()]  # skip a value already there
+            for value in offered:
+                action = Action(kind="type", element=el.id, text=value)
+                cands.append(Candidate(action=action, text=f'type "{value}" into {label}'))
+            if not offered:  # nothing to type here: focusing the field may still be the task
+                cands.append(Candidate(action=Action(kind="click", element=el.id), text=f"click {label}"))
             continue
         if role in NON_CLICK_ROLES and not el.name:
             continue

@@ -62,6 +62,11 @@ def test_a_filled_field_and_a_used_value_are_not_offered_again() -> None:
     assert typed == ['type "Printer offline" into textbox "Subject"']
 
 
+def test_a_field_with_nothing_to_type_can_still_be_clicked() -> None:
+    texts = [c.text for c in enumerate_candidates(Task(text="Focus into the textbox."), _form(), [])]
+    assert 'click textbox "Customer"' in texts and not any(t.startswith("type") for t in texts)
+
+
 def test_prune_keeps_the_most_relevant_in_page_order() -> None:
     task = Task(text='Select "Urgent" priority')
     cands = enumerate_candidates(task, _form(), [])
