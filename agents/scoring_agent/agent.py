@@ -14,7 +14,7 @@ import re
 import time
 
 from agents.scoring_agent.candidates import enumerate_candidates, prune, task_values, typed_values
-from agents.scoring_agent.prompt import page_lines, render
+from agents.scoring_agent.prompt import continuation, page_lines, render
 from agents.scoring_agent.sop import fitting, ground_step, sop_position
 from eclair.models.base import Backend
 from eclair.types import Action, Candidate, Decision, Observation, StepRecord, Task, Usage
@@ -40,12 +40,14 @@ class ScoringAgent:
         max_candidates: int = 24,
         max_page_lines: int = 40,
         seed: int | None = None,
+        chat_template: bool = True,
     ) -> None:
         self.backend = backend
         self.temperature = temperature
         self.calibrate = calibrate
         self.max_candidates = max_candidates
         self.max_page_lines = max_page_lines
+        self.chat_template = chat_template
         self.rng = random.Random(seed)
 
     def begin(self, task: Task) -> None:
@@ -59,7 +61,7 @@ class ScoringAgent:
 
     def decide(self, task: Task, obs: Observation, history: list[StepRecord]) -> Decision:
         goal = self.goal(task, history)
-        done_so_far = [s.decision.completion for s in history if s.result is not None and s.result.ok][-6:]
+        done_so_far = [s.decision.completion.strip() for s in history if s.result is not None and s.result.ok][-6:]
         if self._finished(task, history):
             return Decision(
                 action=Action(kind="done"),
@@ -75,12 +77,13 @@ class ScoringAgent:
             )
         cands = prune(cands, goal + " " + task.text, self.max_candidates)
         lines = page_lines(obs, goal, self.max_page_lines)
-        prompt = render(lines, goal, done_so_far)
-        texts = [" " + c.text for c in cands]
+        chat = getattr(self.backend, "render_chat", None) if self.chat_template else None
+        prompt = render(lines, goal, done_so_far, chat)
+        texts = [continuation(c.text, chat) for c in cands]
         started = time.perf_counter()
         if self.calibrate:
             # the task-less prompt shares the page prefix, so its KV cache is reused (PMI calibration)
-            raw, prior = self._score_many([prompt, render(lines, None, done_so_far)], texts)
+            raw, prior = self._score_many([prompt, render(lines, None, done_so_far, chat)], texts)
             scores = [r - p for r, p in zip(raw, prior, strict=True)]
         else:
             raw = self.backend.score(prompt, texts)
@@ -89,12 +92,13 @@ class ScoringAgent:
         usage.model_ms = (time.perf_counter() - started) * 1000.0
         scored = [c.model_copy(update={"score": s, "raw_score": r}) for c, s, r in zip(cands, scores, raw, strict=True)]
         chosen, why = self._choose_for(task, goal, scored)
+        completion = continuation(chosen.text, chat)  # exactly what was scored: the training target
         return Decision(
             action=chosen.action,
             rationale=why,
             expected_outcome=_expected(chosen),
             prompt=prompt,
-            completion=chosen.text,
+            completion=completion,
             candidates=scored,
             usage=Usage(tokens_in=usage.tokens_in, tokens_out=0, model_ms=usage.model_ms),
         )
@@ -134,7 +138,7 @@ class ScoringAgent:
         last = ok_steps[-1]
         if last.decision.action.kind not in ("click", "press"):
             return False
-        if last.decision.action.kind == "click" and not _SUBMIT_WORDS.search(last.decision.completion):
+        if last.decision.action.kind == "click" and not _SUBMIT_WORDS.search(last.decision.completion.strip()):
             return False
         entered = {v.lower() for v in typed_values(history).values()}
         wanted = [v.lower() for v in task_values(task)]

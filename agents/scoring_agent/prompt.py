@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -36,6 +37,21 @@ def page_lines(obs: Observation, goal: str, max_lines: int) -> list[str]:
     return [lines[i] for i in keep]
 
 
-def render(page: list[str], goal: str | None, done_so_far: list[str]) -> str:
-    """The scoring prompt; `goal=None` gives the task-less prompt used for PMI calibration."""
-    return _TEMPLATE.render(page="\n".join(page), goal=goal, done_so_far=done_so_far)
+ChatTemplate = Callable[[list[dict[str, str]]], str]
+
+
+def render(page: list[str], goal: str | None, done_so_far: list[str], chat: ChatTemplate | None = None) -> str:
+    """The scoring prompt; `goal=None` gives the task-less prompt used for PMI calibration.
+
+    With the model's chat template the page and task are the user turn and the action is the assistant's answer
+    (measured: 40/40 on the grounding probe against 19/40 as plain text, see BENCHMARKS.md).
+    """
+    body = _TEMPLATE.render(page="\n".join(page), goal=goal, done_so_far=done_so_far).strip()
+    if chat is not None:
+        return chat([{"role": "user", "content": body}])
+    return body + "\nNext action:"
+
+
+def continuation(text: str, chat: ChatTemplate | None) -> str:
+    """The exact string scored after the prompt: the assistant turn starts fresh, plain text needs a space."""
+    return text if chat is not None else " " + text

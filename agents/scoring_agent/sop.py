@@ -75,6 +75,6 @@ def sop_position(sop: list[str], history: list[StepRecord]) -> int:
         if position >= len(sop):
             break
         clean = record.result is not None and record.result.ok and not record.feedback
-        if clean and ground_step(sop[position], [record.decision.completion]) == 0:
+        if clean and ground_step(sop[position], [record.decision.completion.strip()]) == 0:
             position += 1
     return position

@@ -59,7 +59,9 @@ def action_signature(steps: list[StepRecord]) -> str:
 
 
 def mine(labelled: list[LabelledRun], *, cap_per_task: int = 10) -> Mined:
-    """Successful runs → SFT pairs (deduped by action sequence, ≤ cap per task); equal prompts → DPO pairs."""
+    """Successful runs → SFT pairs, deduped by action sequence and capped per task; equal prompts → DPO pairs.
+
+    The completion is the exact continuation the agent scored after the exact prompt it saw."""
     out = Mined()
     per_task: dict[str, int] = defaultdict(int)
     seen: set[tuple[str, str]] = set()
@@ -79,7 +81,7 @@ def mine(labelled: list[LabelledRun], *, cap_per_task: int = 10) -> Mined:
         per_task[task_key] += 1
         out.runs_used.append(item.run.id)
         for step in good_steps(item.steps):
-            out.sft.append({"prompt": step.decision.prompt, "completion": " " + step.decision.completion})
+            out.sft.append({"prompt": step.decision.prompt, "completion": step.decision.completion})
     out.dpo = dpo_pairs(labelled)
     out.stats = {
         "runs": len(labelled),
@@ -113,5 +115,5 @@ def dpo_pairs(labelled: list[LabelledRun]) -> list[dict[str, str]]:
     for prompt, good in chosen.items():
         for bad in sorted(rejected.get(prompt, ())):
             if bad != good:
-                pairs.append({"prompt": prompt, "chosen": " " + good, "rejected": " " + bad})
+                pairs.append({"prompt": prompt, "chosen": good, "rejected": bad})
     return pairs

@@ -60,9 +60,9 @@ def test_mining_dedupes_caps_and_pairs(settings: Settings) -> None:
     assert mined.stats["duplicates"] == 2
     assert mined.stats["capped"] == 2
     assert len(mined.runs_used) == 3
-    assert {"prompt": "P1", "completion": ' click button "A"'} in mined.sft
+    assert {"prompt": "P1", "completion": 'click button "A"'} in mined.sft
     assert len(mined.sft) == 2 + 2
-    assert mined.dpo == [{"prompt": "P1", "chosen": ' click button "A"', "rejected": ' click button "B"'}]
+    assert mined.dpo == [{"prompt": "P1", "chosen": 'click button "A"', "rejected": 'click button "B"'}]
 
 
 def test_critic_mode_ignores_the_checker_and_reviews_override(settings: Settings) -> None:
@@ -81,8 +81,8 @@ def test_failed_steps_never_become_sft_examples(settings: Settings) -> None:
     store = Store(settings)
     _store_run(store, "miniwob/c", 0, [("P", "click wrong", False), ("P", "click right", True)], checker=True)
     mined = mine(label_runs(store, store.list_runs(), "env"))
-    assert mined.sft == [{"prompt": "P", "completion": " click right"}]
-    assert mined.dpo == [{"prompt": "P", "chosen": " click right", "rejected": " click wrong"}]
+    assert mined.sft == [{"prompt": "P", "completion": "click right"}]
+    assert mined.dpo == [{"prompt": "P", "chosen": "click right", "rejected": "click wrong"}]
 
 
 def test_promotion_refuses_a_worse_or_equal_model_and_guards_regressions() -> None:
