@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from eclair.config import load_settings
@@ -122,7 +123,10 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
             table.add_column(col)
         for row in report["rows"]:
             table.add_row(
-                row["format"], f"{row['correct']}/{row['trials']}", f"{row['accuracy']:.0%}", f"{row['median_ms']:.0f}"
+                escape(row["format"]),
+                f"{row['correct']}/{row['trials']}",
+                f"{row['accuracy']:.0%}",
+                f"{row['median_ms']:.0f}",
             )
         Console().print(table)
         if json_path:
