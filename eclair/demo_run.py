@@ -69,6 +69,7 @@ def run_demo_workflow(
         Verdict(label="pass" if success else "fail", score=float(success), reason=reason, critic="checker"),
     )
     return DemoResult(
+        outcome=outcome,
         run_id=outcome.run_id,
         status=outcome.status,
         success=success,
