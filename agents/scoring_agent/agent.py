@@ -19,6 +19,7 @@ from agents.scoring_agent.sop import fitting, ground_step, sop_position
 from eclair.models.base import Backend
 from eclair.types import Action, Candidate, Decision, Observation, StepRecord, Task, Usage
 
+_AWAY_WORDS = re.compile(r"\b(cancel|log ?out|sign ?out|reset|clear|back|discard)\b", re.I)
 _SUBMIT_WORDS = re.compile(
     r"\b(submit|save|create|confirm|send|approve|reject|ok|done|search|log ?in|sign ?in|register|add|update|"
     r"book|finish|apply|schedule|close|delete|post|continue)\b",
@@ -41,6 +42,8 @@ class ScoringAgent:
         max_page_lines: int = 40,
         seed: int | None = None,
         chat_template: bool = True,
+        away_penalty: float = 3.0,
+        submit_bonus: float = 2.0,
     ) -> None:
         self.backend = backend
         self.temperature = temperature
@@ -48,6 +51,8 @@ class ScoringAgent:
         self.max_candidates = max_candidates
         self.max_page_lines = max_page_lines
         self.chat_template = chat_template
+        self.away_penalty = away_penalty
+        self.submit_bonus = submit_bonus
         self.rng = random.Random(seed)
 
     def begin(self, task: Task) -> None:
@@ -90,6 +95,7 @@ class ScoringAgent:
             scores = list(raw)
         usage = self.backend.last_usage.model_copy()
         usage.model_ms = (time.perf_counter() - started) * 1000.0
+        scores = [s + self._prior(task, history, c) for s, c in zip(scores, cands, strict=True)]
         scored = [c.model_copy(update={"score": s, "raw_score": r}) for c, s, r in zip(cands, scores, raw, strict=True)]
         chosen, why = self._choose_for(task, goal, scored)
         completion = continuation(chosen.text, chat)  # exactly what was scored: the training target
@@ -102,6 +108,20 @@ class ScoringAgent:
             candidates=scored,
             usage=Usage(tokens_in=usage.tokens_in, tokens_out=0, model_ms=usage.model_ms),
         )
+
+    def _prior(self, task: Task, history: list[StepRecord], cand: Candidate) -> float:
+        """Progress-aware priors on top of the model: leave-the-form controls the task never names are unlikely;
+        once every task value is in, a submit-like control is the likely next step."""
+        text = cand.text.lower()
+        away = _AWAY_WORDS.search(text)
+        if away and away.group(0) not in task.text.lower():
+            return -self.away_penalty
+        if cand.action.kind == "click" and _SUBMIT_WORDS.search(text) and self._values_entered(task, history):
+            return self.submit_bonus
+        return 0.0
+
+    def _values_entered(self, task: Task, history: list[StepRecord]) -> bool:
+        return bool(typed_values(history)) and not _missing_values(task, history)
 
     def _score_many(self, prompts: list[str], texts: list[str]) -> list[list[float]]:
         score_many = getattr(self.backend, "score_many", None)
@@ -140,10 +160,14 @@ class ScoringAgent:
             return False
         if last.decision.action.kind == "click" and not _SUBMIT_WORDS.search(last.decision.completion.strip()):
             return False
-        entered = {v.lower() for v in typed_values(history).values()}
-        wanted = [v.lower() for v in task_values(task)]
-        fields_needed = [v for v in wanted if not _mentioned_as_click(v, history)]
-        return all(v in entered for v in fields_needed)
+        return not _missing_values(task, history)
+
+
+def _missing_values(task: Task, history: list[StepRecord]) -> list[str]:
+    """Task values not yet typed or selected, nor satisfied by a click on something carrying them."""
+    entered = {v.lower() for v in typed_values(history).values()}
+    wanted = [v.lower() for v in task_values(task)]
+    return [v for v in wanted if v not in entered and not _mentioned_as_click(v, history)]
 
 
 def _mentioned_as_click(value: str, history: list[StepRecord]) -> bool:

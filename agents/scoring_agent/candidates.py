@@ -99,6 +99,19 @@ def _clickable_names(obs: Observation) -> set[str]:
     return names
 
 
+def mentions(text: str, phrase: str) -> bool:
+    phrase = phrase.strip().lower()
+    return bool(phrase) and re.search(rf"(?<![a-z0-9]){re.escape(phrase)}(?![a-z0-9])", text.lower()) is not None
+
+
+def relevant_options(el: Element, task_text: str) -> list[str]:
+    """The options the task names; all of them when it names none but names the field; else none."""
+    named = [o for o in el.options if mentions(task_text, o)]
+    if named:
+        return named
+    return list(el.options) if words(el.name) & words(task_text) else []
+
+
 def enumerate_candidates(task: Task, obs: Observation, history: list[StepRecord]) -> list[Candidate]:
     """Every grounded action worth scoring on this page (before pruning).
 
@@ -119,7 +132,7 @@ def enumerate_candidates(task: Task, obs: Observation, history: list[StepRecord]
         if role in SELECT_ROLES and el.options:
             if el.id in typed:
                 continue
-            for option in el.options:
+            for option in relevant_options(el, task.text):
                 if (el.value or "").strip().lower() == option.strip().lower():
                     continue
                 cands.append(
