@@ -67,7 +67,8 @@ class ScoringAgent:
     def decide(self, task: Task, obs: Observation, history: list[StepRecord]) -> Decision:
         goal = self.goal(task, history)
         done_so_far = [s.decision.completion.strip() for s in history if s.result is not None and s.result.ok][-6:]
-        if self._finished(task, history):
+        fresh = _fresh_confirmations(obs, history)
+        if self._finished(task, history) and not fresh:
             return Decision(
                 action=Action(kind="done"),
                 rationale="every task value is entered and submitted",
@@ -95,7 +96,7 @@ class ScoringAgent:
             scores = list(raw)
         usage = self.backend.last_usage.model_copy()
         usage.model_ms = (time.perf_counter() - started) * 1000.0
-        scores = [s + self._prior(task, history, c) for s, c in zip(scores, cands, strict=True)]
+        scores = [s + self._prior(task, history, c, fresh) for s, c in zip(scores, cands, strict=True)]
         scored = [c.model_copy(update={"score": s, "raw_score": r}) for c, s, r in zip(cands, scores, raw, strict=True)]
         chosen, why = self._choose_for(task, goal, scored)
         completion = continuation(chosen.text, chat)  # exactly what was scored: the training target
@@ -109,14 +110,16 @@ class ScoringAgent:
             usage=Usage(tokens_in=usage.tokens_in, tokens_out=0, model_ms=usage.model_ms),
         )
 
-    def _prior(self, task: Task, history: list[StepRecord], cand: Candidate) -> float:
+    def _prior(self, task: Task, history: list[StepRecord], cand: Candidate, fresh: set[str]) -> float:
         """Progress-aware priors on top of the model: leave-the-form controls the task never names are unlikely;
-        once every task value is in, a submit-like control is the likely next step."""
+        a confirmation that just appeared, or a submit once every task value is in, is the likely next step."""
         text = cand.text.lower()
         away = _AWAY_WORDS.search(text)
         if away and away.group(0) not in task.text.lower():
             return -self.away_penalty
-        if cand.action.kind == "click" and _SUBMIT_WORDS.search(text) and self._values_entered(task, history):
+        if cand.action.kind != "click" or not _SUBMIT_WORDS.search(text):
+            return 0.0
+        if any(f'"{name.lower()}"' in text for name in fresh) or self._values_entered(task, history):
             return self.submit_bonus
         return 0.0
 
@@ -161,6 +164,19 @@ class ScoringAgent:
         if last.decision.action.kind == "click" and not _SUBMIT_WORDS.search(last.decision.completion.strip()):
             return False
         return not _missing_values(task, history)
+
+
+def _fresh_confirmations(obs: Observation, history: list[StepRecord]) -> set[str]:
+    """Names of submit-like controls that appeared since the last clean action (e.g. a confirm dialog)."""
+    clean = [s for s in history if s.result is not None and s.result.ok and not s.feedback]
+    if not clean:
+        return set()
+    before = {(e.role, e.name) for e in clean[-1].observation.elements}
+    return {
+        e.name
+        for e in obs.elements
+        if e.role in ("button", "link") and _SUBMIT_WORDS.search(e.name) and (e.role, e.name) not in before
+    }
 
 
 def _missing_values(task: Task, history: list[StepRecord]) -> list[str]:
