@@ -11,12 +11,16 @@ setup:
 demo: setup
 	$(BIN)/eclair demo --no-tui
 
+# The TUI tests run in their own process: a session-wide sync Playwright keeps an event loop on the main thread,
+# which Textual's async Pilot tests cannot share.
 test: setup
 	$(BIN)/ruff check eclair agents demos tests benchmarks
-	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q --ignore=tests/tui $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q tests/tui $(PYTEST_ARGS)
 
 test-fast: setup
-	$(BIN)/python -m pytest -q -m "not slow" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -m "not slow" --ignore=tests/tui $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -m "not slow" tests/tui $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check eclair agents demos tests benchmarks

@@ -47,7 +47,7 @@ def run_demo_workflow(
         env = make_env(workflow_id, server.base_url)
         task = env.setup(page, seed)
         if on_task is not None:
-            on_task(task)
+            task = on_task(task) or task
         outcome = run_task(
             task,
             parts.agent,
@@ -58,6 +58,8 @@ def run_demo_workflow(
             backend_name=parts.backend.name,
             model_id=parts.backend.model_id,
             on_event=on_event,
+            gate=gate,
+            control=control,
             is_finished=lambda p: env.validate(p)[1],
         )
         reward, _ = env.validate(outcome.page)
