@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field
 
 from eclair.bench.harness import SuiteResult, run_suite
 from eclair.config import Settings
+from eclair.critics import default_panel
 from eclair.learn.mine import Reward, label_runs, mine
 from eclair.learn.suites import open_suite
 from eclair.learn.train import TrainConfig, train_adapter
@@ -169,6 +170,7 @@ def improve(
                 episodes=cfg.k,
                 seed=rollout_seed,
                 store=store,
+                critics=default_panel(),  # the labels of --reward critic, and the critic-precision monitor
                 model=current,
                 suite=f"{cfg.suite}/rollouts",
                 agent_factory=lambda b, t=temperature, s=rollout_seed: make_agent("scoring", b, temperature=t, seed=s),
