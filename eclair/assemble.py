@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from eclair.config import Settings
 from eclair.critics import CriticPanel, default_panel
+from eclair.demonstrations import task_sop
 from eclair.models import load_backend
 from eclair.models.base import Backend
 from eclair.runner import EventSink, RunControl, RunOutcome, execute
@@ -38,14 +38,6 @@ def load_parts(
     return RunParts(store=store, backend=backend, agent=agent, critics=default_panel(judge=backend))
 
 
-def sop_steps(text: str | None) -> list[str] | None:
-    """An SOP's numbered lines as a list of steps (numbers stripped); None when there is no SOP."""
-    if not text:
-        return None
-    steps = [re.sub(r"^\s*(\d+[.)]|[-*])\s*", "", line).strip() for line in text.splitlines()]
-    return [s for s in steps if s] or None
-
-
 def build_task(
     text: str,
     url: str | None,
@@ -64,7 +56,7 @@ def build_task(
 
             raise EclairError(f"unknown workflow {workflow!r}; see `eclair sop --help` or record one first")
         url = url or info.start_url
-        sop = sop_steps(store.get_sop(workflow))
+        sop = task_sop(store, workflow, params or {})
     return Task(text=text, start_url=url, params=params or {}, sop=sop, workflow=workflow, max_steps=settings.max_steps)
 
 

@@ -150,10 +150,9 @@ def prepare_run(request: RunRequest, settings: Settings) -> PreparedRun:
 
 
 def _task_for(request: RunRequest, store: Store, settings: Settings) -> Task:
-    sop = None
-    if request.workflow:
-        text = store.get_sop(request.workflow)
-        sop = [line.strip() for line in text.splitlines() if line.strip()] if text else None
+    from eclair.demonstrations import task_sop
+
+    sop = task_sop(store, request.workflow, {}) if request.workflow else None  # numbering stripped, as agents expect
     return Task(
         text=request.description.strip(),
         start_url=request.start_url.strip() or None,
