@@ -10,11 +10,12 @@ import hashlib
 import logging
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from eclair.browser import act, current_page, navigate, new_context, observe, open_browser
+from eclair.browser import act, capture, current_page, navigate, new_context, observe, open_browser
 from eclair.config import Settings
 from eclair.control import RunControl
 from eclair.critics import CriticPanel, combine
@@ -117,6 +118,8 @@ def run_task(
     store.start_run(run_id)
     beating = ExitStack()
     beating.enter_context(store.keep_alive(run_id))  # long model calls must not look like a dead process
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="eclair-decide")
+    beating.callback(pool.shutdown, wait=False)
     emit("run_started", None, task=task.text, url=page.url)
     try:
         if task.start_url and page.url in ("", "about:blank"):
@@ -124,7 +127,7 @@ def run_task(
         agent.begin(task)
         index, attempt = 0, 0
         t_obs = time.perf_counter()
-        obs = observe(page)
+        obs = observe(page, screenshot=False)  # the screenshot is taken while the agent decides
         observe_ms = _ms(t_obs)
         max_steps = min(task.max_steps, settings.max_steps) if task.max_steps else settings.max_steps
         while True:
@@ -140,7 +143,7 @@ def run_task(
             timings = StepTimings(observe_ms=observe_ms)
             t0 = time.perf_counter()
             try:
-                decision = agent.decide(task, obs, history)
+                decision = _decide(agent, task, obs, history, page, pool)
             except EclairError as exc:
                 error = f"step {index}: the agent could not decide ({exc})"
                 break
@@ -208,10 +211,12 @@ def run_task(
             emit("step_acted", index, ok=result.ok, error=result.error)
 
             t0 = time.perf_counter()
-            after = observe(page)
+            after = observe(page, screenshot=False)
             observe_ms = _ms(t0)
             t0 = time.perf_counter()
             verdicts: list[Verdict] = []
+            if critics is not None and critics.needs_pixels(obs, action, result, after):
+                after.screenshot = capture(page)
             if critics is not None:
                 verdicts = critics.check_step(obs, action, result, after, decision.expected_outcome, history)
             timings.validate_ms = _ms(t0)
@@ -258,6 +263,8 @@ def run_task(
                 index, attempt = index + 1, 0
 
         final = obs
+        if final.screenshot is None:
+            final.screenshot = capture(page)
         if critics is not None and status != "interrupted":
             task_verdicts = critics.check_task(task, history, final)
             label = combine(task_verdicts) if task_verdicts else None
@@ -289,6 +296,22 @@ def run_task(
         tokens_in=tokens_in,
         tokens_out=tokens_out,
     )
+
+
+def _decide(
+    agent: Agent, task: Task, obs: Observation, history: list[StepRecord], page: Page, pool: ThreadPoolExecutor
+) -> Decision:
+    """Ask the agent, capturing the observation's screenshot meanwhile when the agent reads text only.
+
+    Playwright stays on this thread; the model runs on the pool's. An agent that does not say
+    (`uses_screenshot`) gets the screenshot before it decides."""
+    if obs.screenshot is None and getattr(agent, "uses_screenshot", True):
+        obs.screenshot = capture(page)
+    if obs.screenshot is not None:
+        return agent.decide(task, obs, history)
+    pending = pool.submit(agent.decide, task, obs, history)
+    obs.screenshot = capture(page)
+    return pending.result()
 
 
 def _with_secrets(action: Action, secrets: dict[str, str]) -> Action:

@@ -41,6 +41,11 @@ class EclairAgent:
         self.max_page_chars = max_page_chars
         self.plan = ""
 
+    @property
+    def uses_screenshot(self) -> bool:
+        """A vision backend gets the Set-of-Marks screenshot, so it must exist before deciding."""
+        return bool(getattr(self.backend, "supports_images", False))
+
     def begin(self, task: Task) -> None:
         self.plan = ""
         if task.sop:

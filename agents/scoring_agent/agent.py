@@ -31,6 +31,7 @@ class ScoringAgent:
     """Pick the next action by calibrated log-likelihood of candidate action texts."""
 
     name = "scoring"
+    uses_screenshot = False  # text only: the runner captures the screenshot while the model decides
 
     def __init__(
         self,

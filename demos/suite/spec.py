@@ -105,7 +105,9 @@ class DemoEnv:
     def _admin(self, method: str, path: str, **kwargs: Any) -> Any:
         url = f"{self.base_url}/{self.spec.app}/__admin/{path}"
         try:
-            response = httpx.request(method, url, headers={ADMIN_HEADER: ADMIN_TOKEN}, timeout=self.timeout_s, **kwargs)
+            response = _client().request(
+                method, url, headers={ADMIN_HEADER: ADMIN_TOKEN}, timeout=self.timeout_s, **kwargs
+            )
         except httpx.TransportError as exc:
             raise DemoAppUnreachable(
                 f"no demo server at {self.base_url} ({exc}); start it with `eclair serve-demos`"
@@ -191,6 +193,19 @@ class DemoEnv:
 
     def teardown(self) -> None:
         """Nothing to release: tenants live in the server (capped there), HTTP calls use no pooled client."""
+
+
+_CLIENT: httpx.Client | None = None
+_CLIENT_LOCK = threading.Lock()
+
+
+def _client() -> httpx.Client:
+    """One pooled client for every checker call: a fresh one per call builds an SSL context (~25 ms)."""
+    global _CLIENT
+    with _CLIENT_LOCK:
+        if _CLIENT is None:
+            _CLIENT = httpx.Client()
+        return _CLIENT
 
 
 def _first_user(app: str) -> str:

@@ -1,14 +1,15 @@
 """eclair.browser: the only room that imports Playwright.
 
 Launch or connect (`open_browser`), make contexts (`new_context`), follow the agent's tab (`current_page`),
-see the page (`observe`), change it (`act`), and draw Set-of-Marks overlays (`draw_set_of_marks`).
+see the page (`observe`; `capture` takes the screenshot alone), change it (`act`), and draw Set-of-Marks
+overlays (`draw_set_of_marks`).
 """
 
 from eclair.browser.act import act
 from eclair.browser.errors import BrowserNotFound, PageUnreachable, VideoUnavailable
 from eclair.browser.launch import current_page, navigate, new_context, open_browser, resolve_browser_path
 from eclair.browser.marks import draw_set_of_marks
-from eclair.browser.observe import observe
+from eclair.browser.observe import capture, observe
 from eclair.browser.render import element_line, estimate_tokens, render_text
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "PageUnreachable",
     "VideoUnavailable",
     "act",
+    "capture",
     "current_page",
     "draw_set_of_marks",
     "element_line",

@@ -187,6 +187,11 @@ class StepJudge(ModelJudge):
         images = [s for s in (before.screenshot, after.screenshot) if s]
         return self.ask(evidence, question, images=images)
 
+    def needs_pixels(
+        self, before: Observation, action: Action, after: Observation, result: ActionResult | None
+    ) -> bool:
+        return bool(getattr(self.backend, "supports_images", False))
+
 
 def trajectory_text(trajectory: Sequence[StepRecord], *, include_rationale: bool = False) -> str:
     """Numbered actions of a run; the agent's rationale (its own claims) only when asked for."""

@@ -117,6 +117,21 @@ class CriticPanel:
             ]
         return verdicts
 
+    def needs_pixels(
+        self, before: Observation, action: Action, result: ActionResult | None, after: Observation
+    ) -> bool:
+        """Whether any step critic must see `after`'s screenshot for this step. A critic that does not say
+        (no `needs_pixels`) is assumed to need it."""
+        if action.kind in {"done", "ask_human"}:
+            return False
+        for critic in self.step_critics:
+            if not _applies(critic, action):
+                continue
+            ask = getattr(critic, "needs_pixels", None)
+            if ask is None or ask(before, action, after, result):
+                return True
+        return False
+
     def check_task(self, task: Task, trajectory: list[StepRecord], final: Observation) -> list[Verdict]:
         """Per-critic verdicts for the whole run; `combine(verdicts, threshold=panel.task_threshold)` labels it."""
         rules = [c for c in self.task_critics if _role(c) != "judge"]

@@ -68,6 +68,12 @@ class StepRule:
     ) -> Verdict:
         return self.evaluate(before, action, after, result, history)
 
+    def needs_pixels(
+        self, before: Observation, action: Action, after: Observation, result: ActionResult | None
+    ) -> bool:
+        """Whether this rule must compare screenshots for this step (the runner then captures `after` first)."""
+        return False
+
     def evaluate(
         self,
         before: Observation,
@@ -161,6 +167,26 @@ class ChangeRule(StepRule):
             if _norm(after.url).rstrip("/").startswith(_norm(action.url).rstrip("/")):
                 return _verdict(self.name, "pass", 0.85, f"now at {after.url}")
             return _verdict(self.name, "fail", 0.15, f"asked for {action.url} but at {after.url}")
+        signs = self._cheap_signs(before, action, after, result)
+        if signs:  # pixels are compared only when nothing cheaper shows a change
+            return _verdict(self.name, "pass", 0.75, "; ".join(signs))
+        target = before.element(action.element) if action.element else None
+        visual = visual_diff(before.screenshot, after.screenshot, ignore=[target.bbox] if target else None)
+        if visual.comparable and visual.changed_ratio >= MIN_VISUAL_CHANGE:
+            return _verdict(
+                self.name, "pass", 0.75, f"{visual.changed_ratio:.1%} pixels in {len(visual.regions)} regions"
+            )
+        pixels = "" if visual.comparable else " (no screenshots to compare)"
+        return _verdict(self.name, "fail", 0.12, f"nothing changed after {action.kind}{pixels}")
+
+    def needs_pixels(self, before, action, after, result):  # type: ignore[no-untyped-def]
+        if action.kind not in self.applies_to or (action.kind == "goto" and action.url):
+            return False
+        return not self._cheap_signs(before, action, after, result)
+
+    @staticmethod
+    def _cheap_signs(before: Observation, action: Action, after: Observation, result: ActionResult | None) -> list[str]:
+        """Changes visible without pixels: URL, tabs, dialogs, downloads, the DOM and focus."""
         signs: list[str] = []
         if before.url != after.url or (result is not None and result.url_changed):
             signs.append("URL changed")
@@ -176,14 +202,7 @@ class ChangeRule(StepRule):
         focused = after.element(after.focused) if after.focused else None
         if before.focused != after.focused and focused is not None and focused.role in EDITABLE_ROLES:
             signs.append(f"focus moved to {focused.role}")  # focus on the clicked button itself proves nothing
-        target = before.element(action.element) if action.element else None
-        visual = visual_diff(before.screenshot, after.screenshot, ignore=[target.bbox] if target else None)
-        if visual.comparable and visual.changed_ratio >= MIN_VISUAL_CHANGE:
-            signs.append(f"{visual.changed_ratio:.1%} pixels in {len(visual.regions)} regions")
-        if signs:
-            return _verdict(self.name, "pass", 0.75, "; ".join(signs))
-        pixels = "" if visual.comparable else " (no screenshots to compare)"
-        return _verdict(self.name, "fail", 0.12, f"nothing changed after {action.kind}{pixels}")
+        return signs
 
 
 def _action_identity(action: Action, obs: Observation) -> tuple[object, ...]:

@@ -119,6 +119,23 @@ def test_canvas_pixels_count_as_change(page_with: PageWith) -> None:
     assert v.label == "pass" and "pixels" in v.reason, v
 
 
+def test_pixels_are_asked_for_only_when_nothing_cheaper_shows_a_change(page_with: PageWith) -> None:
+    from eclair.browser import observe
+
+    rule = ChangeRule()
+    page = page_with(
+        '<canvas id="cv" width="300" height="100"></canvas><button onclick="'
+        "document.getElementById('cv').getContext('2d').fillRect(0,0,300,100)\">Draw</button>"
+        "<button onclick=\"document.getElementById('out').textContent='Saved'\">Write</button><p id=\"out\"></p>"
+    )
+    before, action, result, after = run_step(page, kind="click", named="Draw")
+    assert rule.needs_pixels(before, action, after.model_copy(update={"screenshot": None}), result)
+    before, action, result, after = run_step(page, kind="click", named="Write")
+    assert not rule.needs_pixels(before, action, after, result)  # the DOM changed: no capture needed
+    text_only = observe(page, screenshot=False)
+    assert rule.evaluate(before, action, text_only, result, []).label == "pass"
+
+
 def test_goto_reached(page_with: PageWith) -> None:
     page = page_with("<p>start</p>")
     assert verdict_of(ChangeRule(), page, kind="goto", url=f"{SITE}/other").label == "pass"

@@ -67,6 +67,44 @@ def test_failed_action_is_retried_and_both_attempts_are_stored(page: Any, settin
     assert outcome.answer is None and outcome.status in ("needs_review", "succeeded")
 
 
+def test_a_text_only_agent_decides_while_the_screenshot_is_taken(
+    page: Any, settings: Settings, ticket_app: str
+) -> None:
+    import threading
+
+    import cv2
+    import numpy as np
+
+    threads: list[str] = []
+
+    class TextOnly(ScriptedAgent):
+        uses_screenshot = False
+
+        def decide(self, task: Task, obs: Observation, history: list[StepRecord]) -> Decision:
+            threads.append(threading.current_thread().name)
+            return super().decide(task, obs, history)
+
+    store = Store(settings)
+    agent = TextOnly(
+        [
+            lambda o, h: Action(kind="click", element=by_name(o, "New ticket")),
+            lambda o, h: Action(kind="type", element=by_name(o, "Customer"), text="Acme"),
+            lambda o, h: Action(kind="done"),
+        ]
+    )
+    outcome = _run(page, settings, store, agent, f"{ticket_app}/index.html", critics=default_panel())
+    assert threads and all(name != threading.main_thread().name for name in threads)
+    steps = store.get_steps(outcome.run_id)
+    assert len(steps) == 3
+    for step in steps:  # every stored step still has the screenshot of the page the agent decided on
+        assert step.screenshot_path, step
+        png = (store.traces_root / step.screenshot_path).read_bytes()
+        image = cv2.imdecode(np.frombuffer(png, np.uint8), cv2.IMREAD_COLOR)
+        assert image is not None and image.shape[:2] == (800, 1280)
+    assert outcome.final.screenshot is not None
+    assert page.locator("#customer").input_value() == "Acme"
+
+
 def test_retries_are_bounded_then_the_run_fails(page: Any, settings: Settings, ticket_app: str) -> None:
     store = Store(settings)
     agent = ScriptedAgent([lambda o, h: Action(kind="click", element=f"{9990 + len(h)}")])
