@@ -24,6 +24,10 @@
   // ARIA grids (div-based data tables) read like <table>s: cells of one row share a line.
   const ARIA_TEXT_ROLES = { cell: "cell", gridcell: "cell", columnheader: "columnheader", rowheader: "cell",
     listitem: "listitem", term: "term", definition: "definition" };
+  // the value format date-like inputs take (a date input shows mm/dd/yyyy but its value is yyyy-mm-dd)
+  const VALUE_FORMATS = { date: "yyyy-mm-dd", month: "yyyy-mm", week: "yyyy-Www", time: "hh:mm",
+    "datetime-local": "yyyy-mm-ddThh:mm" };
+  const NATIVE_CONTROLS = new Set(["BUTTON", "INPUT", "SELECT", "TEXTAREA"]);
   const SKIP = new Set(["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "HEAD", "META", "LINK", "svg"]);
   const INLINE = new Set(["A", "ABBR", "B", "BDI", "BDO", "BR", "CITE", "CODE", "DATA", "DFN", "EM", "FONT", "I",
     "KBD", "MARK", "Q", "S", "SAMP", "SMALL", "SPAN", "STRONG", "SUB", "SUP", "TIME", "U", "VAR", "WBR", "IMG",
@@ -203,7 +207,8 @@
   function emit(el, role, interactive, rect, ox, oy, frameLabel, activeEl, name) {
     const x = rect.left + ox, y = rect.top + oy, w = rect.width, h = rect.height;
     const round = (v) => Math.round(v * 10) / 10;
-    const item = { id: stamp(el), role, tag: el.tagName.toLowerCase(), bbox: [round(x), round(y), round(w), round(h)] };
+    const tag = el.tagName;
+    const item = { id: stamp(el), role, tag: tag.toLowerCase(), bbox: [round(x), round(y), round(w), round(h)] };
     if (frameLabel) item.frame = frameLabel;
     if (y < vh && y + h > 0 && x < vw && x + w > 0) item.inView = true;
     if (interactive) {
@@ -212,7 +217,7 @@
       if (value !== null && value !== undefined) item.value = value;
       const states = statesOf(el, role, activeEl);
       if (states.length) item.states = states;
-      const placeholder = clean(el.getAttribute("placeholder"));
+      const placeholder = clean(el.getAttribute("placeholder")) || (tag === "INPUT" && VALUE_FORMATS[el.type]) || "";
       if (placeholder) item.placeholder = placeholder;
       if (el.tagName === "SELECT") item.options = Array.from(el.options).map((o) => clean(o.label || o.text, 60));
       else if (role === "combobox" || role === "listbox") {
@@ -230,9 +235,11 @@
     for (const el of root.children || []) visit(el, ox, oy, frameLabel, activeEl, insideInteractive);
   }
 
-  function visit(el, ox, oy, frameLabel, activeEl, insideInteractive) {
+  function visit(el, ox, oy, frameLabel, activeEl, inside0) {
     const tag = el.tagName;
     if (SKIP.has(tag)) return;
+    // a native control inside a scripted (ARIA-role or clickable) container is its own target: a button in a tab
+    const insideInteractive = inside0 === "aria" && NATIVE_CONTROLS.has(tag) ? false : inside0;
     if (tag === "SLOT") {
       for (const n of el.assignedElements({ flatten: true })) visit(n, ox, oy, frameLabel, activeEl, insideInteractive);
       return;
@@ -268,6 +275,14 @@
           else emit(el, textRole, false, rect, ox, oy, frameLabel, activeEl, name);
         }
       }
+    } else if (!insideInteractive && inline && role === "" && tag !== "IMG" && !(modal && !modal.contains(el))) {
+      // an inline span styled as a link (pointer cursor, delegated handler) inside running text
+      const rect = el.getBoundingClientRect();
+      if (shown(el, rect) && pointerTarget(el)) {
+        const name = ownText(el);
+        clickable = !!name;
+        if (clickable) emit(el, "clickable", true, rect, ox, oy, frameLabel, activeEl);
+      }
     }
     if (tag === "IFRAME" || tag === "FRAME") {
       const label = el.getAttribute("name") || el.src || "iframe";
@@ -279,7 +294,9 @@
       else crossOrigin.push({ name: el.getAttribute("name") || "", src: el.src, x: fx, y: fy });
       return;
     }
-    const inside = insideInteractive || interactive || clickable;
+    const scripted = (interactive || clickable) && !NATIVE_CONTROLS.has(tag) && tag !== "A" && tag !== "LABEL";
+    const inside = insideInteractive === true || ((interactive || clickable) && !scripted) ? true
+      : scripted ? "aria" : insideInteractive;
     walk(el.shadowRoot || el, ox, oy, frameLabel, activeEl, inside);
   }
 
