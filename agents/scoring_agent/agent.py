@@ -14,17 +14,16 @@ import re
 import time
 
 from agents.scoring_agent.candidates import enumerate_candidates, prune, task_values, typed_values
+from agents.scoring_agent.fields import fit_format, keyed_values, with_labels
+from agents.scoring_agent.priors import SUBMIT_WORDS, continues_after, pending, state_prior
 from agents.scoring_agent.prompt import continuation, page_lines, render
 from agents.scoring_agent.sop import fitting, ground_step, sop_position
 from eclair.models.base import Backend
 from eclair.types import Action, Candidate, Decision, Observation, StepRecord, Task, Usage
 
 _AWAY_WORDS = re.compile(r"\b(cancel|log ?out|sign ?out|reset|clear|back|discard)\b", re.I)
-_SUBMIT_WORDS = re.compile(
-    r"\b(submit|save|create|confirm|send|approve|reject|ok|done|search|log ?in|sign ?in|register|add|update|"
-    r"book|finish|apply|schedule|close|delete|post|continue)\b",
-    re.I,
-)
+_SUBMIT_WORDS = SUBMIT_WORDS
+_QUOTED_NAME = re.compile(r'"([^"]*)"')
 
 
 class ScoringAgent:
@@ -66,10 +65,14 @@ class ScoringAgent:
         return task.text
 
     def decide(self, task: Task, obs: Observation, history: list[StepRecord]) -> Decision:
+        obs = with_labels(obs)  # unnamed fields take their nearest label's text
         goal = self.goal(task, history)
+        values = task_values(task)
+        values += keyed_values(task.text, obs, values)
+        todo = pending(task.text, obs, history, values)
         done_so_far = [s.decision.completion.strip() for s in history if s.result is not None and s.result.ok][-6:]
         fresh = _fresh_confirmations(obs, history)
-        if self._finished(task, history) and not fresh:
+        if self._finished(task, history) and not fresh and not todo:
             return Decision(
                 action=Action(kind="done"),
                 rationale="every task value is entered and submitted",
@@ -97,7 +100,12 @@ class ScoringAgent:
             scores = list(raw)
         usage = self.backend.last_usage.model_copy()
         usage.model_ms = (time.perf_counter() - started) * 1000.0
-        scores = [s + self._prior(task, history, c, fresh) for s, c in zip(scores, cands, strict=True)]
+        scores = [
+            s
+            + self._prior(task, history, c, fresh, todo)
+            + state_prior(task.text, obs, history, c, values, todo, self.submit_bonus)
+            for s, c in zip(scores, cands, strict=True)
+        ]
         scored = [c.model_copy(update={"score": s, "raw_score": r}) for c, s, r in zip(cands, scores, raw, strict=True)]
         chosen, why = self._choose_for(task, goal, scored)
         completion = continuation(chosen.text, chat)  # exactly what was scored: the training target
@@ -111,14 +119,14 @@ class ScoringAgent:
             usage=Usage(tokens_in=usage.tokens_in, tokens_out=0, model_ms=usage.model_ms),
         )
 
-    def _prior(self, task: Task, history: list[StepRecord], cand: Candidate, fresh: set[str]) -> float:
+    def _prior(self, task: Task, history: list[StepRecord], cand: Candidate, fresh: set[str], todo: list[str]) -> float:
         """Progress-aware priors on top of the model: leave-the-form controls the task never names are unlikely;
         a confirmation that just appeared, or a submit once every task value is in, is the likely next step."""
         text = cand.text.lower()
         away = _AWAY_WORDS.search(text)
         if away and away.group(0) not in task.text.lower():
             return -self.away_penalty
-        if cand.action.kind != "click" or not _SUBMIT_WORDS.search(text):
+        if cand.action.kind != "click" or not _SUBMIT_WORDS.search(text) or todo:
             return 0.0
         if any(f'"{name.lower()}"' in text for name in fresh) or self._values_entered(task, history):
             return self.submit_bonus
@@ -164,6 +172,9 @@ class ScoringAgent:
             return False
         if last.decision.action.kind == "click" and not _SUBMIT_WORDS.search(last.decision.completion.strip()):
             return False
+        named = _QUOTED_NAME.search(last.decision.completion)
+        if continues_after(task.text, named.group(1) if named else ""):
+            return False
         return not _missing_values(task, history)
 
 
@@ -182,7 +193,8 @@ def _fresh_confirmations(obs: Observation, history: list[StepRecord]) -> set[str
 
 def _missing_values(task: Task, history: list[StepRecord]) -> list[str]:
     """Task values not yet typed or selected, nor satisfied by a click on something carrying them."""
-    entered = {v.lower() for v in typed_values(history).values()}
+    typed = typed_values(history).values()
+    entered = {v.lower() for v in typed} | {fit_format(v, "mm/dd/yyyy").lower() for v in typed}
     wanted = [v.lower() for v in task_values(task)]
     return [v for v in wanted if v not in entered and not _mentioned_as_click(v, history)]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from agents.scoring_agent.fields import fit_format, keyed_values, pairing, with_labels
 from eclair.types import Action, Candidate, Element, Observation, StepRecord, Task
 
 TEXT_ROLES = {"textbox", "searchbox", "combobox-text", "spinbutton", "textarea"}
@@ -40,6 +41,15 @@ _QUOTED = re.compile(r"\"([^\"]+)\"|“([^”]+)”|(?<![a-zA-Z])'([^']+)'(?![a-
 _DATE = re.compile(r"\b(\d{1,2}/\d{1,2}/\d{2,4}|\d{4}-\d{2}-\d{2})\b")
 _NUMBER = re.compile(r"(?<![\w/.-])(\d+(?:\.\d+)?)(?![\w/])")
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.]+\b")
+_CLICK_VERB = re.compile(r"^\s*(click|select|check|uncheck|tick|choose|tap|press|expand|open)\b", re.I)
+_TYPE_VERB = re.compile(
+    r"\b(enter|type|fill|write|input|search|reply|forward|send|set|put|change|update|rename|log ?in|sign ?in)\b", re.I
+)
+
+
+def wants_typing(task_text: str) -> bool:
+    """False for a task that only asks to click things ('Click on a "text" widget'): nothing is to be typed."""
+    return not _CLICK_VERB.search(task_text) or bool(_TYPE_VERB.search(task_text))
 
 
 def words(text: str) -> set[str]:
@@ -118,11 +128,16 @@ def enumerate_candidates(task: Task, obs: Observation, history: list[StepRecord]
     A field the agent already filled is not offered again, nor is a value it already typed, nor a value that is
     one of the page's options or button/checkbox names (those are chosen, not typed).
     """
+    obs = with_labels(obs)
     typed = typed_values(history)
-    used_values = {v.lower() for v in typed.values()}
+    used_values = {v.lower() for v in typed.values()} | {fit_format(v, "mm/dd/yyyy").lower() for v in typed.values()}
     chosen_not_typed = _clickable_names(obs)
-    values = [v for v in task_values(task) if v.lower() not in used_values]
-    type_values = [v for v in values if v.lower() not in chosen_not_typed]
+    all_values = task_values(task)
+    all_values += keyed_values(task.text, obs, all_values)
+    values = [v for v in all_values if v.lower() not in used_values]
+    type_values = [v for v in values if v.lower() not in chosen_not_typed] if wants_typing(task.text) else []
+    # a value already typed still belongs in another field labelled for it (a "Verify password" box)
+    again = [v for v in all_values if v.lower() in used_values] if wants_typing(task.text) else []
     cands: list[Candidate] = []
     for el in obs.elements:
         if "disabled" in el.states or "hidden" in el.states:
@@ -147,7 +162,10 @@ def enumerate_candidates(task: Task, obs: Observation, history: list[StepRecord]
                 continue
             current = (el.value or "").strip().lower()
             offered = [v for v in type_values if current != v.lower()]  # skip a value already there
-            for value in offered:
+            if not current:
+                offered += [v for v in again if pairing(task.text, v, el.name, all_values) > 0]
+            for raw in offered:
+                value = fit_format(raw, el.placeholder)
                 action = Action(kind="type", element=el.id, text=value)
                 cands.append(Candidate(action=action, text=f'type "{value}" into {label}'))
             if not offered:  # nothing to type here: focusing the field may still be the task

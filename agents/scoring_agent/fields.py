@@ -1,0 +1,168 @@
+"""Which field takes which value: labels for unnamed fields, the task words that key a value, input formats.
+
+Many forms put a field's label in a separate element (a `<label>` without `for`, a table header, a div above or
+below). The label nearest the field in layout names it here, so both the model and the lexical pairing below can
+tell a "Username" box from a "Password" box. A task value is keyed by the words just before it in the task
+("the password "x"" → password; "directed by Burris" → directed): a field whose label shares a key word is the
+place for that value, and still wants it when the value was already typed elsewhere (a "Verify password" box).
+"""
+
+from __future__ import annotations
+
+import re
+
+from eclair.types import Element, Observation
+
+FIELD_ROLES = {"textbox", "searchbox", "combobox-text", "spinbutton", "textarea"}
+LABEL_ROLES = {"label", "text", "columnheader", "cell", "term", "statictext"}
+STOP = {
+    "a", "an", "the", "and", "or", "of", "to", "in", "into", "on", "for", "with", "by", "from", "as", "at", "is",
+    "it", "its", "them", "their", "this", "that", "then", "field", "fields", "box", "text", "textbox", "both",
+    "enter", "type", "fill", "write", "input", "put", "set", "use", "press", "click", "hit", "submit", "search",
+    "value", "values", "your", "my", "me", "be", "should", "please", "find", "all",
+}  # fmt: skip
+_TOKEN = re.compile(r"[A-Za-z0-9@._'-]+")
+_MAX_LABEL_CHARS = 32
+_MAX_GAP_PX = 40.0
+
+
+def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
+    return min(a1, b1) - max(a0, b0)
+
+
+def _is_field(el: Element) -> bool:
+    role = el.role.lower()
+    return role in FIELD_ROLES or (el.tag in ("input", "textarea") and role not in ("checkbox", "radio", "button"))
+
+
+def nearest_label(field: Element, elements: list[Element]) -> str:
+    """Text of the short label-like element closest to `field`: left of it on its line, or just above/below it."""
+    fx, fy, fw, fh = field.bbox
+    best: tuple[float, str] | None = None
+    for el in elements:
+        if el.role.lower() not in LABEL_ROLES or not el.name or len(el.name) > _MAX_LABEL_CHARS:
+            continue
+        x, y, w, h = el.bbox
+        if _overlap(y, y + h, fy, fy + fh) > min(h, fh) / 2 and x + w <= fx + 4:
+            gap = fx - (x + w)  # same line, to the left
+        elif _overlap(x, x + w, fx, fx + fw) > 0:
+            gap = fy - (y + h) if y + h <= fy + 2 else y - (fy + fh)  # above, or below
+            if gap < -2:
+                continue
+        else:
+            continue
+        if gap <= _MAX_GAP_PX and (best is None or gap < best[0]):
+            best = (max(gap, 0.0), el.name.strip().rstrip(":"))
+    return best[1] if best else ""
+
+
+def with_labels(obs: Observation) -> Observation:
+    """The observation with each unnamed, unplaceheld field named after its nearest label (ids unchanged)."""
+    named: list[Element] = []
+    changed = False
+    for el in obs.elements:
+        if _is_field(el) and not el.name and not el.placeholder:
+            label = nearest_label(el, obs.elements)
+            if label:
+                el = el.model_copy(update={"name": label})
+                changed = True
+        named.append(el)
+    return obs.model_copy(update={"elements": named}) if changed else obs
+
+
+def _stem(word: str) -> str:
+    return word[:5] if len(word) >= 5 else word
+
+
+def stems(text: str) -> set[str]:
+    return {_stem(w) for w in (t.lower().strip(".,:;'\"") for t in _TOKEN.findall(text)) if w and w not in STOP}
+
+
+def value_keys(task_text: str, value: str, others: tuple[str, ...] = (), span: int = 3) -> set[str]:
+    """Stems of the (non-stop) words just before `value` in the task text (after any earlier value): its purpose."""
+    at = task_text.lower().find(value.lower())
+    if at < 0:
+        return set()
+    prefix = task_text[:at]
+    for other in others:
+        end = prefix.lower().rfind(other.lower()) if other.lower() != value.lower() else -1
+        if end >= 0:
+            prefix = prefix[end + len(other) :]
+    before = [t.lower().strip(".,:;'\"") for t in _TOKEN.findall(prefix)]
+    keys = [w for w in before if w and w not in STOP][-span:]
+    near = before[-(span + 2) :]
+    return {_stem(w) for w in keys if w in near}
+
+
+def pairing(task_text: str, value: str, label: str, values: list[str]) -> int:
+    """+1 when the field's label names what the value is for, -1 when it names another value's purpose, else 0."""
+    label_stems = stems(label)
+    if not label_stems:
+        return 0
+    others = tuple(values)
+    if value_keys(task_text, value, others) & label_stems:
+        return 1
+    if any(value_keys(task_text, o, others) & label_stems for o in values if o.lower() != value.lower()):
+        return -1
+    return 0
+
+
+def keyed_values(task_text: str, obs: Observation, known: list[str]) -> list[str]:
+    """Unquoted values the task gives right after a field's label word ("directed by Burris", "year 1973")."""
+    tokens = _TOKEN.findall(task_text)
+    lowered = [t.lower().strip(".,:;'\"") for t in tokens]
+    known_lower = {k.lower() for k in known}
+    found: list[str] = []
+    for el in obs.elements:
+        if not _is_field(el) or not el.name:
+            continue
+        label = stems(el.name)
+        for i, word in enumerate(lowered):
+            if _stem(word) not in label:
+                continue
+            j = i + 1
+            while j < len(lowered) and lowered[j] in STOP:
+                j += 1
+            if j < len(tokens):
+                value = tokens[j].strip(".,:;'\"")
+                if value and value.lower() not in known_lower and _stem(value.lower()) not in label:
+                    found.append(value)
+                    known_lower.add(value.lower())
+            break
+    if '"' not in task_text and "'" not in task_text:
+        found += free_words(task_text, obs, known_lower)
+    return found
+
+
+def free_words(task_text: str, obs: Observation, known_lower: set[str]) -> list[str]:
+    """For a field whose label the task never names: the task's content words no label or page name accounts for."""
+    labels = [stems(el.name) for el in obs.elements if _is_field(el) and el.name]
+    said = stems(task_text)
+    if not any(lab and not (lab & said) for lab in labels):
+        return []
+    taken = set().union(*labels) | {_stem(w) for n in (e.name for e in obs.elements) for w in n.lower().split()}
+    words = [t.strip(".,:;'\"") for t in _TOKEN.findall(task_text)]
+    return [
+        w
+        for w in words
+        if w
+        and w.lower() not in STOP
+        and w.lower() not in known_lower
+        and _stem(w.lower()) not in taken
+        and w.isalpha()
+    ]
+
+
+_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+
+
+def fit_format(value: str, placeholder: str) -> str:
+    """A date written the way the field's placeholder asks (`yyyy-mm-dd` or `mm/dd/yyyy`); other values as they are."""
+    fmt = placeholder.strip().lower()
+    us, iso = _DATE.match(value), _ISO.match(value)
+    if fmt == "yyyy-mm-dd" and us:
+        return f"{us.group(3)}-{int(us.group(1)):02d}-{int(us.group(2)):02d}"
+    if fmt == "mm/dd/yyyy" and iso:
+        return f"{int(iso.group(2)):02d}/{int(iso.group(3)):02d}/{iso.group(1)}"
+    return value

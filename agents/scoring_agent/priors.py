@@ -1,0 +1,125 @@
+"""Lexical and state priors added to the model's calibrated scores.
+
+The 135M model ranks what an action means; these priors carry what is plain from the text and the page state:
+a control the task names by its exact label is likely the target, a value belongs in the field labelled for it,
+a submit waits until the named choices and fields are done, and a section already expanded is not clicked again
+(that collapses it).
+"""
+
+from __future__ import annotations
+
+import re
+
+from agents.scoring_agent.candidates import TEXT_ROLES, TOGGLE_ROLES, mentions
+from agents.scoring_agent.fields import pairing
+from eclair.types import Candidate, Element, Observation, StepRecord
+
+SUBMIT_WORDS = re.compile(
+    r"\b(submit|save|create|confirm|send|approve|reject|ok|done|search|log ?in|sign ?in|register|add|update|"
+    r"book|finish|apply|schedule|close|delete|post|continue)\b",
+    re.I,
+)
+_COLLAPSE_WORDS = re.compile(r"\b(collapse|close|hide|fold)\b", re.I)
+_EXPAND_WORDS = re.compile(r"\b(expand|unfold)\b", re.I)
+_EXPANDABLE_ROLES = {"tab", "treeitem", "button", "clickable", "menuitem"}
+EXPAND_TODO = "(expand a section)"
+_ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"]
+_ORDINAL = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b|\b(" + "|".join(_ORDINALS) + r")\b", re.I)
+
+
+def ordinal(task_text: str) -> int | None:
+    """The N of "the 2nd result" / "the third link" (1-based), if the task counts."""
+    m = _ORDINAL.search(task_text)
+    if m is None:
+        return None
+    return int(m.group(1)) if m.group(1) else _ORDINALS.index(m.group(2).lower()) + 1
+
+
+def nth_link(obs: Observation, n: int) -> str | None:
+    """Id of the n-th link on the page with a word for a name (pagination links like "2" or ">" do not count)."""
+    links = [e.id for e in obs.elements if e.role.lower() == "link" and re.search(r"[A-Za-z]", e.name)]
+    return links[n - 1] if 0 < n <= len(links) else None
+
+
+_CONTINUES = re.compile(r"\bthen\b.*\b(click|select|choose|find|open|type|enter|press|check)\b", re.I | re.S)
+_NAME_CHARS = 2
+
+
+def named_by_task(task_text: str, el: Element, typed: set[str]) -> bool:
+    """The task names this control by its exact label (a value the agent typed is no name)."""
+    name = el.name.strip()
+    return len(name) >= _NAME_CHARS and name.lower() not in typed and mentions(task_text, name)
+
+
+def pending(task_text: str, obs: Observation, history: list[StepRecord], values: list[str]) -> list[str]:
+    """What the task still names on this page: unchecked toggles it names, empty fields labelled for a value."""
+    typed = {(s.decision.action.text or "").lower() for s in history if s.decision.action.kind == "type"}
+    clicked = {s.decision.action.element for s in history if s.result is not None and s.result.ok}
+    out: list[str] = []
+    for el in obs.elements:
+        if "disabled" in el.states:
+            continue
+        role = el.role.lower()
+        toggle = role in TOGGLE_ROLES and "checked" not in el.states and el.id not in clicked
+        empty_field = role in TEXT_ROLES and not (el.value or "").strip() and bool(el.name)
+        if (toggle and named_by_task(task_text, el, typed)) or (
+            empty_field and any(pairing(task_text, v, el.name, values) > 0 for v in values)
+        ):
+            out.append(el.name)
+    if _EXPAND_WORDS.search(task_text) and not any("expanded" in e.states for e in obs.elements):
+        out.append(EXPAND_TODO)
+    return out
+
+
+def state_prior(
+    task_text: str,
+    obs: Observation,
+    history: list[StepRecord],
+    cand: Candidate,
+    values: list[str],
+    todo: list[str],
+    weight: float,
+) -> float:
+    """Prior in units of `weight` (the agent's submit bonus) from the task's wording and the page state."""
+    action = cand.action
+    el = next((e for e in obs.elements if e.id == action.element), None)
+    if el is None:
+        return 0.0
+    if action.kind == "type" and action.text:
+        value = next((v for v in values if v.lower() == action.text.lower()), action.text)
+        return weight * pairing(task_text, value, el.name, values)
+    if action.kind != "click":
+        return 0.0
+    role = el.role.lower()
+    typed = {(s.decision.action.text or "").lower() for s in history if s.decision.action.kind == "type"}
+    is_submit = role in ("button", "link", "tab", "clickable") and bool(SUBMIT_WORDS.search(el.name))
+    if "expanded" in el.states and not _COLLAPSE_WORDS.search(task_text):
+        return -weight
+    last_ok = [s for s in history if s.result is not None and s.result.ok and not s.feedback]
+    if last_ok and last_ok[-1].decision.action.kind == "click" and last_ok[-1].decision.action.element == el.id:
+        return -weight  # the same click again undoes or repeats it
+    if is_submit and todo:
+        return -weight
+    n = ordinal(task_text) if role == "link" else None
+    if n is not None and nth_link(obs, n) == el.id:
+        return weight
+    if EXPAND_TODO in todo and role in _EXPANDABLE_ROLES and "expanded" not in el.states:
+        return weight
+    if not named_by_task(task_text, el, typed):
+        return 0.0
+    if role in TOGGLE_ROLES:
+        return -0.5 * weight if "checked" in el.states else 1.25 * weight
+    if any(s.decision.action.element == el.id for s in history if s.result is not None and s.result.ok):
+        return 0.0
+    return weight
+
+
+def continues_after(task_text: str, clicked: str) -> bool:
+    """The task asks for more after the control just clicked ("press Search, then click the 2nd result")."""
+    name = clicked.strip().lower()
+    lowered = task_text.lower()
+    at = lowered.find(name) if name else -1
+    if at < 0:
+        ends = [m.end() for m in SUBMIT_WORDS.finditer(lowered)]
+        at = ends[-1] if ends else -1
+    return at >= 0 and _CONTINUES.search(lowered[at:]) is not None
