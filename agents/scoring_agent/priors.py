@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from agents.scoring_agent.candidates import TEXT_ROLES, TOGGLE_ROLES, mentions
+from agents.scoring_agent.candidates import TEXT_ROLES, TOGGLE_ROLES, mentions, typed_values
 from agents.scoring_agent.fields import pairing
 from eclair.types import Candidate, Element, Observation, StepRecord
 
@@ -55,13 +55,15 @@ def pending(task_text: str, obs: Observation, history: list[StepRecord], values:
     """What the task still names on this page: unchecked toggles it names, empty fields labelled for a value."""
     typed = {(s.decision.action.text or "").lower() for s in history if s.decision.action.kind == "type"}
     clicked = {s.decision.action.element for s in history if s.result is not None and s.result.ok}
+    filled_ids = set(typed_values(history))
     out: list[str] = []
     for el in obs.elements:
         if "disabled" in el.states:
             continue
         role = el.role.lower()
         toggle = role in TOGGLE_ROLES and "checked" not in el.states and el.id not in clicked
-        empty_field = role in TEXT_ROLES and not (el.value or "").strip() and bool(el.name)
+        filled = bool((el.value or "").strip()) or el.id in filled_ids
+        empty_field = role in TEXT_ROLES and not filled and bool(el.name)
         if (toggle and named_by_task(task_text, el, typed)) or (
             empty_field and any(pairing(task_text, v, el.name, values) > 0 for v in values)
         ):
