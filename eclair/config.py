@@ -40,6 +40,7 @@ class Settings:
     backend: str = "local"  # local | openai
     model: str = ""  # local: "embedded", a HF model dir or a PEFT adapter dir; openai: the model name
     device: str = "cpu"  # cpu | cuda | auto
+    dtype: str = "auto"  # auto | float32 | bfloat16 (auto: bfloat16 on CUDA and on CPUs with AMX/AVX-512 BF16)
     openai_base_url: str = ""
     openai_api_key: str = ""
     openai_vision: bool = False

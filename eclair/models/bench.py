@@ -134,6 +134,7 @@ def run_model_benchmark(
     result: dict[str, Any] = {
         "model": backend.model_id,
         "device": backend.device,
+        "dtype": str(next(backend.model.parameters()).dtype).removeprefix("torch."),
         "torch_threads": torch.get_num_threads(),
         "machine": platform.machine(),
         "prompt_tokens": len(prompt_ids),
@@ -155,7 +156,7 @@ def run_model_benchmark(
     }
     result["goals_met"] = result["score_over_prefill"] <= 1.5 and result["naive_over_score"] >= 10.0
     result["summary"] = [
-        f"model {result['model']} on {result['device']} ({result['torch_threads']} threads)",
+        f"model {result['model']} on {result['device']}, {result['dtype']} ({result['torch_threads']} threads)",
         f"generation: {gen_tokens} tokens at {result['generation_tokens_per_s']:.1f} tokens/s",
         f"prompt {len(prompt_ids)} tokens, {candidates} candidates of {result['candidate_tokens_mean']:.1f} tokens "
         f"({sum(option_tokens)} in all, {packed_tokens} run after sharing common starts)",

@@ -66,12 +66,32 @@ def pick_device(device: str) -> str:
     return device or "cpu"
 
 
+def cpu_has_bf16() -> bool:
+    """Whether this CPU multiplies bfloat16 natively (AMX or AVX-512 BF16): then bf16 inference is ~2x fp32."""
+    try:
+        flags = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return False
+    return " amx_bf16" in flags or " avx512_bf16" in flags
+
+
+def pick_dtype(device: str, name: str = "auto") -> Any:
+    """The inference dtype: `auto` is bfloat16 on CUDA and on CPUs with native bf16, else float32."""
+    import torch
+
+    choices = {"float32": torch.float32, "fp32": torch.float32, "bfloat16": torch.bfloat16, "bf16": torch.bfloat16}
+    if name in choices:
+        return choices[name]
+    if name not in ("", "auto"):
+        raise ModelError(f"dtype {name!r} is not one of auto, float32, bfloat16; set ECLAIR_DTYPE to one of them")
+    return torch.bfloat16 if device.startswith("cuda") or cpu_has_bf16() else torch.float32
+
+
 def load_model_and_tokenizer(path: Path, device: str, settings: Settings | None = None) -> tuple[Any, Any, str]:
     """Load a causal LM (a PEFT adapter is merged into its base); returns model, tokenizer, base path."""
-    import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    dtype = torch.bfloat16 if device.startswith("cuda") else torch.float32
+    dtype = pick_dtype(device, settings.dtype if settings is not None else "auto")
     adapter_config = path / "adapter_config.json"
     base_path = path
     if adapter_config.is_file():

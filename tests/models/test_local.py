@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from eclair.config import Settings
+from eclair.config import Settings, load_settings
 from eclair.models import LocalBackend, ModelError, load_backend
 
 pytestmark = pytest.mark.slow
@@ -21,7 +21,8 @@ CANDIDATES = [f'click button "{label}"' for label in ["Yes", "No", "Cancel", "Su
 
 @pytest.fixture(scope="module")
 def backend() -> Iterator[LocalBackend]:
-    yield LocalBackend("embedded")
+    # float32: these tests check the KV-reuse arithmetic to 2e-3, below bfloat16's rounding
+    yield LocalBackend("embedded", settings=load_settings().with_overrides(dtype="float32"))
 
 
 def test_kv_shared_score_equals_separate_forwards(backend: LocalBackend) -> None:
@@ -113,7 +114,7 @@ def test_peft_adapter_loads_as_a_model_id(backend: LocalBackend, tmp_path: Path,
     config["base_model_name_or_path"] = "embedded"
     config_path.write_text(json.dumps(config))
 
-    adapted = load_backend(settings, backend="local", model=str(adapter_dir))
+    adapted = load_backend(settings.with_overrides(dtype="float32"), backend="local", model=str(adapter_dir))
     assert isinstance(adapted, LocalBackend) and adapted.model_id == str(adapter_dir.resolve())
     from eclair.models.scoring import PrefixScorer
 
@@ -150,10 +151,25 @@ def test_device_selection(backend: LocalBackend, settings: Settings) -> None:
     assert gpu_scores == pytest.approx(backend.score(TASK_PROMPT, CANDIDATES), rel=0.1, abs=0.5)
 
 
+def test_bfloat16_inference_keeps_the_calibrated_choice(backend: LocalBackend, settings: Settings) -> None:
+    import torch
+
+    half = LocalBackend("embedded", settings=settings.with_overrides(dtype="bfloat16"))
+    assert next(half.model.parameters()).dtype == torch.bfloat16
+    fp32 = backend.score_many([TASK_PROMPT, PRIOR_PROMPT], CANDIDATES)
+    bf16 = half.score_many([TASK_PROMPT, PRIOR_PROMPT], CANDIDATES)
+    for full_row, half_row in zip(fp32, bf16, strict=True):
+        assert half_row == pytest.approx(full_row, abs=0.6)  # bf16 rounding, not a different model
+    pmi = [t - p for t, p in zip(*bf16, strict=True)]
+    assert CANDIDATES[pmi.index(max(pmi))] == 'click button "Submit order"'
+    with pytest.raises(ModelError, match="ECLAIR_DTYPE"):
+        LocalBackend("embedded", settings=settings.with_overrides(dtype="float8"))
+
+
 def test_model_benchmark_runs_and_agrees_with_naive(settings: Settings, tmp_path: Path) -> None:
     from eclair.models.bench import run_model_benchmark
 
-    result = run_model_benchmark(settings, prompt_tokens=80, candidates=5, repeats=1)
+    result = run_model_benchmark(settings.with_overrides(dtype="float32"), prompt_tokens=80, candidates=5, repeats=1)
     assert result["prompt_tokens"] >= 80 and result["candidates"] == 5
     assert result["max_abs_diff_vs_naive"] < 2e-3
     assert result["packed_tokens_run"] < result["candidate_tokens_total"]
