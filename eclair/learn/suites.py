@@ -8,7 +8,10 @@ from contextlib import ExitStack, contextmanager
 from eclair.errors import EclairError
 from eclair.types import TaskEnvironment
 
-SUITE_HELP = "miniwob-dev, miniwob-all, demos, demos-smoke, curriculum[:N], or a comma list of MiniWoB++ task names"
+SUITE_HELP = (
+    "miniwob-dev, miniwob-all, demos, demos-smoke, curriculum[:N], a comma list of MiniWoB++ task names, "
+    "or several of these joined with + (e.g. click-tab,login-user+demos-smoke)"
+)
 
 
 class UnknownSuite(EclairError):
@@ -23,6 +26,11 @@ def open_suite(name: str, *, seed: int = 0) -> Iterator[list[TaskEnvironment]]:
 
 
 def _build(name: str, stack: ExitStack, seed: int) -> list[TaskEnvironment]:
+    if "+" in name:
+        parts = [part.strip() for part in name.split("+")]
+        if not all(parts):
+            raise UnknownSuite(f"suite {name!r} has an empty part; use {SUITE_HELP}")
+        return [env for part in parts for env in _build(part, stack, seed)]
     if name.startswith("curriculum"):
         from eclair.bench.curriculum import curriculum_envs
 

@@ -1,0 +1,24 @@
+"""Named suites for `eclair improve`: servers start with the suite, and parts join with +."""
+
+from __future__ import annotations
+
+import pytest
+
+from eclair.learn.suites import UnknownSuite, open_suite
+
+
+def test_suites_join_with_plus() -> None:
+    with open_suite("click-test,click-button+demos-smoke") as envs:
+        names = [env.name for env in envs]
+    assert names[:2] == ["miniwob/click-test", "miniwob/click-button"]
+    assert names[2:] == [
+        "demos/helpdesk-create-ticket",
+        "demos/clinic-record-pulse",
+        "demos/procurement-approve-invoice",
+    ]
+
+
+@pytest.mark.parametrize("name", ["click-test++demos-smoke", "no such suite!"])
+def test_unknown_suites_are_one_line_errors(name: str) -> None:
+    with pytest.raises(UnknownSuite, match="use miniwob-dev"), open_suite(name):
+        pass
