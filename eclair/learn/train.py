@@ -123,7 +123,7 @@ def train_adapter(
     import torch
     from datasets import Dataset
     from peft import LoraConfig
-    from transformers import AutoModelForCausalLM, AutoTokenizer
+    from transformers import AutoModelForCausalLM, AutoTokenizer, PrinterCallback
     from trl import DPOConfig, DPOTrainer, SFTConfig, SFTTrainer
 
     if cfg.device == "cuda" and not torch.cuda.is_available():
@@ -156,6 +156,7 @@ def train_adapter(
         peft_config=lora,
         callbacks=[progress],
     )
+    trainer.remove_callback(PrinterCallback)  # losses go to the progress bar and the round log, not stdout
     sft_out = trainer.train()
     peft_model = trainer.model
     history = list(progress.history)
@@ -171,6 +172,7 @@ def train_adapter(
             processing_class=tokenizer,
             callbacks=[progress],
         )
+        dpo.remove_callback(PrinterCallback)
         dpo_loss = float(dpo.train().training_loss)
         peft_model = dpo.model
         history += progress.history

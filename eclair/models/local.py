@@ -90,7 +90,9 @@ def pick_dtype(device: str, name: str = "auto") -> Any:
 def load_model_and_tokenizer(path: Path, device: str, settings: Settings | None = None) -> tuple[Any, Any, str]:
     """Load a causal LM (a PEFT adapter is merged into its base); returns model, tokenizer, base path."""
     from transformers import AutoModelForCausalLM, AutoTokenizer
+    from transformers.utils import logging as hf_logging
 
+    hf_logging.disable_progress_bar()  # a "Loading weights" bar per load would litter every command's output
     dtype = pick_dtype(device, settings.dtype if settings is not None else "auto")
     adapter_config = path / "adapter_config.json"
     base_path = path
