@@ -2,8 +2,9 @@
 
 Runs the smoke workflow `helpdesk-create-ticket` with the scoring agent and the embedded model for N episodes and
 reports, per step: decision latency (model), and the agent overhead = step wall time minus model time (observe,
-act, critics, persisting the step). In the same run it times a raw Playwright click on the same app page, and
-prints overhead / raw as a ratio. Writes JSON.
+act, critics, persisting the step). In the same run it times raw Playwright actions on the same app pages: a
+navigating click, a fill and a select. It prints overhead ÷ raw two ways: against the navigating click, and against
+the raw cost of the same mix of action kinds the agent took. Writes JSON.
 
     .venv/bin/python benchmarks/agent_overhead.py --episodes 3 --json bench-out/agent-overhead.json
 """
@@ -42,6 +43,9 @@ def main() -> None:
     parts = load_parts(settings)
     decide, overhead, observe, act, validate, persist = [], [], [], [], [], []
     raw: list[float] = []
+    raw_fill: list[float] = []
+    raw_select: list[float] = []
+    kinds: list[str] = []
     with DemoServer(port=0) as server, browser_page(settings) as page:
         env = make_env(args.workflow, server.base_url)
         for episode in range(args.episodes):
@@ -59,6 +63,7 @@ def main() -> None:
                 is_finished=lambda p: env.validate(p)[1],
             )
             steps = [s for s in outcome.steps if s.result is not None]
+            kinds.extend(s.decision.action.kind for s in steps)
             for s in steps:
                 t = s.timings
                 decide.append(t.decide_ms)
@@ -79,6 +84,16 @@ def main() -> None:
             page.wait_for_load_state("load")
             raw.append((time.perf_counter() - started) * 1000.0)
             page.go_back()
+        env.setup(page, 0)  # the new-ticket form: a raw fill and a raw select on the fields the agent uses
+        field = page.get_by_role("textbox", name="Subject").first
+        select = page.get_by_role("combobox", name="Priority").first
+        for n in range(args.raw_clicks):
+            started = time.perf_counter()
+            field.fill(f"raw fill {n}")
+            raw_fill.append((time.perf_counter() - started) * 1000.0)
+            started = time.perf_counter()
+            select.select_option(["Low", "High"][n % 2])
+            raw_select.append((time.perf_counter() - started) * 1000.0)
 
     def med(values: list[float]) -> float:
         return round(statistics.median(values), 1) if values else float("nan")
@@ -95,7 +110,14 @@ def main() -> None:
         "persist_and_loop_ms_per_step_median": med(persist),
         "raw_click_ms_median": med(raw),
         "overhead_over_raw": round(med(overhead) / med(raw), 2) if raw and overhead else None,
+        "raw_fill_ms_median": med(raw_fill),
+        "raw_select_ms_median": med(raw_select),
     }
+    per_kind = {"click": med(raw), "type": med(raw_fill), "select": med(raw_select)}
+    mix = [per_kind[k] for k in kinds if k in per_kind]
+    if mix and overhead:
+        report["raw_same_mix_ms_mean"] = round(statistics.mean(mix), 1)
+        report["overhead_over_raw_same_mix"] = round(med(overhead) / statistics.mean(mix), 2)
     for key, value in report.items():
         print(f"{key:38s} {value}")
     if args.json:
