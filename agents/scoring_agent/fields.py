@@ -114,9 +114,9 @@ def keyed_values(task_text: str, obs: Observation, known: list[str]) -> list[str
     known_lower = {k.lower() for k in known}
     found: list[str] = []
     for el in obs.elements:
-        if not _is_field(el) or not el.name:
+        if not _is_field(el) or not (el.name or el.placeholder):
             continue
-        label = stems(el.name)
+        label = stems(el.name or el.placeholder)
         for i, word in enumerate(lowered):
             if _stem(word) not in label:
                 continue
@@ -136,7 +136,7 @@ def keyed_values(task_text: str, obs: Observation, known: list[str]) -> list[str
 
 def free_words(task_text: str, obs: Observation, known_lower: set[str]) -> list[str]:
     """For a field whose label the task never names: the task's content words no label or page name accounts for."""
-    labels = [stems(el.name) for el in obs.elements if _is_field(el) and el.name]
+    labels = [stems(el.name or el.placeholder) for el in obs.elements if _is_field(el) and (el.name or el.placeholder)]
     said = stems(task_text)
     if not any(lab and not (lab & said) for lab in labels):
         return []

@@ -89,7 +89,7 @@ def state_prior(
         return 0.0
     if action.kind == "type" and action.text:
         value = next((v for v in values if v.lower() == action.text.lower()), action.text)
-        return weight * pairing(task_text, value, el.name, values)
+        return weight * pairing(task_text, value, el.name or el.placeholder, values)
     if action.kind != "click":
         return 0.0
     role = el.role.lower()
@@ -107,6 +107,8 @@ def state_prior(
         return weight
     if EXPAND_TODO in todo and role in _EXPANDABLE_ROLES and "expanded" not in el.states:
         return weight
+    if any(v.lower() in (role, role.removesuffix("box")) for v in values if len(v) > 2):
+        return 2 * weight  # the task names this kind of control: 'Click on a "checkbox" widget'
     if not named_by_task(task_text, el, typed):
         return 0.0
     if role in TOGGLE_ROLES:
