@@ -1,4 +1,4 @@
-"""CLI of the models room: `eclair chat`, `eclair models list|prepare`, `eclair bench model`."""
+"""CLI of the models room: `eclair chat`, `eclair models list|prepare|use`, `eclair bench model`."""
 
 from __future__ import annotations
 
@@ -51,7 +51,22 @@ def list_command() -> None:
             if kind == "model" and not (entry / "config.json").is_file():
                 continue
             typer.echo(f"{kind:<9} {entry.name}  {entry}")
-    typer.echo(f"configured backend: {settings.backend}  model: {settings.model or 'embedded'}")
+    from eclair.models.current import current_model, current_note
+
+    current = current_model(settings)
+    note = current_note(settings) if current != "embedded" else ""
+    typer.echo(f"current   {current}" + (f"  ({note})" if note else ""))
+    typer.echo(f"configured backend: {settings.backend}  model: {settings.model or current}")
+
+
+@models_app.command("use")
+def use_command(model: str = typer.Argument(..., help="'embedded', or a model or PEFT adapter directory.")) -> None:
+    """Make MODEL the one local runs use when no --model is given (eclair improve sets it when it promotes)."""
+    from eclair.config import load_settings
+    from eclair.models.current import set_current_model
+
+    stored = set_current_model(load_settings(), model, note="set by eclair models use")
+    typer.echo(f"current model: {stored}")
 
 
 def register(app: typer.Typer, bench: typer.Typer) -> None:

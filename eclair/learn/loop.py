@@ -24,6 +24,7 @@ from eclair.critics import default_panel
 from eclair.learn.mine import Reward, label_runs, mine
 from eclair.learn.suites import open_suite
 from eclair.learn.train import TrainConfig, train_adapter
+from eclair.models.current import current_model, set_current_model
 from eclair.store import Store
 
 log = logging.getLogger(__name__)
@@ -128,8 +129,7 @@ def improve(
     from agents import make_agent
 
     started = time.perf_counter()
-    promoted = store.promoted_model()
-    current = promoted.adapter_path if promoted and promoted.adapter_path else (settings.model or "embedded")
+    current = settings.model or current_model(settings)  # the named model, else the last promoted one
     base_dir = settings.model_root / "smollm2-135m-instruct"
     train_cfg = TrainConfig(device=cfg.device, seed=cfg.seed, **cfg.train)
     sft_all: list[dict[str, str]] = []
@@ -252,6 +252,9 @@ def improve(
             )
             if ok:
                 store.promote(version)
+                set_current_model(
+                    settings, candidate, note=f"promoted by eclair improve ({cfg.suite}, round {round_no})"
+                )
             metrics = RoundMetrics(
                 round=round_no,
                 temperature=temperature,

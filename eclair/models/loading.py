@@ -11,9 +11,11 @@ def load_backend(settings: Settings, *, backend: str | None = None, model: str |
     kind = (backend or settings.backend or "local").strip().lower()
     model_id = model if model is not None else settings.model
     if kind == "local":
+        from eclair.models.current import current_model
         from eclair.models.local import LocalBackend
 
-        return LocalBackend(model_id or "embedded", device=settings.device, settings=settings)
+        # no model named: the last promoted one (eclair improve / eclair models use), else the embedded default
+        return LocalBackend(model_id or current_model(settings), device=settings.device, settings=settings)
     if kind == "openai":
         from eclair.models.openai_compat import OpenAICompatBackend
 

@@ -38,6 +38,10 @@ def test_one_tiny_round_trains_reloads_and_evaluates_an_adapter(settings: Settin
     assert metrics.promoted == (metrics.heldout_after > metrics.heldout_before)
     assert (store.promoted_model() is not None) == metrics.promoted
     assert [r.number for r in store.list_rounds()] == [1]
+    from eclair.models.current import current_model
+
+    # a promoted adapter becomes the model local runs use when none is named
+    assert current_model(settings) == (str(adapter.resolve()) if metrics.promoted else "embedded")
 
     trained = load_backend(settings, model=str(adapter))
     base = load_backend(settings, model="embedded")
