@@ -129,7 +129,7 @@ def keyed_values(task_text: str, obs: Observation, known: list[str]) -> list[str
                     found.append(value)
                     known_lower.add(value.lower())
             break
-    if '"' not in task_text and "'" not in task_text:
+    if (found or known) and '"' not in task_text and "'" not in task_text:  # a form-fill task without quotes
         found += free_words(task_text, obs, known_lower)
     return found
 
