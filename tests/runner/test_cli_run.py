@@ -53,3 +53,44 @@ def test_eclair_demo_runs_a_smoke_workflow_and_prints_the_trace(tmp_path: Path) 
     assert (proc.returncode == 0) == checker.startswith("hidden checker: PASS")
     trace = Path(next(line for line in out.splitlines() if line.startswith("trace: "))[7:])
     assert trace.is_dir() and (trace / "step-000.png").exists() and (trace / "trace.zip").exists()
+
+
+@pytest.mark.slow
+def test_eclair_run_killed_mid_run_is_interrupted_with_its_steps_intact(tmp_path: Path, ticket_app: str) -> None:
+    import signal
+    import time
+
+    from eclair.config import load_settings
+    from eclair.store import Store
+
+    env = _env(tmp_path)
+    task = 'Create a new ticket for the customer "Acme" with priority "High", then add the tag "billing".'
+    proc = subprocess.Popen(
+        [*ECLAIR, "run", task, "--url", f"{ticket_app}/index.html", "--no-tui", "--max-steps", "12"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+    )
+    assert proc.stdout is not None
+    try:
+        deadline = time.monotonic() + 600
+        while time.monotonic() < deadline:  # one line per finished step, each committed before the next starts
+            line = proc.stdout.readline()
+            if line.startswith("step  1") or not line:
+                break
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    settings = load_settings().with_overrides(
+        data_dir=tmp_path / "data", traces_dir=tmp_path / "traces", models_dir=load_settings().model_root
+    )
+    store = Store(settings)  # opening the store notices the dead process
+    (run,) = store.list_runs()
+    assert run.status == "interrupted"
+    steps = store.get_steps(run.id)
+    assert len(steps) >= 2 and [s.index for s in steps[:2]] == [0, 1]
+    for step in steps:
+        assert step.screenshot_path and (settings.traces_dir / step.screenshot_path).exists()
