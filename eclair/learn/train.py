@@ -121,13 +121,14 @@ def train_adapter(
 ) -> TrainResult:
     """SFT a fresh LoRA on the base model (ReST-EM: always from the base), then DPO on pairs if there are any."""
     import torch
-    from datasets import Dataset
+    from datasets import Dataset, disable_progress_bars
     from peft import LoraConfig
     from transformers import AutoModelForCausalLM, AutoTokenizer, PrinterCallback
     from trl import DPOConfig, DPOTrainer, SFTConfig, SFTTrainer
 
     if cfg.device == "cuda" and not torch.cuda.is_available():
         raise TrainingError("--device cuda was asked for but no CUDA device is visible; use --device cpu")
+    disable_progress_bars()  # per-map bars ("Tokenizing train dataset") would litter the round's output
     sft_rows = _read_jsonl(sft_path)
     if not sft_rows:
         raise TrainingError(f"{sft_path} has no examples; run more rollouts or lower the success bar")
