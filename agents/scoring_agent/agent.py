@@ -17,6 +17,7 @@ from agents.scoring_agent.candidates import enumerate_candidates, prune, task_va
 from agents.scoring_agent.fields import fit_format, keyed_values, with_labels
 from agents.scoring_agent.priors import SUBMIT_WORDS, continues_after, pending, state_prior
 from agents.scoring_agent.prompt import continuation, page_lines, render
+from agents.scoring_agent.records import commit_button, record_prior, shown_values
 from agents.scoring_agent.sop import fitting, ground_step, sop_position
 from eclair.models.base import Backend
 from eclair.types import Action, Candidate, Decision, Observation, StepRecord, Task, Usage
@@ -104,6 +105,7 @@ class ScoringAgent:
             s
             + self._prior(task, history, c, fresh, todo)
             + state_prior(task.text, obs, history, c, values, todo, self.submit_bonus)
+            + record_prior(task.text, obs, history, c, values, todo, self.submit_bonus)
             for s, c in zip(scores, cands, strict=True)
         ]
         scored = [c.model_copy(update={"score": s, "raw_score": r}) for c, s, r in zip(cands, scores, raw, strict=True)]
@@ -161,7 +163,8 @@ class ScoringAgent:
         return self.rng.choices(scored, weights=weights, k=1)[0]
 
     def _finished(self, task: Task, history: list[StepRecord]) -> bool:
-        """Done when the SOP is used up, or every task value is entered and a submit-like click then worked."""
+        """Done when the SOP is used up, or every task value is entered and a submit-like click then worked (or
+        the click on the button that saves the field just changed)."""
         ok_steps = [s for s in history if s.result is not None and s.result.ok and not s.feedback]
         if not ok_steps:
             return False
@@ -170,7 +173,8 @@ class ScoringAgent:
         last = ok_steps[-1]
         if last.decision.action.kind not in ("click", "press"):
             return False
-        if last.decision.action.kind == "click" and not _SUBMIT_WORDS.search(last.decision.completion.strip()):
+        saved = len(ok_steps) > 1 and last.decision.action.element == commit_button(last.observation, ok_steps[:-1])
+        if last.decision.action.kind == "click" and not (saved or _SUBMIT_WORDS.search(last.decision.completion)):
             return False
         named = _QUOTED_NAME.search(last.decision.completion)
         if continues_after(task.text, named.group(1) if named else ""):
@@ -195,6 +199,7 @@ def _missing_values(task: Task, history: list[StepRecord]) -> list[str]:
     """Task values not yet typed or selected, nor satisfied by a click on something carrying them."""
     typed = typed_values(history).values()
     entered = {v.lower() for v in typed} | {fit_format(v, "mm/dd/yyyy").lower() for v in typed}
+    entered |= shown_values([s.observation for s in history], task_values(task))
     wanted = [v.lower() for v in task_values(task)]
     return [v for v in wanted if v not in entered and not _mentioned_as_click(v, history)]
 
@@ -205,11 +210,13 @@ def _mentioned_as_click(value: str, history: list[StepRecord]) -> bool:
 
 
 def _drop_failed_repeats(cands: list[Candidate], history: list[StepRecord]) -> list[Candidate]:
-    """Do not offer again an action that just failed on this step."""
-    if not history or not history[-1].feedback:
-        return cands
-    failed = history[-1].decision.action
-    return [c for c in cands if c.action != failed] or cands
+    """Do not offer again an action that failed on this step (any of its attempts so far)."""
+    failed = []
+    for step in reversed(history):
+        if not step.feedback:
+            break
+        failed.append(step.decision.action)
+    return [c for c in cands if c.action not in failed] or cands
 
 
 def _expected(chosen: Candidate) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from agents.scoring_agent.fields import fit_format, keyed_values, pairing, with_labels
+from agents.scoring_agent.fields import fit_format, keyed_values, pairing, stems, with_labels
 from eclair.types import Action, Candidate, Element, Observation, StepRecord, Task
 
 TEXT_ROLES = {"textbox", "searchbox", "combobox-text", "spinbutton", "textarea"}
@@ -119,7 +119,7 @@ def relevant_options(el: Element, task_text: str) -> list[str]:
     named = [o for o in el.options if mentions(task_text, o)]
     if named:
         return named
-    return list(el.options) if words(el.name) & words(task_text) else []
+    return list(el.options) if stems(el.name) & stems(task_text) else []
 
 
 def enumerate_candidates(task: Task, obs: Observation, history: list[StepRecord]) -> list[Candidate]:
@@ -138,6 +138,7 @@ def enumerate_candidates(task: Task, obs: Observation, history: list[StepRecord]
     type_values = [v for v in values if v.lower() not in chosen_not_typed] if wants_typing(task.text) else []
     # a value already typed still belongs in another field labelled for it (a "Verify password" box)
     again = [v for v in all_values if v.lower() in used_values] if wants_typing(task.text) else []
+    shown = _heading_values(obs, all_values)  # the record in view is named, not typed
     cands: list[Candidate] = []
     for el in obs.elements:
         if "disabled" in el.states or "hidden" in el.states:
@@ -161,9 +162,12 @@ def enumerate_candidates(task: Task, obs: Observation, history: list[StepRecord]
             if el.id in typed:
                 continue
             current = (el.value or "").strip().lower()
-            offered = [v for v in type_values if current != v.lower()]  # skip a value already there
+            offered = [v for v in type_values if current != v.lower() and v.lower() not in shown]
             if not current:
                 offered += [v for v in again if pairing(task.text, v, el.name, all_values) > 0]
+            keyed = [v for v in offered if pairing(task.text, v, el.name or el.placeholder, all_values) > 0]
+            if keyed or current:  # a field the task keys a value to takes that value; a filled one only that
+                offered = keyed
             for raw in offered:
                 value = fit_format(raw, el.placeholder)
                 action = Action(kind="type", element=el.id, text=value)
@@ -180,6 +184,17 @@ def enumerate_candidates(task: Task, obs: Observation, history: list[StepRecord]
     if obs.focused and any(s.decision.action.kind == "type" for s in history[-1:]):
         cands.append(Candidate(action=Action(kind="press", key="Enter", element=obs.focused), text="press Enter"))
     return cands
+
+
+def heading_text(obs: Observation) -> str:
+    """The page title (before any `·` site suffix) and the main heading: what the page is about."""
+    main = next((e.name for e in obs.elements if e.role == "heading"), "")
+    return f"{obs.title.split('·')[0]} | {main}"
+
+
+def _heading_values(obs: Observation, values: list[str]) -> set[str]:
+    text = heading_text(obs)
+    return {v.lower() for v in values if mentions(text, v)}
 
 
 def prune(cands: list[Candidate], goal: str, limit: int) -> list[Candidate]:

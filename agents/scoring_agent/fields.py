@@ -24,6 +24,8 @@ STOP = {
 _TOKEN = re.compile(r"[A-Za-z0-9@._'-]+")
 _MAX_LABEL_CHARS = 32
 _MAX_GAP_PX = 40.0
+_SIGN_IN_AS = re.compile(r"\b(sign|log)\s*(in|on)\b(\s+\w+){0,4}\s+as\s*$", re.I)
+_USER_KEYS = {"user", "usern", "login", "accou"}
 
 
 def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
@@ -91,7 +93,10 @@ def value_keys(task_text: str, value: str, others: tuple[str, ...] = (), span: i
     before = [t.lower().strip(".,:;'\"") for t in _TOKEN.findall(prefix)]
     keys = [w for w in before if w and w not in STOP][-span:]
     near = before[-(span + 2) :]
-    return {_stem(w) for w in keys if w in near}
+    found = {_stem(w) for w in keys if w in near}
+    if _SIGN_IN_AS.search(prefix):  # "sign in as dana": the account name
+        found |= _USER_KEYS
+    return found
 
 
 def pairing(task_text: str, value: str, label: str, values: list[str]) -> int:
@@ -111,7 +116,7 @@ def keyed_values(task_text: str, obs: Observation, known: list[str]) -> list[str
     """Unquoted values the task gives right after a field's label word ("directed by Burris", "year 1973")."""
     tokens = _TOKEN.findall(task_text)
     lowered = [t.lower().strip(".,:;'\"") for t in tokens]
-    known_lower = {k.lower() for k in known}
+    known_lower = {k.lower() for k in known} | {w.lower() for k in known for w in _TOKEN.findall(k)}
     found: list[str] = []
     for el in obs.elements:
         if not _is_field(el) or not (el.name or el.placeholder):

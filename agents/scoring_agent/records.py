@@ -1,0 +1,126 @@
+"""The record a task is about: find its row in a list, stay on its page, save what was changed on it.
+
+Enterprise tasks name a record ("ticket #1013", "invoice INV-7017", "Omar Abara (born 1967-02-17)") and then a
+change to it. These priors carry what is plain from the page layout: the link on the list row that shows most of
+the task's values opens the record; once the record is in view, the site navigation above the page heading leads
+away from it; text that is not a control does nothing when clicked; and after a field or select was changed, the
+first button after it in reading order is what saves the change.
+"""
+
+from __future__ import annotations
+
+import re
+
+from agents.scoring_agent.candidates import heading_text, mentions
+from agents.scoring_agent.fields import stems
+from eclair.types import Candidate, Element, Observation, StepRecord
+
+TEXT_ONLY_ROLES = {"cell", "text", "statictext", "term", "definition", "listitem", "paragraph", "caption", "heading"}
+_TARGET_ROLES = {"link", "clickable", "button"}
+_CONTROL_ROLES = {"link", "button", "tab", "menuitem", "clickable"}
+_AWAY = re.compile(r"\b(cancel|log ?out|sign ?out|reset|clear|back|discard|close)\b", re.I)
+_CLICK_TASK = re.compile(r"^\s*(click|select|check|uncheck|tick|choose|tap|press|expand|open)\b", re.I)
+
+
+def _weight_of(value: str) -> int:
+    """An identifier-like value (it has a digit: an id, a date, a number) says more about a row than a word."""
+    return 2 if any(ch.isdigit() for ch in value) else 1
+
+
+def _hits(names: list[str], values: list[str]) -> int:
+    text = " | ".join(names)
+    return sum(_weight_of(v) for v in values if len(v) >= 2 and mentions(text, v))
+
+
+def table_rows(obs: Observation) -> list[list[Element]]:
+    """Elements grouped by table row: a row is the band of elements vertically overlapping a cell."""
+    rows: list[list[Element]] = []
+    for cell in (e for e in obs.elements if e.role == "cell"):
+        y, h = cell.bbox[1], cell.bbox[3]
+        mid = y + h / 2
+        if any(r[0].bbox[1] <= mid <= r[0].bbox[1] + r[0].bbox[3] for r in rows):
+            continue
+        band = [e for e in obs.elements if e.bbox[3] > 0 and e.bbox[1] <= mid <= e.bbox[1] + e.bbox[3]]
+        rows.append(band)
+    return rows
+
+
+def record_targets(obs: Observation, values: list[str]) -> set[str]:
+    """Ids of the links on the one list row that shows the task's record (most task values, at least an id's worth)."""
+    scored = []
+    for row in table_rows(obs):
+        links = [e.id for e in row if e.role in _TARGET_ROLES and e.name and not _AWAY.search(e.name)]
+        if links:
+            scored.append((_hits([e.name for e in row], values), links))
+    if not scored:
+        return set()
+    best = max(s for s, _ in scored)
+    winners = [links for s, links in scored if s == best]
+    return set(winners[0]) if best >= 2 and len(winners) == 1 else set()
+
+
+def record_in_view(obs: Observation, values: list[str]) -> bool:
+    """The page is the record's own page: its title or main heading names a task value."""
+    return any(len(v) >= 2 and mentions(heading_text(obs), v) for v in values)
+
+
+def shown_values(observations: list[Observation], values: list[str]) -> set[str]:
+    """Task values a page title or main heading showed: they name the record, nothing is to be entered for them."""
+    text = " | ".join(heading_text(o) for o in observations)
+    return {v.lower() for v in values if mentions(text, v)}
+
+
+def _site_nav(obs: Observation) -> set[str]:
+    """Controls above the page's first heading: the site navigation bar."""
+    heading = next((e for e in obs.elements if e.role == "heading"), None)
+    if heading is None:
+        return set()
+    top = heading.bbox[1]
+    return {e.id for e in obs.elements if e.role in _CONTROL_ROLES and e.bbox[1] + e.bbox[3] <= top}
+
+
+def commit_button(obs: Observation, history: list[StepRecord]) -> str | None:
+    """The first button after the field the agent last changed (reading order): the one that saves that change."""
+    clean = [s for s in history if s.result is not None and s.result.ok and not s.feedback]
+    if not clean or clean[-1].decision.action.kind not in ("type", "select"):
+        return None
+    changed = clean[-1].decision.action.element
+    ids = [e.id for e in obs.elements]
+    if changed not in ids:
+        return None
+    for el in obs.elements[ids.index(changed) + 1 :]:
+        if el.role == "button" and el.name and not _AWAY.search(el.name) and "disabled" not in el.states:
+            return el.id
+    return None
+
+
+def record_prior(
+    task_text: str,
+    obs: Observation,
+    history: list[StepRecord],
+    cand: Candidate,
+    values: list[str],
+    todo: list[str],
+    weight: float,
+) -> float:
+    """Prior in units of `weight` from where the task's record is and what the agent just changed."""
+    action = cand.action
+    if action.kind != "click":
+        return 0.0
+    el = next((e for e in obs.elements if e.id == action.element), None)
+    if el is None:
+        return 0.0
+    role = el.role.lower()
+    if role in TEXT_ONLY_ROLES:
+        return 0.0 if _CLICK_TASK.search(task_text) else -1.5 * weight  # text that is not a control
+    score = 0.0
+    targets = record_targets(obs, values)
+    if el.id in targets:
+        score += 2 * weight
+    if (targets or record_in_view(obs, values)) and el.id in _site_nav(obs):
+        score -= weight  # the record is here: the navigation bar leads away from it
+    elif role in _CONTROL_ROLES and stems(el.name) & stems(task_text):
+        score += 0.5 * weight  # the control's label shares a word with the task ("Record vitals", "Referrals")
+    if not todo and el.id == commit_button(obs, history):
+        score += weight
+    return score
