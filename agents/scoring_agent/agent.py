@@ -14,7 +14,7 @@ import re
 import time
 
 from agents.scoring_agent.candidates import enumerate_candidates, prune, task_values, typed_values
-from agents.scoring_agent.fields import fit_format, keyed_values, with_labels
+from agents.scoring_agent.fields import fit_format, keyed_values, stems, with_labels
 from agents.scoring_agent.priors import SUBMIT_WORDS, continues_after, pending, state_prior
 from agents.scoring_agent.prompt import continuation, page_lines, render
 from agents.scoring_agent.records import commit_button, record_prior, shown_values
@@ -179,6 +179,8 @@ class ScoringAgent:
         named = _QUOTED_NAME.search(last.decision.completion)
         if continues_after(task.text, named.group(1) if named else ""):
             return False
+        if not typed_values(history) and not stems(named.group(1) if named else "") & stems(task.text):
+            return False  # a save or submit that the task never asks for, with nothing changed, finishes nothing
         return not _missing_values(task, history)
 
 

@@ -165,7 +165,8 @@ def enumerate_candidates(task: Task, obs: Observation, history: list[StepRecord]
             offered = [v for v in type_values if current != v.lower() and v.lower() not in shown]
             if not current:
                 offered += [v for v in again if pairing(task.text, v, el.name, all_values) > 0]
-            keyed = [v for v in offered if pairing(task.text, v, el.name or el.placeholder, all_values) > 0]
+            purpose = f"{el.name} {el.placeholder}"
+            keyed = [v for v in offered if pairing(task.text, v, purpose, all_values) > 0]
             if keyed or current:  # a field the task keys a value to takes that value; a filled one only that
                 offered = keyed
             for raw in offered:

@@ -89,7 +89,7 @@ def state_prior(
         return 0.0
     if action.kind == "type" and action.text:
         value = next((v for v in values if v.lower() == action.text.lower()), action.text)
-        return weight * pairing(task_text, value, el.name or el.placeholder, values)
+        return weight * pairing(task_text, value, f"{el.name} {el.placeholder}", values)
     if action.kind != "click":
         return 0.0
     role = el.role.lower()

@@ -15,7 +15,9 @@ from agents.scoring_agent.candidates import heading_text, mentions
 from agents.scoring_agent.fields import stems
 from eclair.types import Candidate, Element, Observation, StepRecord
 
-TEXT_ONLY_ROLES = {"cell", "text", "statictext", "term", "definition", "listitem", "paragraph", "caption", "heading"}
+TEXT_ONLY_ROLES = {
+    "cell", "text", "statictext", "term", "definition", "listitem", "paragraph", "caption", "heading", "columnheader",
+}  # fmt: skip
 _TARGET_ROLES = {"link", "clickable", "button"}
 _CONTROL_ROLES = {"link", "button", "tab", "menuitem", "clickable"}
 _AWAY = re.compile(r"\b(cancel|log ?out|sign ?out|reset|clear|back|discard|close)\b", re.I)
@@ -56,7 +58,11 @@ def record_targets(obs: Observation, values: list[str]) -> set[str]:
         return set()
     best = max(s for s, _ in scored)
     winners = [links for s, links in scored if s == best]
-    return set(winners[0]) if best >= 2 and len(winners) == 1 else set()
+    if best >= 2 and len(winners) == 1:
+        return set(winners[0])
+    exact = {v.lower() for v in values}
+    named = [e.id for e in obs.elements if e.role == "link" and e.name.strip().lower() in exact]
+    return set(named) if len(named) == 1 else set()  # the one link named exactly like a task value
 
 
 def record_in_view(obs: Observation, values: list[str]) -> bool:
@@ -77,6 +83,11 @@ def _site_nav(obs: Observation) -> set[str]:
         return set()
     top = heading.bbox[1]
     return {e.id for e in obs.elements if e.role in _CONTROL_ROLES and e.bbox[1] + e.bbox[3] <= top}
+
+
+def action_words(task_text: str, obs: Observation) -> set[str]:
+    """Stems of the task's words that say what to do, not which record: the page heading's words do not count."""
+    return stems(task_text) - stems(heading_text(obs))
 
 
 def commit_button(obs: Observation, history: list[StepRecord]) -> str | None:
@@ -117,9 +128,9 @@ def record_prior(
     targets = record_targets(obs, values)
     if el.id in targets:
         score += 2 * weight
-    if (targets or record_in_view(obs, values)) and el.id in _site_nav(obs):
-        score -= weight  # the record is here: the navigation bar leads away from it
-    elif role in _CONTROL_ROLES and stems(el.name) & stems(task_text):
+    if (targets or todo or record_in_view(obs, values)) and el.id in _site_nav(obs):
+        score -= weight  # the record (or a form still to fill) is here: the navigation bar leads away from it
+    elif role in _CONTROL_ROLES and action_words(task_text, obs) & stems(el.name):
         score += 0.5 * weight  # the control's label shares a word with the task ("Record vitals", "Referrals")
     if not todo and el.id == commit_button(obs, history):
         score += weight
