@@ -90,6 +90,16 @@ def action_words(task_text: str, obs: Observation) -> set[str]:
     return stems(task_text) - stems(heading_text(obs))
 
 
+def _unset_choice(obs: Observation, task_text: str) -> bool:
+    """A select on the page still shows something else than the option the task names for it."""
+    for el in obs.elements:
+        if el.role in ("combobox", "listbox") and el.options and "disabled" not in el.states:
+            named = [o for o in el.options if len(o) > 1 and mentions(task_text, o)]
+            if named and (el.value or "").strip().lower() not in {o.lower() for o in named}:
+                return True
+    return False
+
+
 def commit_button(obs: Observation, history: list[StepRecord]) -> str | None:
     """The first button after the field the agent last changed (reading order): the one that saves that change."""
     clean = [s for s in history if s.result is not None and s.result.ok and not s.feedback]
@@ -132,6 +142,6 @@ def record_prior(
         score -= weight  # the record (or a form still to fill) is here: the navigation bar leads away from it
     elif role in _CONTROL_ROLES and action_words(task_text, obs) & stems(el.name):
         score += 0.5 * weight  # the control's label shares a word with the task ("Record vitals", "Referrals")
-    if not todo and el.id == commit_button(obs, history):
+    if not todo and el.id == commit_button(obs, history) and not _unset_choice(obs, task_text):
         score += weight
     return score

@@ -83,3 +83,14 @@ def test_after_a_select_the_next_button_saves_it() -> None:
     )
     assert commit_button(_edit_form(), [step]) == "5"
     assert commit_button(_edit_form(), []) is None
+
+
+def test_the_save_button_waits_while_a_select_the_task_names_is_unset() -> None:
+    step = StepRecord(
+        index=0,
+        observation=_edit_form(),
+        result=ActionResult(ok=True),
+        decision=Decision(action=Action(kind="type", element="2", text="x"), completion="type", prompt="p"),
+    )
+    task = "Create a ticket about x assigned to Sam Ortega."
+    assert record_prior(task, _edit_form(), [step], _click("5"), ["x", "Sam Ortega"], [], 2.0) == 0.0
