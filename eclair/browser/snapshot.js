@@ -65,7 +65,48 @@
   function pointerTarget(el) {
     if (getComputedStyle(el).cursor !== "pointer") return false;
     const parent = el.parentElement;
-    return !parent || getComputedStyle(parent).cursor !== "pointer";
+    if (!parent || getComputedStyle(parent).cursor !== "pointer") return true;
+    return el.tagName === "LI" && parent.closest("li") !== null;  // a nested list item (tree, menu) is its own
+  }
+
+  // An icon: a small leaf with no text that shows an image (CSS `content: url()`, an <img> without alt, or a
+  // background image on a pointer target). Its name comes from its file, id and classes ("trash", "send reply").
+  const GENERIC = new Set(["icon", "icons", "btn", "button", "fa", "fas", "far", "glyphicon", "material", "ui",
+    "img", "image", "png", "svg", "gif", "jpg", "jpeg", "white", "black", "hover", "active", "clicked", "hide"]);
+  function iconKind(el, rect) {
+    if (el.childElementCount || (el.textContent || "").trim() || rect.width > 48 || rect.height > 48) return "";
+    if (rect.width <= 0 || rect.height <= 0) return "";
+    const st = getComputedStyle(el);
+    const pointer = st.cursor === "pointer";
+    const image = (el.tagName === "IMG" && !el.alt) || st.content.startsWith("url(")
+      || (pointer && st.backgroundImage.startsWith("url("));
+    return image ? (pointer ? "clickable" : "img") : "";
+  }
+  function hintName(el) {
+    const said = clean(el.getAttribute("aria-label")) || clean(el.getAttribute("title"));
+    if (said) return said;
+    const st = getComputedStyle(el);
+    const file = (s) => { const m = /([^/"'()]+)\.[a-z]{3,4}["')]*$/i.exec(s || ""); return m ? m[1] : ""; };
+    const raw = [el.id, el.getAttribute("class"), file(el.tagName === "IMG" ? el.src : st.content),
+      file(st.backgroundImage)].join(" ");
+    const words = raw.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase().split(/[^a-z]+/);
+    const out = [];
+    for (const w of words) if (w.length > 1 && !GENERIC.has(w) && !out.includes(w)) out.push(w);
+    return out.slice(0, 4).join(" ");
+  }
+
+  // A pointer box made of side-by-side inline blocks, each with its own text ("Reply | Forward"): each block is
+  // its own target (one handler each), not one merged button.
+  function sideBySide(el) {
+    let text = "";
+    for (const n of el.childNodes) if (n.nodeType === 3) text += n.textContent;
+    if (text.trim()) return null;
+    const parts = Array.from(el.children).filter((c) => !SKIP.has(c.tagName) && (c.innerText || "").trim());
+    if (parts.length < 2) return null;
+    if (!parts.every((c) => getComputedStyle(c).display.startsWith("inline-"))) return null;
+    const rects = parts.map((c) => c.getBoundingClientRect());
+    const oneLine = rects.every((r) => r.top < rects[0].bottom && r.bottom > rects[0].top);
+    return oneLine ? parts.map((c, i) => [c, rects[i]]) : null;
   }
 
   function isInteractive(el, role) {
@@ -191,11 +232,14 @@
     let s = "";
     for (const n of el.childNodes) {
       if (n.nodeType === 3) s += n.textContent;
-      else if (n.nodeType === 1 && !claimsOwnLine(n)) s += " " + (n.innerText || n.textContent || "");
+      else if (n.nodeType === 1 && !claimsOwnLine(n) && !n.querySelector(BLOCKS)) {
+        s += " " + (n.innerText !== undefined ? n.innerText : n.textContent || "");
+      }
     }
     return clean(s, 300);
   }
 
+  const BLOCKS = "div, p, ul, ol, li, table";  // an inline box holding these (a menu in a span) is walked, not read
   // Tag-based (no computed style) so the walk stays one cheap pass.
   function claimsOwnLine(n) {
     if (SKIP.has(n.tagName) || TEXT_ROLES[n.tagName]) return true;
@@ -212,7 +256,7 @@
     if (frameLabel) item.frame = frameLabel;
     if (y < vh && y + h > 0 && x < vw && x + w > 0) item.inView = true;
     if (interactive) {
-      item.name = nameOf(el, role);
+      item.name = name || nameOf(el, role);
       const value = valueOf(el, role);
       if (value !== null && value !== undefined) item.value = value;
       const states = statesOf(el, role, activeEl);
@@ -254,7 +298,7 @@
       role = "clickable";  // a scripted control without an ARIA role
       interactive = true;
     }
-    let clickable = false;
+    let clickable = false, nested = false, icon = "";
     const isFile = tag === "INPUT" && el.type === "file";
     if (interactive && el.inert) return;  // inert subtrees cannot be used
     if (interactive && modal && !modal.contains(el)) {
@@ -262,16 +306,30 @@
     } else if (interactive) {
       const rect = el.getBoundingClientRect();
       if (shown(el, rect) || isFile) emit(el, role, true, rect, ox, oy, frameLabel, activeEl);
+    } else if (!insideInteractive && role === "" && !el.childElementCount && !(modal && !modal.contains(el))
+      && (icon = iconKind(el, el.getBoundingClientRect())) && shown(el, el.getBoundingClientRect())) {
+      const name = hintName(el);
+      clickable = icon === "clickable" && !!name;
+      if (name) emit(el, icon, clickable, el.getBoundingClientRect(), ox, oy, frameLabel, activeEl, name);
     } else if (!insideInteractive && (role === "img" || role === "heading" || !inline)) {
       const textRole = role === "img" || role === "heading" ? role : ARIA_TEXT_ROLES[role] || TEXT_ROLES[tag] || "text";
       const isLabelOfControl = tag === "LABEL" && el.control;
       const name = role === "img" ? clean(el.alt) : isLabelOfControl ? "" : ownText(el);
+      const free = !isLabelOfControl && tag !== "LABEL" && !(modal && !modal.contains(el));
+      const few = el.childElementCount > 1 && el.childElementCount <= 6;
+      // text in a box that shows a pointer cursor is how many apps mark a click target (delegated handlers)
+      const pointer = free && (name || few) && shown(el, el.getBoundingClientRect()) && pointerTarget(el);
+      const parts = pointer && few ? sideBySide(el) : null;
+      if (parts) {
+        for (const [part, r] of parts) emit(part, "clickable", true, r, ox, oy, frameLabel, activeEl, textOf(part));
+        return;
+      }
       if (name) {
         const rect = el.getBoundingClientRect();
         if (shown(el, rect)) {
-          // text in a box that shows a pointer cursor is how many apps mark a click target (delegated handlers)
-          clickable = !isLabelOfControl && tag !== "LABEL" && !(modal && !modal.contains(el)) && pointerTarget(el);
-          if (clickable) emit(el, "clickable", true, rect, ox, oy, frameLabel, activeEl);
+          clickable = pointer;
+          nested = clickable && tag === "LI" && el.querySelector("li") !== null;
+          if (clickable) emit(el, "clickable", true, rect, ox, oy, frameLabel, activeEl, nested ? name : "");
           else emit(el, textRole, false, rect, ox, oy, frameLabel, activeEl, name);
         }
       }
@@ -295,8 +353,9 @@
       return;
     }
     const scripted = (interactive || clickable) && !NATIVE_CONTROLS.has(tag) && tag !== "A" && tag !== "LABEL";
-    const inside = insideInteractive === true || ((interactive || clickable) && !scripted) ? true
-      : scripted ? "aria" : insideInteractive;
+    // a tree item's sub-items are targets of their own
+    const inside = nested ? insideInteractive : insideInteractive === true || ((interactive || clickable) && !scripted)
+      ? true : scripted ? "aria" : insideInteractive;
     walk(el.shadowRoot || el, ox, oy, frameLabel, activeEl, inside);
   }
 

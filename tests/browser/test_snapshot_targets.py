@@ -1,0 +1,72 @@
+"""observe() finds click targets that have no text or share a box: icons, tree items, side-by-side blocks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eclair.browser import act, observe
+from eclair.types import Action
+
+_SVG = "data:image/svg+xml,%3Csvg xmlns=%22http://www.w3.org/2000/svg%22 width=%2212%22 height=%2212%22/%3E"
+
+
+def named(obs: Any, role: str) -> list[str]:
+    return [e.name for e in obs.elements if e.role == role]
+
+
+def test_icons_without_text_are_named_by_class_id_or_file(page: Any) -> None:
+    icon = f"display:inline-block;width:12px;height:12px;content:url(\"{_SVG}\")"
+    page.set_content(
+        f"""<div><span class="star" style='{icon};cursor:pointer'></span>
+        <span id="send-reply" style='{icon};cursor:pointer'></span>
+        <span class="like" style='{icon}'></span>
+        <img src="trash-can.png" width="12" height="12">
+        <span class="spacer" style="display:inline-block;width:12px;height:12px"></span>
+        <img src="banner.png" width="300" height="80"></div>"""
+    )
+    obs = observe(page, screenshot=False)
+    assert named(obs, "clickable") == ["star", "send reply"]  # pointer cursor: a control
+    assert named(obs, "img") == ["like", "trash can"]  # no pointer: an image, still named
+    assert not any("spacer" in e.name or "banner" in e.name for e in obs.elements)  # no image / not icon-sized
+
+
+def test_hidden_menu_text_stays_out_until_shown(page: Any) -> None:
+    page.set_content(
+        """<div class="post"><div>Carmella @consectetur</div><div class="controls">
+        <span><span class="more" style="cursor:pointer">more</span>
+        <ul style="display:none"><li>Mute</li><li>Block @consectetur</li></ul></span></div></div>"""
+    )
+    before = observe(page, screenshot=False)
+    assert not any("Block" in e.name for e in before.elements)
+    page.evaluate("document.querySelector('ul').style.display = 'block'")
+    after = observe(page, screenshot=False)
+    assert named(after, "listitem") == ["Mute", "Block @consectetur"]
+    assert not any(e.role == "text" and "Block" in e.name for e in after.elements)  # not folded into a line
+
+
+def test_nested_tree_items_are_targets_of_their_own(page: Any) -> None:
+    page.set_content(
+        """<style>li { cursor: pointer; }</style><ul id="tree">
+        <li><span>Alan</span><ul><li><span>Leonie</span></li><li><span>Deneen</span></li></ul></li>
+        <li><span>Chas</span></li></ul>"""
+    )
+    obs = observe(page, screenshot=False)
+    assert named(obs, "clickable") == ["Alan", "Leonie", "Deneen", "Chas"]
+
+
+def test_side_by_side_blocks_in_one_pointer_box_are_separate_targets(page: Any) -> None:
+    page.set_content(
+        """<style>.send { cursor: pointer; text-align: center; } .send span { display: inline-block; width: 50px; }
+        .pay { cursor: pointer; }</style>
+        <div class="send"><span class="r"><div>Reply</div></span><span class="f"><div>Forward</div></span></div>
+        <div class="pay"><span>Pay</span> <span>now</span></div><p id="out"></p>
+        <script>
+          document.querySelector('.r').onclick = () => { document.getElementById('out').textContent = 'reply'; };
+          document.querySelector('.f').onclick = () => { document.getElementById('out').textContent = 'forward'; };
+        </script>"""
+    )
+    obs = observe(page, screenshot=False)
+    assert named(obs, "clickable") == ["Reply", "Forward", "Pay now"]  # plain inline words stay one target
+    forward = next(e for e in obs.elements if e.name == "Forward")
+    assert act(page, Action(kind="click", element=forward.id)).ok
+    assert page.text_content("#out") == "forward"
