@@ -128,7 +128,7 @@ def run_task(
         index, attempt = 0, 0
         t_obs = time.perf_counter()
         obs = observe(page, screenshot=False)  # the screenshot is taken while the agent decides
-        observe_ms = _ms(t_obs)
+        observe_ms = first_observe_ms = _ms(t_obs)
         max_steps = min(task.max_steps, settings.max_steps) if task.max_steps else settings.max_steps
         while True:
             if is_finished is not None and is_finished(page):
@@ -141,7 +141,7 @@ def run_task(
                 break
             emit("step_started", index, attempt=attempt)
             timings = StepTimings(observe_ms=observe_ms)
-            t0 = time.perf_counter()
+            t_step = t0 = time.perf_counter()
             try:
                 decision = _decide(agent, task, obs, history, page, pool)
             except EclairError as exc:
@@ -244,6 +244,7 @@ def run_task(
                 timings=timings,
                 feedback=feedback,
             )
+            t0 = time.perf_counter()
             history.append(store.record_step(run_id, record, obs.screenshot))
             emit(
                 "step_finished",
@@ -252,8 +253,14 @@ def run_task(
                 ok=not failed,
                 feedback=feedback,
                 ms=sum((timings.observe_ms, timings.decide_ms, timings.act_ms, timings.validate_ms)),
+                persist_ms=_ms(t0),
+                wall_ms=first_observe_ms + _ms(t_step),  # decide through the committed record (with the next
+                # step's observation, taken after acting; the run's first observation counts for its first step)
+                decide_ms=timings.decide_ms,
+                model_ms=decision.usage.model_ms,
+                action_kind=action.kind,
             )
-            obs = after
+            obs, first_observe_ms = after, 0.0
             if failed:
                 attempt += 1
                 if attempt > settings.max_retries:
