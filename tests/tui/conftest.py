@@ -52,7 +52,7 @@ def filled_store(store: Any) -> dict[str, str]:
 
 
 def save_snapshot(app: Any, name: str) -> Path:
-    """Keep an SVG of the current screen under tests/tui/snapshots for visual review."""
+    """Keep an SVG of the current screen under tests/tui/snapshots (untracked) for visual review."""
     SNAPSHOTS.mkdir(exist_ok=True)
     path = app.save_screenshot(filename=f"{name}.svg", path=str(SNAPSHOTS))
     return Path(path)
