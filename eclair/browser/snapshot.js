@@ -329,6 +329,8 @@
         if (shown(el, rect)) {
           clickable = pointer;
           nested = clickable && tag === "LI" && el.querySelector("li") !== null;
+          // a line of text inside a pointer box that has no text of its own (a list row, a card) clicks that box
+          clickable = clickable || (free && textRole === "text" && getComputedStyle(el).cursor === "pointer");
           if (clickable) emit(el, "clickable", true, rect, ox, oy, frameLabel, activeEl, nested ? name : "");
           else emit(el, textRole, false, rect, ox, oy, frameLabel, activeEl, name);
         }

@@ -15,7 +15,7 @@ def named(obs: Any, role: str) -> list[str]:
 
 
 def test_icons_without_text_are_named_by_class_id_or_file(page: Any) -> None:
-    icon = f"display:inline-block;width:12px;height:12px;content:url(\"{_SVG}\")"
+    icon = f'display:inline-block;width:12px;height:12px;content:url("{_SVG}")'
     page.set_content(
         f"""<div><span class="star" style='{icon};cursor:pointer'></span>
         <span id="send-reply" style='{icon};cursor:pointer'></span>
@@ -70,3 +70,13 @@ def test_side_by_side_blocks_in_one_pointer_box_are_separate_targets(page: Any) 
     forward = next(e for e in obs.elements if e.name == "Forward")
     assert act(page, Action(kind="click", element=forward.id)).ok
     assert page.text_content("#out") == "forward"
+
+
+def test_text_lines_of_a_pointer_row_without_text_of_its_own_are_clickable(page: Any) -> None:
+    page.set_content(
+        """<style>.row { cursor: pointer; border-bottom: 1px solid #ccc; }</style>
+        <div class="row"><div>Audrey</div><div>Quarterly report</div></div><div>Plain note</div>"""
+    )
+    obs = observe(page, screenshot=False)
+    assert named(obs, "clickable") == ["Audrey", "Quarterly report"]
+    assert named(obs, "text") == ["Plain note"]
