@@ -69,6 +69,12 @@
     return el.tagName === "LI" && parent.closest("li") !== null;  // a nested list item (tree, menu) is its own
   }
 
+  // A focusable list whose items show the pointer (an autocomplete menu): the items are the targets, not the list
+  function pointerItems(el) {
+    if (el.childElementCount < 2 || getComputedStyle(el).cursor === "pointer") return false;
+    return Array.from(el.children).filter((c) => getComputedStyle(c).cursor === "pointer").length >= 2;
+  }
+
   // An icon: a small leaf with no text that shows an image (CSS `content: url()`, an <img> without alt, or a
   // background image on a pointer target). Its name comes from its file, id and classes ("trash", "send reply").
   const GENERIC = new Set(["icon", "icons", "btn", "button", "fa", "fas", "far", "glyphicon", "material", "ui",
@@ -294,7 +300,8 @@
     if (!inline && el.checkVisibility && !el.checkVisibility()) return;
     let role = roleOf(el);
     let interactive = !insideInteractive && role !== "" && isInteractive(el, role);
-    if (!interactive && !insideInteractive && role === "" && (el.hasAttribute("onclick") || tabbable(el))) {
+    if (!interactive && !insideInteractive && role === "" && (el.hasAttribute("onclick") || tabbable(el))
+      && !(tabbable(el) && !el.hasAttribute("onclick") && pointerItems(el))) {
       role = "clickable";  // a scripted control without an ARIA role
       interactive = true;
     }

@@ -80,3 +80,13 @@ def test_text_lines_of_a_pointer_row_without_text_of_its_own_are_clickable(page:
     obs = observe(page, screenshot=False)
     assert named(obs, "clickable") == ["Audrey", "Quarterly report"]
     assert named(obs, "text") == ["Plain note"]
+
+
+def test_a_focusable_list_whose_items_show_the_pointer_offers_the_items(page: Any) -> None:
+    page.set_content(
+        """<style>li { cursor: pointer; }</style><input id="q">
+        <ul tabindex="0"><li><div>Andorra</div></li><li><div>Antarctica</div></li></ul>
+        <div tabindex="0">Focusable widget</div>"""
+    )
+    obs = observe(page, screenshot=False)
+    assert named(obs, "clickable") == ["Andorra", "Antarctica", "Focusable widget"]
