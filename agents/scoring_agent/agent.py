@@ -22,7 +22,7 @@ from agents.scoring_agent.sop import fitting, ground_step, sop_position
 from eclair.models.base import Backend
 from eclair.types import Action, Candidate, Decision, Observation, StepRecord, Task, Usage
 
-_AWAY_WORDS = re.compile(r"\b(cancel|log ?out|sign ?out|reset|clear|back|discard)\b", re.I)
+_AWAY_WORDS = re.compile(r"\b(cancel|log ?out|sign ?out|reset|clear|back|discard|close)\b", re.I)
 _SUBMIT_WORDS = SUBMIT_WORDS
 _QUOTED_NAME = re.compile(r'"([^"]*)"')
 
@@ -212,13 +212,21 @@ def _mentioned_as_click(value: str, history: list[StepRecord]) -> bool:
 
 
 def _drop_failed_repeats(cands: list[Candidate], history: list[StepRecord]) -> list[Candidate]:
-    """Do not offer again an action that failed on this step (any of its attempts so far)."""
+    """Do not offer again an action that failed on this step (any of its attempts so far). An image icon that ran
+    but did nothing gets one more try: the first click on an icon whose image swaps on hover can be lost."""
     failed = []
     for step in reversed(history):
         if not step.feedback:
             break
         failed.append(step.decision.action)
-    return [c for c in cands if c.action not in failed] or cands
+    once = {a.element for a in failed if failed.count(a) == 1 and a.kind == "click" and _icon_ran(a, history)}
+    return [c for c in cands if c.action not in failed or c.action.element in once] or cands
+
+
+def _icon_ran(action: Action, history: list[StepRecord]) -> bool:
+    step = next(s for s in reversed(history) if s.decision.action == action)
+    el = next((e for e in step.observation.elements if e.id == action.element), None)
+    return el is not None and el.role == "img" and step.result is not None and step.result.ok
 
 
 def _expected(chosen: Candidate) -> str:

@@ -9,7 +9,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from agents.scoring_agent.fields import fit_format, keyed_values, pairing, stems, with_labels
+from agents.scoring_agent.fields import (
+    field_labels,
+    fit_format,
+    keyed_values,
+    label_keys,
+    pairing,
+    stems,
+    value_keys,
+    with_labels,
+)
 from eclair.types import Action, Candidate, Element, Observation, StepRecord, Task
 
 TEXT_ROLES = {"textbox", "searchbox", "combobox-text", "spinbutton", "textarea"}
@@ -139,6 +148,7 @@ def enumerate_candidates(task: Task, obs: Observation, history: list[StepRecord]
     # a value already typed still belongs in another field labelled for it (a "Verify password" box)
     again = [v for v in all_values if v.lower() in used_values] if wants_typing(task.text) else []
     shown = _heading_values(obs, all_values)  # the record in view is named, not typed
+    labels = field_labels(obs)
     cands: list[Candidate] = []
     for el in obs.elements:
         if "disabled" in el.states or "hidden" in el.states:
@@ -161,12 +171,16 @@ def enumerate_candidates(task: Task, obs: Observation, history: list[StepRecord]
         if role in TEXT_ROLES or (el.tag in ("input", "textarea") and role not in TOGGLE_ROLES | {"button"}):
             if el.id in typed:
                 continue
+            if "readonly" in el.states:  # a date picker's box: it opens on a click, typing does nothing
+                cands.append(Candidate(action=Action(kind="click", element=el.id), text=f"click {label}"))
+                continue
             current = (el.value or "").strip().lower()
             offered = [v for v in type_values if current != v.lower() and v.lower() not in shown]
             if not current:
-                offered += [v for v in again if pairing(task.text, v, el.name, all_values) > 0]
+                near = label_keys(el.name)  # only the field its nearest task word names ("Verify password")
+                offered += [v for v in again if value_keys(task.text, v, tuple(all_values), span=1) & near]
             purpose = f"{el.name} {el.placeholder}"
-            keyed = [v for v in offered if pairing(task.text, v, purpose, all_values) > 0]
+            keyed = [v for v in offered if pairing(task.text, v, purpose, all_values, labels) > 0]
             if keyed or current:  # a field the task keys a value to takes that value; a filled one only that
                 offered = keyed
             for raw in offered:
@@ -178,13 +192,18 @@ def enumerate_candidates(task: Task, obs: Observation, history: list[StepRecord]
             continue
         if role in NON_CLICK_ROLES and not el.name:
             continue
-        if role in NON_CLICK_ROLES and role not in ("heading", "cell", "text", "statictext"):
+        if role in NON_CLICK_ROLES and role not in ("heading", "cell", "text", "statictext") and not _icon(el):
             continue
         state = " (checked)" if role in TOGGLE_ROLES and "checked" in el.states else ""
         cands.append(Candidate(action=Action(kind="click", element=el.id), text=f"click {label}{state}"))
     if obs.focused and any(s.decision.action.kind == "type" for s in history[-1:]):
         cands.append(Candidate(action=Action(kind="press", key="Enter", element=obs.focused), text="press Enter"))
     return cands
+
+
+def _icon(el: Element) -> bool:
+    """A small named image (a "like" or "reply" icon): something to click even without a pointer cursor."""
+    return el.role.lower() in ("img", "image") and 0 < el.bbox[2] <= 48 and 0 < el.bbox[3] <= 48
 
 
 def heading_text(obs: Observation) -> str:

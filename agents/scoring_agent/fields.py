@@ -80,8 +80,24 @@ def stems(text: str) -> set[str]:
     return {_stem(w) for w in (t.lower().strip(".,:;'\"") for t in _TOKEN.findall(text)) if w and w not in STOP}
 
 
+def label_keys(label: str) -> set[str]:
+    """A field label's stems; a label made only of small words ("to:", "from:") keeps those words."""
+    return stems(label) or {w for w in (t.lower().strip(".,:;'\"") for t in _TOKEN.findall(label)) if w}
+
+
+def field_labels(obs: Observation) -> list[str]:
+    """Labels (name and placeholder) of the page's text fields."""
+    return [f"{e.name} {e.placeholder}".strip() for e in obs.elements if _is_field(e) and (e.name or e.placeholder)]
+
+
+def _name_like(token: str) -> bool:
+    """What follows a small-word label ("to: MOT", "to Hedy"): a capitalised name or an identifier, not prose."""
+    return token[:1].isupper() or any(ch.isdigit() or ch == "@" for ch in token)
+
+
 def value_keys(task_text: str, value: str, others: tuple[str, ...] = (), span: int = 3) -> set[str]:
-    """Stems of the (non-stop) words just before `value` in the task text (after any earlier value): its purpose."""
+    """Stems of the (non-stop) words just before `value` in the task text (after any earlier value), and of the word
+    right after it: its purpose."""
     at = task_text.lower().find(value.lower())
     if at < 0:
         return set()
@@ -96,20 +112,30 @@ def value_keys(task_text: str, value: str, others: tuple[str, ...] = (), span: i
     found = {_stem(w) for w in keys if w in near}
     if _SIGN_IN_AS.search(prefix):  # "sign in as dana": the account name
         found |= _USER_KEYS
+    if before and before[-1] in STOP:  # "to: MOT", "forward it to Hedy": keys a small-word label only
+        found.add(before[-1])
+    after = [w for w in (t.lower().strip(".,:;'\"") for t in _TOKEN.findall(task_text[at + len(value) :])[:1]) if w]
+    if before and not keys and after and after[0] not in STOP and not any(o.lower() == after[0] for o in others):
+        found.add(_stem(after[0]))  # "crime movies": with no key before it, the noun right after a word names it
     return found
 
 
-def pairing(task_text: str, value: str, label: str, values: list[str]) -> int:
-    """+1 when the field's label names what the value is for, -1 when it names another value's purpose, else 0."""
-    label_stems = stems(label)
+def pairing(task_text: str, value: str, label: str, values: list[str], labels: list[str] | None = None) -> int:
+    """+1 when the field's label names what the value is for, -1 when it names another value's purpose, else 0.
+
+    The word right before a value ("directed by X") outranks words further back ("crime movies directed by X"):
+    a value whose nearest key names another field on the page (`labels`) is no +1 here, and only another value's
+    nearest key makes a -1."""
+    label_stems = label_keys(label)
     if not label_stems:
         return 0
     others = tuple(values)
     if value_keys(task_text, value, others) & label_stems:
-        return 1
-    if any(value_keys(task_text, o, others) & label_stems for o in values if o.lower() != value.lower()):
-        return -1
-    return 0
+        near = value_keys(task_text, value, others, span=1)
+        elsewhere = [k for o in labels or [] if (k := label_keys(o)) != label_stems and near & k]
+        return 0 if elsewhere and not near & label_stems else 1
+    nearest = (value_keys(task_text, o, others, span=1) for o in values if o.lower() != value.lower())
+    return -1 if any(k & label_stems for k in nearest) else 0
 
 
 def keyed_values(task_text: str, obs: Observation, known: list[str]) -> list[str]:
@@ -118,19 +144,23 @@ def keyed_values(task_text: str, obs: Observation, known: list[str]) -> list[str
     lowered = [t.lower().strip(".,:;'\"") for t in tokens]
     known_lower = {k.lower() for k in known} | {w.lower() for k in known for w in _TOKEN.findall(k)}
     found: list[str] = []
+    all_labels = {k for e in obs.elements if _is_field(e) for k in stems(e.name or e.placeholder)}
     for el in obs.elements:
         if not _is_field(el) or not (el.name or el.placeholder):
             continue
-        label = stems(el.name or el.placeholder)
+        label = label_keys(el.name or el.placeholder)
+        small = not stems(el.name or el.placeholder)  # a "to:" label: the word right after it, if name-like
         for i, word in enumerate(lowered):
-            if _stem(word) not in label:
+            if (word if small else _stem(word)) not in label:
                 continue
             j = i + 1
-            while j < len(lowered) and lowered[j] in STOP:
+            while j < len(lowered) and lowered[j] in STOP and not small:
                 j += 1
             if j < len(tokens):
                 value = tokens[j].strip(".,:;'\"")
-                if value and value.lower() not in known_lower and _stem(value.lower()) not in label:
+                if small and not _name_like(value):
+                    continue
+                if value and value.lower() not in known_lower and _stem(value.lower()) not in label | all_labels:
                     found.append(value)
                     known_lower.add(value.lower())
             break
@@ -147,6 +177,13 @@ def free_words(task_text: str, obs: Observation, known_lower: set[str]) -> list[
         return []
     taken = set().union(*labels) | {_stem(w) for n in (e.name for e in obs.elements) for w in n.lower().split()}
     words = [t.strip(".,:;'\"") for t in _TOKEN.findall(task_text)]
+    lowered = [w.lower() for w in words]
+    for i, word in enumerate(lowered):  # the word that keys a known value ("directed" by X, "year" 1995) is no value
+        if word in known_lower:
+            j = i - 1
+            while j > 0 and lowered[j] in STOP:
+                j -= 1
+            taken.add(_stem(lowered[j]))
     return [
         w
         for w in words

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 
 from agents.scoring_agent.candidates import TEXT_ROLES, TOGGLE_ROLES, mentions, typed_values
-from agents.scoring_agent.fields import pairing
+from agents.scoring_agent.fields import field_labels, pairing, stems
+from agents.scoring_agent.records import opens_overflow
 from eclair.types import Candidate, Element, Observation, StepRecord
 
 SUBMIT_WORDS = re.compile(
@@ -35,14 +36,55 @@ def ordinal(task_text: str) -> int | None:
     return int(m.group(1)) if m.group(1) else _ORDINALS.index(m.group(2).lower()) + 1
 
 
-def nth_link(obs: Observation, n: int) -> str | None:
-    """Id of the n-th link on the page with a word for a name (pagination links like "2" or ">" do not count)."""
-    links = [e.id for e in obs.elements if e.role.lower() == "link" and re.search(r"[A-Za-z]", e.name)]
-    return links[n - 1] if 0 < n <= len(links) else None
+_NEXT = {">", "›", "»", "next"}
+_PREV = {"<", "‹", "«", "prev", "previous"}
+
+
+def _word_links(obs: Observation) -> list[str]:
+    return [e.id for e in obs.elements if e.role.lower() == "link" and re.search(r"[A-Za-z]", e.name)]
+
+
+def _results_page(history: list[StepRecord]) -> tuple[int, int]:
+    """(page number, results per page) after the pager clicks since the last other action (page 1 after a search)."""
+    page, per_page = 1, 0
+    for step in history:
+        if step.result is None or not step.result.ok or step.feedback:
+            continue
+        action = step.decision.action
+        el = next((e for e in step.observation.elements if e.id == action.element), None)
+        name = el.name.strip().lower() if el is not None and action.kind == "click" else ""
+        turn = name.isdigit() or name in _NEXT or name in _PREV
+        if turn and el is not None and el.role.lower() == "link":
+            per_page = per_page or len(_word_links(step.observation))
+            page = int(name) if name.isdigit() else page + (1 if name in _NEXT else -1)
+        else:
+            page, per_page = 1, 0
+    return max(page, 1), per_page
+
+
+def ordinal_target(obs: Observation, history: list[StepRecord], n: int) -> str | None:
+    """Id of the link to click for "the n-th result": the n-th word link counting earlier pages, or the pager link
+    to the page that holds it ("2", or ">")."""
+    links = _word_links(obs)
+    page, per_page = _results_page(history)
+    per_page = per_page or len(links)
+    if not per_page:
+        return None
+    index = n - (page - 1) * per_page
+    if 0 < index <= len(links):
+        return links[index - 1]
+    pagers = {e.name.strip().lower(): e.id for e in obs.elements if e.role.lower() == "link"}
+    wanted = (n - 1) // per_page + 1
+    if str(wanted) in pagers:
+        return pagers[str(wanted)]
+    step = _NEXT if wanted > page else _PREV
+    return next((pagers[k] for k in step if k in pagers), None)
 
 
 _CONTINUES = re.compile(r"\bthen\b.*\b(click|select|choose|find|open|type|enter|press|check)\b", re.I | re.S)
 _NAME_CHARS = 2
+_QUOTED = re.compile(r'"([^"]+)"')
+_CHOICE_ROLES = {"option", "clickable", "link", "menuitem", "listitem", "treeitem", "button"}
 
 
 def named_by_task(task_text: str, el: Element, typed: set[str]) -> bool:
@@ -56,6 +98,7 @@ def pending(task_text: str, obs: Observation, history: list[StepRecord], values:
     typed = {(s.decision.action.text or "").lower() for s in history if s.decision.action.kind == "type"}
     clicked = {s.decision.action.element for s in history if s.result is not None and s.result.ok}
     filled_ids = set(typed_values(history))
+    labels = field_labels(obs)
     out: list[str] = []
     for el in obs.elements:
         if "disabled" in el.states:
@@ -65,12 +108,27 @@ def pending(task_text: str, obs: Observation, history: list[StepRecord], values:
         filled = bool((el.value or "").strip()) or el.id in filled_ids
         empty_field = role in TEXT_ROLES and not filled and bool(el.name)
         if (toggle and named_by_task(task_text, el, typed)) or (
-            empty_field and any(pairing(task_text, v, el.name, values) > 0 for v in values)
+            empty_field and any(pairing(task_text, v, el.name, values, labels) > 0 for v in values)
         ):
             out.append(el.name)
+    if not out:
+        out += _last_blank(task_text, obs, history, values)
     if _EXPAND_WORDS.search(task_text) and not any("expanded" in e.states for e in obs.elements):
         out.append(EXPAND_TODO)
     return out
+
+
+def _last_blank(task_text: str, obs: Observation, history: list[StepRecord], values: list[str]) -> list[str]:
+    """The one field of a form still empty, which the task never names, while a task value is still unplaced
+    ("Search for crime movies directed by X": the genre box takes "crime")."""
+    filled_ids = set(typed_values(history))
+    fields = [e for e in obs.elements if e.role.lower() in TEXT_ROLES and "disabled" not in e.states and e.name]
+    empty = [e for e in fields if not (e.value or "").strip() and e.id not in filled_ids]
+    if len(fields) < 2 or len(empty) != 1 or stems(empty[0].name) & stems(task_text):
+        return []
+    done = " | ".join(s.decision.completion.lower() for s in history if s.result is not None and s.result.ok)
+    unplaced = [v for v in values if f'"{v.lower()}"' not in done]
+    return [empty[0].name] if any(pairing(task_text, v, empty[0].name, values) >= 0 for v in unplaced) else []
 
 
 def state_prior(
@@ -89,7 +147,7 @@ def state_prior(
         return 0.0
     if action.kind == "type" and action.text:
         value = next((v for v in values if v.lower() == action.text.lower()), action.text)
-        return weight * pairing(task_text, value, f"{el.name} {el.placeholder}", values)
+        return weight * pairing(task_text, value, f"{el.name} {el.placeholder}", values, field_labels(obs))
     if action.kind != "click":
         return 0.0
     role = el.role.lower()
@@ -98,19 +156,22 @@ def state_prior(
     if "expanded" in el.states and not _COLLAPSE_WORDS.search(task_text):
         return -weight
     last_ok = [s for s in history if s.result is not None and s.result.ok and not s.feedback]
-    if last_ok and last_ok[-1].decision.action.kind == "click" and last_ok[-1].decision.action.element == el.id:
+    again = last_ok and last_ok[-1].decision.action.kind == "click" and last_ok[-1].decision.action.element == el.id
+    if again and not opens_overflow(task_text, obs, el):  # a menu that did not open is worth a second click
         return -weight  # the same click again undoes or repeats it
     if is_submit and todo:
         return -weight
     n = ordinal(task_text) if role == "link" else None
-    if n is not None and nth_link(obs, n) == el.id:
-        return weight
+    if n is not None and ordinal_target(obs, history, n) == el.id:
+        return 2 * weight  # the task counts: the n-th result, or the page that holds it
     if EXPAND_TODO in todo and role in _EXPANDABLE_ROLES and "expanded" not in el.states:
         return weight
     if any(v.lower() in (role, role.removesuffix("box")) for v in values if len(v) > 2):
         return 2 * weight  # the task names this kind of control: 'Click on a "checkbox" widget'
     if not named_by_task(task_text, el, typed):
-        return 0.0
+        quoted = [q.lower() for q in _QUOTED.findall(task_text) if len(q) >= 2]
+        fits = bool(quoted) and all(q in el.name.lower() for q in quoted) and role in _CHOICE_ROLES
+        return weight if fits else 0.0  # 'an item that starts with "An" and ends with "ica"': Antarctica
     if role in TOGGLE_ROLES:
         return -0.5 * weight if "checked" in el.states else 1.25 * weight
     if any(s.decision.action.element == el.id for s in history if s.result is not None and s.result.ok):

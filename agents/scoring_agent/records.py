@@ -22,6 +22,11 @@ _TARGET_ROLES = {"link", "clickable", "button"}
 _CONTROL_ROLES = {"link", "button", "tab", "menuitem", "clickable"}
 _AWAY = re.compile(r"\b(cancel|log ?out|sign ?out|reset|clear|back|discard|close)\b", re.I)
 _CLICK_TASK = re.compile(r"^\s*(click|select|check|uncheck|tick|choose|tap|press|expand|open)\b", re.I)
+_HANDLE = re.compile(r"(?<![\w@#])[@#][\w.-]*\w")
+_PROPER = re.compile(r"(?<=[a-z,] )[A-Z][a-z]+\b")
+_OVERFLOW = re.compile(r"^(more|menu|options|actions|…|\.\.\.|⋮|⋯)\b|\b(more|menu|options)$", re.I)
+_QUOTED = re.compile(r'"([^"]+)"')
+_REPEATABLE = {"link", "button", "clickable", "img", "menuitem", "tab"}
 
 
 def _weight_of(value: str) -> int:
@@ -63,6 +68,38 @@ def record_targets(obs: Observation, values: list[str]) -> set[str]:
     exact = {v.lower() for v in values}
     named = [e.id for e in obs.elements if e.role == "link" and e.name.strip().lower() in exact]
     return set(named) if len(named) == 1 else set()  # the one link named exactly like a task value
+
+
+def record_words(task_text: str, values: list[str]) -> list[str]:
+    """What names the task's record: its values, @handles and #tags, and capitalised names inside a sentence."""
+    return list(values) + _HANDLE.findall(task_text) + _PROPER.findall(task_text)
+
+
+def card_misses(obs: Observation, words: list[str]) -> set[str]:
+    """Ids of repeated controls ("Like", "Delete" on every card or row) that sit in a card other than the one showing
+    the task's record. A control's card is what the page shows between its previous copy and it (reading order)."""
+    groups: dict[tuple[str, str], list[int]] = {}
+    for i, el in enumerate(obs.elements):
+        if el.role in _REPEATABLE and el.name:
+            groups.setdefault((el.role, el.name), []).append(i)
+    misses: set[str] = set()
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        starts = [0] + [m + 1 for m in members[:-1]]
+        hits = [_hits([e.name for e in obs.elements[a:m]], words) for a, m in zip(starts, members, strict=True)]
+        best = max(hits)
+        if best > 0 and hits.count(best) == 1:
+            misses |= {obs.elements[m].id for m, h in zip(members, hits, strict=True) if h != best}
+    return misses
+
+
+def opens_overflow(task_text: str, obs: Observation, el: Element) -> bool:
+    """A "more" / "menu" control while the task quotes a control no element on the page names: it is behind it."""
+    if not _OVERFLOW.search(el.name.strip()):
+        return False
+    quoted = [q for q in _QUOTED.findall(task_text) if len(q) > 2]
+    return bool(quoted) and not any(mentions(e.name, q) for q in quoted for e in obs.elements)
 
 
 def record_in_view(obs: Observation, values: list[str]) -> bool:
@@ -132,9 +169,16 @@ def record_prior(
     if el is None:
         return 0.0
     role = el.role.lower()
+    quoted = [q for q in _QUOTED.findall(task_text) if len(q) > 2]
+    if role == "listitem" and any(mentions(el.name, q) for q in quoted):
+        return weight  # the menu entry the task names ("Block @user" for 'click on the "Block" button')
     if role in TEXT_ONLY_ROLES:
         return 0.0 if _CLICK_TASK.search(task_text) else -1.5 * weight  # text that is not a control
     score = 0.0
+    if el.id in card_misses(obs, record_words(task_text, values)):
+        score -= weight  # the same control on another record's card
+    if opens_overflow(task_text, obs, el):
+        score += weight
     targets = record_targets(obs, values)
     if el.id in targets:
         score += 2 * weight

@@ -1,0 +1,165 @@
+"""Scoring-agent priors for common page shapes: small-word labels, cards with repeated controls, "more" menus,
+paged results, icons (no model needed)."""
+
+from __future__ import annotations
+
+from agents.scoring_agent.agent import ScoringAgent, _drop_failed_repeats
+from agents.scoring_agent.candidates import enumerate_candidates
+from agents.scoring_agent.fields import field_labels, keyed_values, pairing
+from agents.scoring_agent.priors import ordinal_target, pending, state_prior
+from agents.scoring_agent.records import card_misses, record_prior, record_words
+from eclair.types import Action, ActionResult, Candidate, Decision, Element, Observation, StepRecord, Task
+
+
+def _box(i: str, name: str, value: str = "") -> Element:
+    return Element(id=i, role="textbox", name=name, tag="input", value=value, bbox=(0, 20 * int(i), 100, 16))
+
+
+def _page(*elements: Element) -> Observation:
+    return Observation(url="http://x/", elements=list(elements))
+
+
+def _step(obs: Observation, action: Action, feedback: str | None = None) -> StepRecord:
+    return StepRecord(
+        index=0,
+        observation=obs,
+        result=ActionResult(ok=True),
+        decision=Decision(action=action, completion="c", prompt="p"),
+        feedback=feedback,
+    )
+
+
+def _click(el: str) -> Candidate:
+    return Candidate(action=Action(kind="click", element=el), text="click")
+
+
+def test_a_small_word_label_takes_the_name_right_after_that_word() -> None:
+    mail = _page(_box("1", "to"))
+    assert keyed_values("Find the email by Audrey and forward that email to Hedy.", mail, []) == ["Hedy"]
+    assert keyed_values("Go to the inbox and read it.", mail, []) == []  # prose after "to" is no name
+    flight = _page(_box("1", "From:"), _box("2", "To:"))
+    task = "Book the cheapest one-way flight from: Anvik, AK to: MOT on 12/23/2016."
+    values = ["12/23/2016", *keyed_values(task, flight, ["12/23/2016"])]
+    assert values[1:3] == ["Anvik", "MOT"]
+    assert [pairing(task, v, "To:", values) for v in ("Anvik", "MOT", "12/23/2016")] == [-1, 1, -1]
+
+
+def test_the_word_right_before_a_value_decides_between_two_labelled_fields() -> None:
+    form = _page(_box("1", "Released Date"), _box("2", "Director Name"), _box("3", "Movie Genre"))
+    task = "Search for crime movies directed by Curry from year 1995."
+    values = ["1995", *keyed_values(task, form, ["1995"])]
+    assert values == ["1995", "Curry", "crime"]  # "directed" keys Curry, it is no value itself
+    labels = field_labels(form)
+    assert [pairing(task, "Curry", lab, values, labels) for lab in labels] == [0, 1, 0]
+    assert [pairing(task, "crime", lab, values, labels) for lab in labels] == [0, -1, 1]  # "crime movies"
+    assert pairing(task, "1995", "Movie Genre", values, labels) == -1
+
+
+def test_the_last_blank_field_is_pending_while_a_task_word_is_unplaced() -> None:
+    task = "Search for historical movies directed by Mcknight from year 1980."
+    form = _page(_box("1", "Director Name", "Mcknight"), _box("2", "Year", "1980"), _box("3", "Genre"))
+    values = ["1980", "Mcknight", "historical"]
+    assert pending(task, form, [], values) == ["Genre"]
+    named = _page(_box("1", "Director Name", "Mcknight"), _box("2", "Year", "1980"), _box("3", "Movie Genre"))
+    assert pending(task, named, [], values) == ["Movie Genre"]  # "historical movies" keys it
+    assert pending(task, named, [], values[:2]) == []  # the task names this field: no free word to infer it from
+    done = _page(_box("1", "Director Name", "Mcknight"), _box("2", "Year", "1980"), _box("3", "Genre", "x"))
+    assert pending(task, done, [], values) == []
+
+
+def _feed(menu_for: str | None = None) -> Observation:
+    els: list[Element] = []
+    for n, user in enumerate(["@carmella", "@deneen", "@jerald"]):
+        base = 10 * (n + 1)
+        els.append(Element(id=str(base), role="text", name=f"Name {user} 10h ago", tag="div"))
+        els.append(Element(id=str(base + 1), role="img", name="like", tag="span", bbox=(80, 40.0 * n, 14, 14)))
+        els.append(Element(id=str(base + 2), role="img", name="more", tag="span", bbox=(110, 40.0 * n, 14, 14)))
+        if menu_for == user:
+            els.append(Element(id=str(base + 3), role="listitem", name="Mute " + user, tag="li"))
+            els.append(Element(id=str(base + 4), role="listitem", name="Block " + user, tag="li"))
+    return _page(*els)
+
+
+def test_a_repeated_control_on_another_record_s_card_is_a_miss() -> None:
+    task = 'For the user @deneen, click on the "Like" button.'
+    words = record_words(task, ["Like"])
+    assert "@deneen" in words
+    assert card_misses(_feed(), words) == {"11", "12", "31", "32"}
+    assert card_misses(_feed(), record_words('Click on the "Like" button.', ["Like"])) == set()  # no record named
+    right = record_prior(task, _feed(), [], _click("21"), ["Like"], [], 2.0)
+    assert right > record_prior(task, _feed(), [], _click("11"), ["Like"], [], 2.0)
+
+
+def test_a_control_the_page_lacks_is_behind_the_more_menu_then_its_entry_is_the_target() -> None:
+    task = 'For the user @deneen, click on the "Block" button.'
+    closed = _feed()
+    assert record_prior(task, closed, [], _click("22"), ["Block"], [], 2.0) == 2.0  # @deneen's "more"
+    assert record_prior(task, closed, [], _click("12"), ["Block"], [], 2.0) == 0.0  # another card's "more"
+    assert record_prior('Click on the "Like" button.', closed, [], _click("22"), ["Like"], [], 2.0) == 0
+    shown = _feed(menu_for="@deneen")
+    assert record_prior(task, shown, [], _click("24"), ["Block"], [], 2.0) > 0  # "Block @deneen"
+    assert record_prior(task, shown, [], _click("23"), ["Block"], [], 2.0) < 0  # "Mute @deneen": just text
+    # a menu that did not open is worth a second click; any other control clicked twice is not
+    history = [_step(closed, Action(kind="click", element="22"))]
+    assert state_prior(task, closed, history, _click("22"), ["Block"], [], 2.0) == 0
+    assert state_prior(task, closed, [_step(closed, Action(kind="click", element="21"))], _click("21"), [], [], 2) < 0
+
+
+def _results(page: int) -> Observation:
+    names = [["Juan", "Donovan", "Alan"], ["Renda", "Livia", "Cora"], ["Ann", "Bea", "Cy"]][page - 1]
+    links = [Element(id=f"{page}{i}", role="link", name=n, tag="a") for i, n in enumerate(names)]
+    pager = [Element(id=f"p{n}", role="link", name=str(n), tag="a") for n in (1, 2, 3)]
+    return _page(*links, *pager, Element(id="next", role="link", name=">", tag="a"))
+
+
+def test_the_nth_result_counts_earlier_pages_and_finds_the_page_that_holds_it() -> None:
+    assert ordinal_target(_results(1), [], 2) == "11"
+    assert ordinal_target(_results(1), [], 7) == "p3"  # 3 per page: the 7th is first on page 3
+    on_three = [_step(_results(1), Action(kind="click", element="p3"))]
+    assert ordinal_target(_results(3), on_three, 7) == "30"
+    on_two = [_step(_results(1), Action(kind="click", element="next"))]
+    assert ordinal_target(_results(2), on_two, 5) == "21"
+    searched_again = [*on_three, _step(_results(3), Action(kind="click", element="search"))]
+    assert ordinal_target(_results(1), searched_again, 2) == "11"  # a new search starts on page 1
+
+
+def test_small_named_images_are_clicked_large_ones_are_not() -> None:
+    page = _page(
+        Element(id="1", role="img", name="reply", tag="span", bbox=(10, 10, 14, 14)),
+        Element(id="2", role="img", name="Company logo", tag="img", bbox=(10, 40, 300, 80)),
+    )
+    texts = [c.text for c in enumerate_candidates(Task(id="t", text="Reply to Ann"), page, [])]
+    assert texts == ['click img "reply"']
+
+
+def test_close_leads_away_unless_the_task_says_close() -> None:
+    agent = ScoringAgent(backend=None)  # type: ignore[arg-type]
+    cand = Candidate(action=Action(kind="click", element="1"), text='click clickable "close reply left arrow"')
+    assert agent._prior(Task(id="t", text='Reply with "hi".'), [], cand, set(), []) < 0
+    assert agent._prior(Task(id="t", text="Close the dialog."), [], cand, set(), []) == 0
+
+
+def test_an_icon_that_did_nothing_gets_one_more_click_other_controls_do_not() -> None:
+    page = _feed()
+    icon, text = Action(kind="click", element="22"), Action(kind="click", element="20")
+    cands = [Candidate(action=icon, text="a"), Candidate(action=text, text="b"), _click("12")]
+    once = [_step(page, icon, feedback="nothing changed")]
+    assert [c.action.element for c in _drop_failed_repeats(cands, once)] == ["22", "20", "12"]
+    twice = [*once, _step(page, icon, feedback="nothing changed")]
+    assert [c.action.element for c in _drop_failed_repeats(cands, twice)] == ["20", "12"]
+    not_icon = [_step(page, text, feedback="nothing changed")]
+    assert [c.action.element for c in _drop_failed_repeats(cands, not_icon)] == ["22", "12"]
+
+
+def test_a_read_only_box_is_clicked_not_typed_into() -> None:
+    box = Element(id="1", role="textbox", name="Departure Date", tag="input", states={"readonly"})
+    texts = [c.text for c in enumerate_candidates(Task(id="t", text="Fly on 12/23/2016."), _page(box), [])]
+    assert texts == ['click textbox "Departure Date"']
+
+
+def test_an_item_holding_every_quoted_fragment_fits_the_description() -> None:
+    task = 'Enter an item that starts with "An" and ends with "ica".'
+    items = [Element(id=str(i), role="clickable", name=n, tag="div") for i, n in enumerate(["Angola", "Antarctica"])]
+    page = _page(*items)
+    assert state_prior(task, page, [], _click("1"), ["An", "ica"], [], 2.0) == 2.0
+    assert state_prior(task, page, [], _click("0"), ["An", "ica"], [], 2.0) == 0.0
