@@ -17,7 +17,7 @@ from agents.scoring_agent.candidates import enumerate_candidates, prune, task_va
 from agents.scoring_agent.fields import fit_format, keyed_values, stems, with_labels
 from agents.scoring_agent.priors import SUBMIT_WORDS, continues_after, pending, state_prior
 from agents.scoring_agent.prompt import continuation, page_lines, render
-from agents.scoring_agent.records import commit_button, record_prior, shown_values
+from agents.scoring_agent.records import commit_button, drop_card_misses, record_prior, shown_values
 from agents.scoring_agent.sop import fitting, ground_step, sop_position
 from eclair.models.base import Backend
 from eclair.types import Action, Candidate, Decision, Observation, StepRecord, Task, Usage
@@ -81,7 +81,7 @@ class ScoringAgent:
                 completion="done",
             )
         cands = enumerate_candidates(task, obs, history)
-        cands = _drop_failed_repeats(cands, history)
+        cands = drop_card_misses(_drop_failed_repeats(cands, history), obs, task.text, values)
         if not cands:
             return Decision(
                 action=Action(kind="done"), rationale="no action is possible on this page", completion="done"

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from agents.scoring_agent.candidates import TEXT_ROLES, TOGGLE_ROLES, mentions, typed_values
-from agents.scoring_agent.fields import field_labels, pairing, stems
+from agents.scoring_agent.candidates import TEXT_ROLES, TOGGLE_ROLES, mentions, typed_values, words
+from agents.scoring_agent.fields import STOP, field_labels, pairing, stems
 from agents.scoring_agent.records import opens_overflow
 from eclair.types import Candidate, Element, Observation, StepRecord
 
@@ -90,7 +90,12 @@ _CHOICE_ROLES = {"option", "clickable", "link", "menuitem", "listitem", "treeite
 def named_by_task(task_text: str, el: Element, typed: set[str]) -> bool:
     """The task names this control by its exact label (a value the agent typed is no name)."""
     name = el.name.strip()
-    return len(name) >= _NAME_CHARS and name.lower() not in typed and mentions(task_text, name)
+    if len(name) < _NAME_CHARS or name.lower() in typed:
+        return False
+    said = words(name) - STOP
+    if len(said) >= 2 and said <= words(task_text):  # every word of an icon's name ("trash delete") is in the task
+        return True
+    return mentions(task_text, name)
 
 
 def pending(task_text: str, obs: Observation, history: list[StepRecord], values: list[str]) -> list[str]:
@@ -131,6 +136,15 @@ def _last_blank(task_text: str, obs: Observation, history: list[StepRecord], val
     return [empty[0].name] if any(pairing(task_text, v, empty[0].name, values) >= 0 for v in unplaced) else []
 
 
+def _same_page(before: Observation, after: Observation) -> bool:
+    """Nothing an agent can see changed: same elements, names, values and states."""
+
+    def seen(obs: Observation) -> list[tuple[str, str, str, list[str]]]:
+        return [(e.role, e.name, e.value or "", sorted(e.states)) for e in obs.elements]
+
+    return seen(before) == seen(after)
+
+
 def state_prior(
     task_text: str,
     obs: Observation,
@@ -157,7 +171,8 @@ def state_prior(
         return -weight
     last_ok = [s for s in history if s.result is not None and s.result.ok and not s.feedback]
     again = last_ok and last_ok[-1].decision.action.kind == "click" and last_ok[-1].decision.action.element == el.id
-    if again and not opens_overflow(task_text, obs, el):  # a menu that did not open is worth a second click
+    lost = again and role == "img" and _same_page(last_ok[-1].observation, obs)  # an icon click that was lost
+    if again and not lost and not opens_overflow(task_text, obs, el):  # a menu that did not open: click again
         return -weight  # the same click again undoes or repeats it
     if is_submit and todo:
         return -weight
@@ -166,12 +181,13 @@ def state_prior(
         return 2 * weight  # the task counts: the n-th result, or the page that holds it
     if EXPAND_TODO in todo and role in _EXPANDABLE_ROLES and "expanded" not in el.states:
         return weight
-    if any(v.lower() in (role, role.removesuffix("box")) for v in values if len(v) > 2):
+    kinds = {role, el.tag} | ({role.removesuffix("box")} if el.tag != "textarea" else set())
+    if any(v.lower() in kinds for v in values if len(v) > 2):
         return 2 * weight  # the task names this kind of control: 'Click on a "checkbox" widget'
     if not named_by_task(task_text, el, typed):
         quoted = [q.lower() for q in _QUOTED.findall(task_text) if len(q) >= 2]
         fits = bool(quoted) and all(q in el.name.lower() for q in quoted) and role in _CHOICE_ROLES
-        return weight if fits else 0.0  # 'an item that starts with "An" and ends with "ica"': Antarctica
+        return 2 * weight if fits else 0.0  # 'an item that starts with "An" and ends with "ica"': Antarctica
     if role in TOGGLE_ROLES:
         return -0.5 * weight if "checked" in el.states else 1.25 * weight
     if any(s.decision.action.element == el.id for s in history if s.result is not None and s.result.ok):

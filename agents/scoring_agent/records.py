@@ -89,9 +89,15 @@ def card_misses(obs: Observation, words: list[str]) -> set[str]:
         starts = [0] + [m + 1 for m in members[:-1]]
         hits = [_hits([e.name for e in obs.elements[a:m]], words) for a, m in zip(starts, members, strict=True)]
         best = max(hits)
-        if best > 0 and hits.count(best) == 1:
-            misses |= {obs.elements[m].id for m, h in zip(members, hits, strict=True) if h != best}
+        if best > 0:  # the record may have several cards ("@olin" posted twice): any of them will do
+            misses |= {obs.elements[m].id for m, h in zip(members, hits, strict=True) if h < best}
     return misses
+
+
+def drop_card_misses(cands: list[Candidate], obs: Observation, task_text: str, values: list[str]) -> list[Candidate]:
+    """Leave out the copies of a repeated control that sit on other records' cards (before pruning keeps 24)."""
+    misses = card_misses(obs, record_words(task_text, values))
+    return [c for c in cands if c.action.element not in misses] or cands
 
 
 def opens_overflow(task_text: str, obs: Observation, el: Element) -> bool:
@@ -170,13 +176,12 @@ def record_prior(
         return 0.0
     role = el.role.lower()
     quoted = [q for q in _QUOTED.findall(task_text) if len(q) > 2]
-    if role == "listitem" and any(mentions(el.name, q) for q in quoted):
+    other = [h for h in _HANDLE.findall(el.name) if not mentions(task_text, h)]
+    if role == "listitem" and any(mentions(el.name, q) for q in quoted) and not other:
         return weight  # the menu entry the task names ("Block @user" for 'click on the "Block" button')
     if role in TEXT_ONLY_ROLES:
         return 0.0 if _CLICK_TASK.search(task_text) else -1.5 * weight  # text that is not a control
     score = 0.0
-    if el.id in card_misses(obs, record_words(task_text, values)):
-        score -= weight  # the same control on another record's card
     if opens_overflow(task_text, obs, el):
         score += weight
     targets = record_targets(obs, values)

@@ -7,7 +7,7 @@ from agents.scoring_agent.agent import ScoringAgent, _drop_failed_repeats
 from agents.scoring_agent.candidates import enumerate_candidates
 from agents.scoring_agent.fields import field_labels, keyed_values, pairing
 from agents.scoring_agent.priors import ordinal_target, pending, state_prior
-from agents.scoring_agent.records import card_misses, record_prior, record_words
+from agents.scoring_agent.records import card_misses, drop_card_misses, record_prior, record_words
 from eclair.types import Action, ActionResult, Candidate, Decision, Element, Observation, StepRecord, Task
 
 
@@ -86,23 +86,30 @@ def test_a_repeated_control_on_another_record_s_card_is_a_miss() -> None:
     assert "@deneen" in words
     assert card_misses(_feed(), words) == {"11", "12", "31", "32"}
     assert card_misses(_feed(), record_words('Click on the "Like" button.', ["Like"])) == set()  # no record named
-    right = record_prior(task, _feed(), [], _click("21"), ["Like"], [], 2.0)
-    assert right > record_prior(task, _feed(), [], _click("11"), ["Like"], [], 2.0)
+    twice = _page(
+        *_feed().elements,
+        Element(id="40", role="text", name="Bo @deneen 1h ago", tag="div"),
+        Element(id="41", role="img", name="like", tag="span", bbox=(80, 200, 14, 14)),
+    )
+    assert card_misses(twice, words) == {"11", "31", "12", "32"}  # both of @deneen's cards will do
+    cands = [_click(e.id) for e in _feed().elements if e.role == "img"] + [_click("10")]
+    kept = [c.action.element for c in drop_card_misses(cands, _feed(), task, ["Like"])]
+    assert kept == ["21", "22", "10"]  # left out before pruning can drop the right card's copy
 
 
 def test_a_control_the_page_lacks_is_behind_the_more_menu_then_its_entry_is_the_target() -> None:
     task = 'For the user @deneen, click on the "Block" button.'
     closed = _feed()
     assert record_prior(task, closed, [], _click("22"), ["Block"], [], 2.0) == 2.0  # @deneen's "more"
-    assert record_prior(task, closed, [], _click("12"), ["Block"], [], 2.0) == 0.0  # another card's "more"
     assert record_prior('Click on the "Like" button.', closed, [], _click("22"), ["Like"], [], 2.0) == 0
     shown = _feed(menu_for="@deneen")
     assert record_prior(task, shown, [], _click("24"), ["Block"], [], 2.0) > 0  # "Block @deneen"
     assert record_prior(task, shown, [], _click("23"), ["Block"], [], 2.0) < 0  # "Mute @deneen": just text
-    # a menu that did not open is worth a second click; any other control clicked twice is not
+    other = _feed(menu_for="@jerald")  # the menu of another user's card
+    assert record_prior(task, other, [], _click("34"), ["Block"], [], 2.0) < 0  # "Block @jerald"
+    # a menu that did not open is worth a second click
     history = [_step(closed, Action(kind="click", element="22"))]
     assert state_prior(task, closed, history, _click("22"), ["Block"], [], 2.0) == 0
-    assert state_prior(task, closed, [_step(closed, Action(kind="click", element="21"))], _click("21"), [], [], 2) < 0
 
 
 def _results(page: int) -> Observation:
@@ -161,5 +168,34 @@ def test_an_item_holding_every_quoted_fragment_fits_the_description() -> None:
     task = 'Enter an item that starts with "An" and ends with "ica".'
     items = [Element(id=str(i), role="clickable", name=n, tag="div") for i, n in enumerate(["Angola", "Antarctica"])]
     page = _page(*items)
-    assert state_prior(task, page, [], _click("1"), ["An", "ica"], [], 2.0) == 2.0
+    assert state_prior(task, page, [], _click("1"), ["An", "ica"], [], 2.0) == 4.0
     assert state_prior(task, page, [], _click("0"), ["An", "ica"], [], 2.0) == 0.0
+
+
+def test_an_icon_is_named_by_the_task_when_every_word_of_its_name_is_in_it() -> None:
+    page = _page(
+        Element(id="1", role="clickable", name="trash delete", tag="span", bbox=(0, 0, 12, 12)),
+        Element(id="2", role="clickable", name="close email left arrow", tag="span", bbox=(0, 20, 12, 12)),
+    )
+    task = "Find the email by Rahel and click the trash icon to delete it."
+    assert state_prior(task, page, [], _click("1"), [], [], 2.0) == 2.0
+    assert state_prior(task, page, [], _click("2"), [], [], 2.0) == 0.0  # "email" alone does not name it
+
+
+def test_a_quoted_widget_kind_matches_the_tag_a_textarea_is_no_text_widget() -> None:
+    page = _page(
+        Element(id="1", role="textbox", name="kK", tag="input", bbox=(0, 0, 90, 16)),
+        Element(id="2", role="textbox", name="scs", tag="textarea", bbox=(0, 20, 90, 40)),
+    )
+    area, text = 'Click on a "textarea" widget.', 'Click on a "text" widget.'
+    assert [state_prior(area, page, [], _click(i), ["textarea"], [], 2.0) for i in "12"] == [0.0, 4.0]
+    assert [state_prior(text, page, [], _click(i), ["text"], [], 2.0) for i in "12"] == [4.0, 0.0]
+
+
+def test_an_icon_click_that_changed_nothing_may_be_repeated_a_control_that_worked_may_not() -> None:
+    task = 'For the user @deneen, click on the "Like" button.'
+    feed = _feed()
+    lost = [_step(feed, Action(kind="click", element="21"))]
+    assert state_prior(task, feed, lost, _click("21"), ["Like"], [], 2.0) == 0  # the page is as it was: try again
+    changed = _page(*feed.elements[:-1])
+    assert state_prior(task, changed, lost, _click("21"), ["Like"], [], 2.0) < 0
