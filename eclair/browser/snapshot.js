@@ -42,7 +42,8 @@
     const explicit = (el.getAttribute("role") || "").split(" ")[0];
     if (explicit && explicit !== "presentation" && explicit !== "none" && explicit !== "generic") return explicit;
     const tag = el.tagName;
-    if (tag === "A") return el.hasAttribute("href") ? "link" : "";
+    // an anchor without href but with a tooltip is a scripted button ("Prev" / "Next" of a date picker)
+    if (tag === "A") return el.hasAttribute("href") || el.hasAttribute("title") ? "link" : "";
     if (tag === "BUTTON" || tag === "SUMMARY") return "button";
     if (tag === "SELECT") return el.multiple || el.size > 1 ? "listbox" : "combobox";
     if (tag === "TEXTAREA") return "textbox";
@@ -186,6 +187,9 @@
     try { userInvalid = el.matches(":user-invalid"); } catch (e) { /* older engines */ }
     if (a("aria-invalid") === "true" || userInvalid) s.push("invalid");
     if (el.readOnly === true || a("aria-readonly") === "true") s.push("readonly");
+    // a field with its own suggestion list (it turns the browser's off, or says so in ARIA)
+    const auto = a("aria-autocomplete");
+    if (auto === "list" || auto === "both" || (el.tagName === "INPUT" && a("autocomplete") === "off")) s.push("autocomplete");
     return s;
   }
 

@@ -90,3 +90,13 @@ def test_a_focusable_list_whose_items_show_the_pointer_offers_the_items(page: An
     )
     obs = observe(page, screenshot=False)
     assert named(obs, "clickable") == ["Andorra", "Antarctica", "Focusable widget"]
+
+
+def test_fields_with_their_own_suggestion_list_say_so(page: Any) -> None:
+    page.set_content(
+        """<input id="a" autocomplete="off" placeholder="From"><input id="b" aria-autocomplete="list" placeholder="To">
+        <input id="c" autocomplete="username" placeholder="User">"""
+    )
+    states = {e.placeholder: e.states for e in observe(page, screenshot=False).elements}
+    assert "autocomplete" in states["From"] and "autocomplete" in states["To"]
+    assert "autocomplete" not in states["User"]
