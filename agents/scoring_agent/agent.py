@@ -19,6 +19,7 @@ from agents.scoring_agent.priors import SUBMIT_WORDS, continues_after, pending, 
 from agents.scoring_agent.prompt import continuation, page_lines, render
 from agents.scoring_agent.records import commit_button, drop_card_misses, record_prior, shown_values
 from agents.scoring_agent.sop import fitting, ground_step, sop_position
+from agents.scoring_agent.widgets import awaits_suggestions, suggestions, widget_prior
 from eclair.models.base import Backend
 from eclair.types import Action, Candidate, Decision, Observation, StepRecord, Task, Usage
 
@@ -80,8 +81,17 @@ class ScoringAgent:
                 expected_outcome="the task is complete",
                 completion="done",
             )
+        if awaits_suggestions(obs, history):
+            return Decision(
+                action=Action(kind="wait", seconds=0.6),
+                rationale="the field just typed shows its suggestions a moment later",
+                expected_outcome="a suggestion list opens under the field",
+                completion="wait",
+            )
         cands = enumerate_candidates(task, obs, history)
         cands = drop_card_misses(_drop_failed_repeats(cands, history), obs, task.text, values)
+        offered = suggestions(obs, history)  # an open suggestion list for what was just typed comes first
+        cands = [c for c in cands if c.action.element in offered] or cands
         if not cands:
             return Decision(
                 action=Action(kind="done"), rationale="no action is possible on this page", completion="done"
@@ -103,9 +113,10 @@ class ScoringAgent:
         usage.model_ms = (time.perf_counter() - started) * 1000.0
         scores = [
             s
-            + self._prior(task, history, c, fresh, todo)
+            + self._prior(task, history, c, fresh, todo, obs)
             + state_prior(task.text, obs, history, c, values, todo, self.submit_bonus)
             + record_prior(task.text, obs, history, c, values, todo, self.submit_bonus)
+            + widget_prior(task.text, obs, c, values, self.submit_bonus)
             for s, c in zip(scores, cands, strict=True)
         ]
         scored = [c.model_copy(update={"score": s, "raw_score": r}) for c, s, r in zip(cands, scores, raw, strict=True)]
@@ -121,7 +132,15 @@ class ScoringAgent:
             usage=Usage(tokens_in=usage.tokens_in, tokens_out=0, model_ms=usage.model_ms),
         )
 
-    def _prior(self, task: Task, history: list[StepRecord], cand: Candidate, fresh: set[str], todo: list[str]) -> float:
+    def _prior(
+        self,
+        task: Task,
+        history: list[StepRecord],
+        cand: Candidate,
+        fresh: set[str],
+        todo: list[str],
+        obs: Observation | None = None,
+    ) -> float:
         """Progress-aware priors on top of the model: leave-the-form controls the task never names are unlikely;
         a confirmation that just appeared, or a submit once every task value is in, is the likely next step."""
         text = cand.text.lower()
@@ -130,12 +149,12 @@ class ScoringAgent:
             return -self.away_penalty
         if cand.action.kind != "click" or not _SUBMIT_WORDS.search(text) or todo:
             return 0.0
-        if any(f'"{name.lower()}"' in text for name in fresh) or self._values_entered(task, history):
+        if any(f'"{name.lower()}"' in text for name in fresh) or self._values_entered(task, history, obs):
             return self.submit_bonus
         return 0.0
 
-    def _values_entered(self, task: Task, history: list[StepRecord]) -> bool:
-        return bool(typed_values(history)) and not _missing_values(task, history)
+    def _values_entered(self, task: Task, history: list[StepRecord], obs: Observation | None = None) -> bool:
+        return bool(typed_values(history)) and not _missing_values(task, history, obs)
 
     def _score_many(self, prompts: list[str], texts: list[str]) -> list[list[float]]:
         score_many = getattr(self.backend, "score_many", None)
@@ -197,10 +216,12 @@ def _fresh_confirmations(obs: Observation, history: list[StepRecord]) -> set[str
     }
 
 
-def _missing_values(task: Task, history: list[StepRecord]) -> list[str]:
-    """Task values not yet typed or selected, nor satisfied by a click on something carrying them."""
+def _missing_values(task: Task, history: list[StepRecord], obs: Observation | None = None) -> list[str]:
+    """Task values not yet typed or selected, nor shown in a field (a date picked on a calendar), nor satisfied by
+    a click on something carrying them."""
     typed = typed_values(history).values()
     entered = {v.lower() for v in typed} | {fit_format(v, "mm/dd/yyyy").lower() for v in typed}
+    entered |= {(e.value or "").strip().lower() for e in obs.elements} if obs is not None else set()
     entered |= shown_values([s.observation for s in history], task_values(task))
     wanted = [v.lower() for v in task_values(task)]
     return [v for v in wanted if v not in entered and not _mentioned_as_click(v, history)]

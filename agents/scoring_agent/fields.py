@@ -129,6 +129,8 @@ def pairing(task_text: str, value: str, label: str, values: list[str], labels: l
     label_stems = label_keys(label)
     if not label_stems:
         return 0
+    if "date" in label_stems and (_DATE.match(value) or _ISO.match(value)):
+        return 1  # a date goes in the date field whatever the task calls it
     others = tuple(values)
     if value_keys(task_text, value, others) & label_stems:
         near = value_keys(task_text, value, others, span=1)

@@ -176,6 +176,8 @@ def state_prior(
         return -weight  # the same click again undoes or repeats it
     if is_submit and todo:
         return -weight
+    if role in TEXT_ROLES and el.name in todo:
+        return weight  # a field still to fill that typing cannot reach (a date picker's box) opens on a click
     n = ordinal(task_text) if role == "link" else None
     if n is not None and ordinal_target(obs, history, n) == el.id:
         return 2 * weight  # the task counts: the n-th result, or the page that holds it
