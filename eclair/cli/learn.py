@@ -31,6 +31,7 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
         max_train_steps: int = typer.Option(-1, "--max-train-steps", help="Cap training steps per round."),
         epochs: float = typer.Option(2.0, "--epochs"),
         seed: int = typer.Option(0, "--seed"),
+        workers: int = typer.Option(1, "--workers", min=1, help="Browser contexts per rollout/eval suite."),
         out: Path = typer.Option(Path("bench-out/improve"), "--out", help="Datasets, adapters, plots."),
         json_path: Path = typer.Option(None, "--json", help="Write the per-round metrics here."),
     ) -> None:
@@ -55,6 +56,7 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
             budget_minutes=budget_minutes,
             guard_suite=guard,
             seed=seed,
+            workers=workers,
             train={"max_steps": max_train_steps, "epochs": epochs},
         )
 

@@ -45,6 +45,7 @@ class ImproveConfig(BaseModel):
     guard_margin: float = 0.1
     cap_per_task: int = 10
     seed: int = 0
+    workers: int = 1  # browser contexts per rollout / evaluation suite (one model shared under a lock)
     train: dict[str, Any] = Field(default_factory=dict)  # TrainConfig overrides
 
 
@@ -143,6 +144,7 @@ def improve(
             settings=settings,
             episodes=cfg.eval_episodes,
             seed=HELD_OUT_SEED + cfg.seed,
+            workers=cfg.workers,
             store=store,
             model=model,
             suite=f"{cfg.suite}/heldout",
@@ -169,6 +171,7 @@ def improve(
                 settings=settings,
                 episodes=cfg.k,
                 seed=rollout_seed,
+                workers=cfg.workers,
                 store=store,
                 critics=default_panel(),  # the labels of --reward critic, and the critic-precision monitor
                 model=current,

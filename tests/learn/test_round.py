@@ -23,11 +23,14 @@ def test_one_tiny_round_trains_reloads_and_evaluates_an_adapter(settings: Settin
         eval_episodes=1,
         reward="env",
         temperature=0.3,
+        workers=2,  # two browser contexts share one model under a lock
         train={"max_steps": 2, "batch_size": 2},
     )
     result = improve(cfg, settings, store=store, work_dir=tmp_path / "improve")
 
     assert len(result.rounds) == 1
+    # 2 tasks × (1 held-out seed before + 2 rollouts + 1 held-out seed after): no episode lost between the workers
+    assert len(store.list_runs(limit=50)) == 8
     metrics = result.rounds[0]
     assert metrics.dataset_size > 0, "the base model solves some curriculum tasks, so there is data to learn from"
     versions = store.list_model_versions()
