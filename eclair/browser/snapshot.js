@@ -77,7 +77,7 @@
   }
 
   // An icon: a small leaf with no text that shows an image (CSS `content: url()`, an <img> without alt, or a
-  // background image on a pointer target). Its name comes from its file, id and classes ("trash", "send reply").
+  // background image on a pointer target): an "img" named from its file, id and classes ("trash", "send reply").
   const GENERIC = new Set(["icon", "icons", "btn", "button", "fa", "fas", "far", "glyphicon", "material", "ui",
     "img", "image", "png", "svg", "gif", "jpg", "jpeg", "white", "black", "hover", "active", "clicked", "hide"]);
   function iconKind(el, rect) {
@@ -87,7 +87,7 @@
     const pointer = st.cursor === "pointer";
     const image = (el.tagName === "IMG" && !el.alt) || st.content.startsWith("url(")
       || (pointer && st.backgroundImage.startsWith("url("));
-    return image ? (pointer ? "clickable" : "img") : "";
+    return image ? "img" : "";  // one role whether or not the pointer shows: hovering must not change it
   }
   function hintName(el) {
     const said = clean(el.getAttribute("aria-label")) || clean(el.getAttribute("title"));
@@ -320,7 +320,6 @@
     } else if (!insideInteractive && role === "" && !el.childElementCount && !(modal && !modal.contains(el))
       && (icon = iconKind(el, el.getBoundingClientRect())) && shown(el, el.getBoundingClientRect())) {
       const name = hintName(el);
-      clickable = icon === "clickable" && !!name;
       if (name) emit(el, icon, clickable, el.getBoundingClientRect(), ox, oy, frameLabel, activeEl, name);
     } else if (!insideInteractive && (role === "img" || role === "heading" || !inline)) {
       const textRole = role === "img" || role === "heading" ? role : ARIA_TEXT_ROLES[role] || TEXT_ROLES[tag] || "text";

@@ -25,8 +25,9 @@ def test_icons_without_text_are_named_by_class_id_or_file(page: Any) -> None:
         <img src="banner.png" width="300" height="80"></div>"""
     )
     obs = observe(page, screenshot=False)
-    assert named(obs, "clickable") == ["star", "send reply"]  # pointer cursor: a control
-    assert named(obs, "img") == ["like", "trash can"]  # no pointer: an image, still named
+    # one role with or without the pointer (a hover must not change it); the agent clicks small named images
+    assert named(obs, "img") == ["star", "send reply", "like", "trash can"]
+    assert named(obs, "clickable") == []
     assert not any("spacer" in e.name or "banner" in e.name for e in obs.elements)  # no image / not icon-sized
 
 
@@ -100,3 +101,12 @@ def test_fields_with_their_own_suggestion_list_say_so(page: Any) -> None:
     states = {e.placeholder: e.states for e in observe(page, screenshot=False).elements}
     assert "autocomplete" in states["From"] and "autocomplete" in states["To"]
     assert "autocomplete" not in states["User"]
+
+
+def test_an_icon_keeps_its_role_and_id_while_the_mouse_is_over_it(page: Any) -> None:
+    icon = f'display:inline-block;width:14px;height:14px;content:url("{_SVG}")'
+    page.set_content(f"<style>.reply:hover {{ cursor: pointer; }}</style><span class='reply' style='{icon}'></span>")
+    before = [(e.id, e.role, e.name) for e in observe(page, screenshot=False).elements]
+    page.hover(".reply")
+    after = [(e.id, e.role, e.name) for e in observe(page, screenshot=False).elements]
+    assert before == after == [(before[0][0], "img", "reply")]
