@@ -179,10 +179,14 @@ def run_suite(
     agent_factory: AgentFactory | None = None,
     suite: str = "",
     tracing: bool = False,
+    siblings: int = 1,
 ) -> SuiteResult:
-    """Run every env for `episodes` seeds (seed, seed+1, …); episode e of every task uses the same seed."""
-    if episodes < 1 or workers < 1:
-        raise EclairError("--episodes and --workers must be at least 1")
+    """Run every env for `episodes` episodes; episode e of every task uses seed + e // siblings.
+
+    `siblings` > 1 replays each seed that many times (sampling agents then differ at equal states, which is what
+    DPO pairs are made of); 1 gives every episode a fresh seed."""
+    if episodes < 1 or workers < 1 or siblings < 1:
+        raise EclairError("--episodes, --workers and --siblings must be at least 1")
     loaded = _load_backend(settings, backend, model, needed=agent_factory is None)
     factory = agent_factory or _make_agent_factory(agent_name)
     shared = LockedBackend(loaded) if loaded is not None and workers > 1 else loaded
@@ -200,9 +204,8 @@ def run_suite(
         env_order=[env.name for env in envs],
     )
     jobs: queue.Queue[tuple[TaskEnvironment, int, int]] = queue.Queue()
-    for episode in range(episodes):  # episode-major so a short run still covers every task
-        for env in envs:
-            jobs.put((env, seed + episode, episode))
+    for job in episode_jobs(envs, episodes, seed, siblings):
+        jobs.put(job)
     lock = threading.Lock()
     failures: list[BaseException] = []
 
@@ -233,6 +236,13 @@ def run_suite(
     order = {name: i for i, name in enumerate(result.env_order)}
     result.results.sort(key=lambda r: (order.get(r.env, len(order)), r.episode))
     return result
+
+
+def episode_jobs(
+    envs: Sequence[TaskEnvironment], episodes: int, seed: int, siblings: int = 1
+) -> list[tuple[TaskEnvironment, int, int]]:
+    """(env, seed, episode) in episode-major order, so a short run still covers every task."""
+    return [(env, seed + episode // siblings, episode) for episode in range(episodes) for env in envs]
 
 
 def _load_backend(settings: Settings, backend: str | None, model: str | None, *, needed: bool) -> Any:

@@ -21,7 +21,10 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
     def improve_command(
         suite: str = typer.Option(..., "--suite", help="miniwob-dev, demos, demos-smoke, curriculum[:N] or TASKS."),
         rounds: int = typer.Option(2, "--rounds", min=1),
-        k: int = typer.Option(4, "--k", min=1, help="Rollouts per task per round (fresh seeds)."),
+        k: int = typer.Option(4, "--k", min=1, help="Rollouts per task per round."),
+        siblings: int = typer.Option(
+            1, "--siblings", min=1, help="Rollouts per seed (>1 samples a start state again: DPO pairs)."
+        ),
         eval_episodes: int = typer.Option(5, "--eval-episodes", min=1, help="Held-out seeds per task."),
         reward: str = typer.Option("critic", "--reward", help="critic (no ground truth) or env (benchmark checker)."),
         temperature: float = typer.Option(0.5, "--temperature", help="Initial sampling temperature."),
@@ -49,6 +52,7 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
             suite=suite,
             rounds=rounds,
             k=k,
+            siblings=siblings,
             eval_episodes=eval_episodes,
             reward=reward,  # type: ignore[arg-type]
             temperature=temperature,

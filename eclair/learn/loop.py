@@ -35,7 +35,8 @@ HELD_OUT_SEED = 100_000  # evaluation seeds start here; rollout seeds never reac
 class ImproveConfig(BaseModel):
     suite: str
     rounds: int = 2
-    k: int = 4  # rollouts per task per round (fresh seeds)
+    k: int = 4  # rollouts per task per round
+    siblings: int = 1  # rollouts per seed: > 1 samples the same start state again, which gives DPO pairs
     eval_episodes: int = 5  # held-out seeds per task
     reward: Reward = "env"
     temperature: float = 0.5
@@ -171,6 +172,7 @@ def improve(
                 settings=settings,
                 episodes=cfg.k,
                 seed=rollout_seed,
+                siblings=cfg.siblings,
                 workers=cfg.workers,
                 store=store,
                 critics=default_panel(),  # the labels of --reward critic, and the critic-precision monitor

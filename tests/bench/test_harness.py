@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from eclair.bench.curriculum import CurriculumEnv
-from eclair.bench.harness import EpisodeResult, SuiteResult, run_suite
+from eclair.bench.harness import EpisodeResult, SuiteResult, episode_jobs, run_suite
 from eclair.bench.miniwob import MiniWoBEnv, MiniWoBServer
 from eclair.bench.report import load_result, result_from_episodes, write_report
 from eclair.config import Settings
@@ -119,3 +119,19 @@ def test_parallel_workers_give_the_same_results(settings: Settings, miniwob_serv
     )
     assert result.mean_success == 1.0
     assert len({r.run_id for r in result.results}) == 6
+
+
+def test_episode_jobs_are_episode_major_and_siblings_share_a_seed() -> None:
+    envs: list[Any] = ["task-a", "task-b"]  # only passed through
+    fresh = episode_jobs(envs, 3, 10)
+    assert [(env, seed) for env, seed, _ in fresh] == [
+        ("task-a", 10),
+        ("task-b", 10),
+        ("task-a", 11),
+        ("task-b", 11),
+        ("task-a", 12),
+        ("task-b", 12),
+    ]
+    paired = episode_jobs(envs, 4, 10, siblings=2)
+    assert [seed for env, seed, _ in paired if env == "task-a"] == [10, 10, 11, 11]
+    assert [episode for env, _, episode in paired if env == "task-b"] == [0, 1, 2, 3]

@@ -24,6 +24,7 @@ def test_one_tiny_round_trains_reloads_and_evaluates_an_adapter(settings: Settin
         reward="env",
         temperature=0.3,
         workers=2,  # two browser contexts share one model under a lock
+        siblings=2,  # both rollouts of a task start from the same seed
         train={"max_steps": 2, "batch_size": 2},
     )
     result = improve(cfg, settings, store=store, work_dir=tmp_path / "improve")
