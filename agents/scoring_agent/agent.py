@@ -19,7 +19,13 @@ from agents.scoring_agent.priors import SUBMIT_WORDS, continues_after, pending, 
 from agents.scoring_agent.prompt import continuation, page_lines, render
 from agents.scoring_agent.records import commit_button, drop_card_misses, record_prior, shown_values
 from agents.scoring_agent.sop import fitting, ground_step, sop_position
-from agents.scoring_agent.widgets import awaits_suggestions, suggestions, widget_prior
+from agents.scoring_agent.widgets import (
+    awaits_suggestions,
+    stale_days,
+    suggestions,
+    widget_prior,
+    widget_targets,
+)
 from eclair.models.base import Backend
 from eclair.types import Action, Candidate, Decision, Observation, StepRecord, Task, Usage
 
@@ -92,11 +98,15 @@ class ScoringAgent:
         cands = drop_card_misses(_drop_failed_repeats(cands, history), obs, task.text, values)
         offered = suggestions(obs, history)  # an open suggestion list for what was just typed comes first
         cands = [c for c in cands if c.action.element in offered] or cands
+        stale = stale_days(obs, values)
+        cands = [c for c in cands if c.action.element not in stale] or cands
         if not cands:
             return Decision(
                 action=Action(kind="done"), rationale="no action is possible on this page", completion="done"
             )
-        cands = prune(cands, goal + " " + task.text, self.max_candidates)
+        must = widget_targets(task.text, obs, values)
+        kept = prune([c for c in cands if c.action.element not in must], goal + " " + task.text, self.max_candidates)
+        cands = [c for c in cands if c.action.element in must or c in kept]
         lines = page_lines(obs, goal, self.max_page_lines)
         chat = getattr(self.backend, "render_chat", None) if self.chat_template else None
         prompt = render(lines, goal, done_so_far, chat)

@@ -90,6 +90,11 @@ def field_labels(obs: Observation) -> list[str]:
     return [f"{e.name} {e.placeholder}".strip() for e in obs.elements if _is_field(e) and (e.name or e.placeholder)]
 
 
+def _joined(text: str, spans: list[tuple[int, int]], j: int) -> bool:
+    """Token j runs on into token j+1: only spaces between them and no sentence or list mark at its end."""
+    return not text[spans[j][1] : spans[j + 1][0]].strip() and text[spans[j][1] - 1] not in ".,:;"
+
+
 def _name_like(token: str) -> bool:
     """What follows a small-word label ("to: MOT", "to Hedy"): a capitalised name or an identifier, not prose."""
     return token[:1].isupper() or any(ch.isdigit() or ch == "@" for ch in token)
@@ -143,6 +148,7 @@ def pairing(task_text: str, value: str, label: str, values: list[str], labels: l
 def keyed_values(task_text: str, obs: Observation, known: list[str]) -> list[str]:
     """Unquoted values the task gives right after a field's label word ("directed by Burris", "year 1973")."""
     tokens = _TOKEN.findall(task_text)
+    spans = [m.span() for m in _TOKEN.finditer(task_text)]
     lowered = [t.lower().strip(".,:;'\"") for t in tokens]
     known_lower = {k.lower() for k in known} | {w.lower() for k in known for w in _TOKEN.findall(k)}
     found: list[str] = []
@@ -162,6 +168,16 @@ def keyed_values(task_text: str, obs: Observation, known: list[str]) -> list[str
                 value = tokens[j].strip(".,:;'\"")
                 if small and not _name_like(value):
                     continue
+                while small and j + 1 < len(tokens) and _joined(task_text, spans, j) and tokens[j + 1][:1].isupper():
+                    j += 1  # "from: Mountain Home, AR": the capitalised words, and a code after a comma
+                    value += " " + tokens[j].strip(".,:;'\"")
+                code = tokens[j + 1].strip(".,:;") if small and j + 1 < len(tokens) else ""
+                if (
+                    task_text[spans[j][1] : spans[j + 1][0] if code else 0] == ", "
+                    and code.isupper()
+                    and len(code) <= 3
+                ):
+                    value += ", " + code
                 if value and value.lower() not in known_lower and _stem(value.lower()) not in label | all_labels:
                     found.append(value)
                     known_lower.add(value.lower())

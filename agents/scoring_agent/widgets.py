@@ -39,13 +39,23 @@ def _date_of(values: list[str]) -> tuple[int, int, int] | None:
     return None
 
 
+def _shown_month(obs: Observation) -> re.Match[str] | None:
+    return next((m for e in obs.elements if e.role != "link" and (m := _MONTH_YEAR.search(e.name))), None)
+
+
+def calendar_open(obs: Observation) -> bool:
+    """A month title and 28+ day links: a calendar is showing."""
+    days = [e for e in obs.elements if e.role == "link" and e.name.strip().isdigit()]
+    return len(days) >= 28 and _shown_month(obs) is not None
+
+
 def calendar_target(obs: Observation, values: list[str]) -> str | None:
     """On an open calendar (a "Month YYYY" title and day links 1..28+): the task date's day link when its month is
     shown, else the Prev / Next link towards it."""
     date = _date_of(values)
     if date is None or any(_date_of([e.value or ""]) == date for e in obs.elements):
         return None  # no date to pick, or a field shows it already
-    shown = next((m for e in obs.elements if e.role != "link" and (m := _MONTH_YEAR.search(e.name))), None)
+    shown = _shown_month(obs)
     days = {e.name.strip(): e.id for e in obs.elements if e.role == "link" and e.name.strip().isdigit()}
     if shown is None or len(days) < 28:
         return None
@@ -113,6 +123,19 @@ def ranked_target(task_text: str, obs: Observation) -> str | None:
     return best[1] if best else None
 
 
+def stale_days(obs: Observation, values: list[str]) -> set[str]:
+    """Day links of a calendar still fading out after the task's date was picked: nothing left to click there."""
+    date = _date_of(values)
+    if date is None or not calendar_open(obs) or not any(_date_of([e.value or ""]) == date for e in obs.elements):
+        return set()
+    return {e.id for e in obs.elements if e.role == "link" and e.name.strip().isdigit()}
+
+
+def widget_targets(task_text: str, obs: Observation, values: list[str]) -> set[str]:
+    """Ids the widget priors point at (kept through pruning: a day link shares no word with "10/09/2016")."""
+    return {t for t in (calendar_target(obs, values), ranked_target(task_text, obs)) if t is not None}
+
+
 def widget_prior(task_text: str, obs: Observation, cand: Candidate, values: list[str], weight: float) -> float:
     """+2 weights for the calendar link towards the task's date and for the offer the task ranks first."""
     if cand.action.kind != "click" or cand.action.element is None:
@@ -121,8 +144,8 @@ def widget_prior(task_text: str, obs: Observation, cand: Candidate, values: list
     if cand.action.element in {day, ranked_target(task_text, obs)}:
         return 2 * weight
     el = next((e for e in obs.elements if e.id == cand.action.element), None)
-    if day is not None and el is not None and el.role == "link" and el.name.strip().isdigit():
-        return -2 * weight  # another day of the calendar ("16" of 10/16/2016 while October is not shown)
+    if el is not None and el.role == "link" and el.name.strip().isdigit() and calendar_open(obs):
+        return -2 * weight  # another day ("16" of 10/16/2016 while October is not shown), or the date is in
     return 0.0
 
 

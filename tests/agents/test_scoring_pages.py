@@ -40,8 +40,10 @@ def test_a_small_word_label_takes_the_name_right_after_that_word() -> None:
     flight = _page(_box("1", "From:"), _box("2", "To:"))
     task = "Book the cheapest one-way flight from: Anvik, AK to: MOT on 12/23/2016."
     values = ["12/23/2016", *keyed_values(task, flight, ["12/23/2016"])]
-    assert values[1:3] == ["Anvik", "MOT"]
-    assert [pairing(task, v, "To:", values) for v in ("Anvik", "MOT", "12/23/2016")] == [-1, 1, -1]
+    assert values[1:3] == ["Anvik, AK", "MOT"]  # a place and its code, as a suggestion list shows them
+    assert [pairing(task, v, "To:", values) for v in ("Anvik, AK", "MOT", "12/23/2016")] == [-1, 1, -1]
+    longer = "Book the shortest one-way flight from: Mountain Home, AR to: Salt Lake City on 12/19/2016."
+    assert keyed_values(longer, flight, [])[:2] == ["Mountain Home, AR", "Salt Lake City"]
 
 
 def test_the_word_right_before_a_value_decides_between_two_labelled_fields() -> None:

@@ -8,8 +8,10 @@ from agents.scoring_agent.widgets import (
     awaits_suggestions,
     calendar_target,
     ranked_target,
+    stale_days,
     suggestions,
     widget_prior,
+    widget_targets,
 )
 from eclair.types import Action, ActionResult, Candidate, Decision, Element, Observation, StepRecord
 
@@ -30,6 +32,7 @@ def _calendar(title: str) -> Observation:
 
 def test_the_calendar_walks_to_the_task_month_then_picks_the_day() -> None:
     assert calendar_target(_calendar("December 2016"), ["12/23/2016"]) == "d23"
+    assert widget_targets("on 10/09/2016", _calendar("October 2016"), ["10/09/2016"]) == {"d9"}  # kept in pruning
     assert calendar_target(_calendar("December 2016"), ["10/05/2016"]) == "prev"
     assert calendar_target(_calendar("March 2015"), ["2016-01-02"]) == "next"
     assert calendar_target(_calendar("December 2016"), ["Anvik"]) is None  # no date in the task
@@ -112,6 +115,9 @@ def test_a_calendar_is_done_once_a_field_shows_the_date_and_other_days_are_unlik
     assert calendar_target(cal, ["10/16/2016"]) == "d16"
     filled = _page(Element(id="f", role="textbox", name="Date", tag="input", value="10/16/2016"), *cal.elements)
     assert calendar_target(filled, ["10/16/2016"]) is None
+    closing = Candidate(action=Action(kind="click", element="d16"), text="click")  # the picker fading out
+    assert widget_prior("on 10/16/2016", filled, closing, ["10/16/2016"], 2.0) == -4.0
+    assert len(stale_days(filled, ["10/16/2016"])) == 31 and stale_days(cal, ["10/16/2016"]) == set()
     december = _calendar("December 2016")
     day = Candidate(action=Action(kind="click", element="d16"), text="click")
     prev = Candidate(action=Action(kind="click", element="prev"), text="click")
