@@ -14,7 +14,9 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
     @bench.command("miniwob")
     def bench_miniwob(
         tasks: str = typer.Option(None, "--tasks", help="Comma-separated MiniWoB++ task names."),
-        task_set: str = typer.Option(None, "--set", help="dev (24 tasks), published56 or all (every task)."),
+        task_set: str = typer.Option(
+            None, "--set", help="dev (24 tasks), heldout (the 32 published-56 tasks outside dev), published56 or all."
+        ),
         episodes: int = typer.Option(3, "--episodes", min=1, help="Seeded episodes per task."),
         seed: int = typer.Option(0, "--seed", help="Episode e of every task uses seed+e."),
         agent: str = typer.Option(None, "--agent", help="scoring | eclair (default from settings)."),
@@ -41,6 +43,7 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
             return
         if list_tasks:
             typer.echo(f"dev ({len(miniwob.DEV_SET)}): {', '.join(miniwob.DEV_SET)}")
+            typer.echo(f"heldout ({len(miniwob.HELDOUT)}): {', '.join(miniwob.HELDOUT)}")
             typer.echo(f"published56 ({len(miniwob.PUBLISHED_56)}): {', '.join(miniwob.PUBLISHED_56)}")
             typer.echo(f"all ({len(miniwob.all_tasks())}): {', '.join(miniwob.all_tasks())}")
             return

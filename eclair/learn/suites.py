@@ -9,8 +9,8 @@ from eclair.errors import EclairError
 from eclair.types import TaskEnvironment
 
 SUITE_HELP = (
-    "miniwob-dev, miniwob-all, demos, demos-smoke, curriculum[:N], a comma list of MiniWoB++ task names, "
-    "or several of these joined with + (e.g. click-tab,login-user+demos-smoke)"
+    "miniwob-dev, miniwob-heldout, miniwob-all, demos, demos-smoke, curriculum[:N], a comma list of MiniWoB++ task "
+    "names, or several of these joined with + (e.g. click-tab,login-user+demos-smoke)"
 )
 
 
@@ -45,7 +45,7 @@ def _build(name: str, stack: ExitStack, seed: int) -> list[TaskEnvironment]:
         return [make_env(wid, server.base_url) for wid in ids]
     from eclair.bench.miniwob import make_envs, resolve_tasks, serve_miniwob
 
-    if name in ("miniwob-dev", "miniwob-all", "miniwob-published56"):
+    if name in ("miniwob-dev", "miniwob-heldout", "miniwob-all", "miniwob-published56"):
         tasks = resolve_tasks(task_set=name.split("-", 1)[1])
     elif "," in name or name.replace("-", "").replace(".", "").isalnum():
         tasks = resolve_tasks(tasks=name)

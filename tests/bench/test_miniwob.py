@@ -36,6 +36,8 @@ def test_task_lists_match_the_package() -> None:
     assert len(DEV_SET) == 24 and set(DEV_SET) <= names
     assert len(PUBLISHED_56) == len(set(PUBLISHED_56)) == 56 and set(PUBLISHED_56) <= names
     assert resolve_tasks(None, "dev") == DEV_SET
+    heldout = resolve_tasks(None, "heldout")  # published-56 tasks nobody tuned the agent on
+    assert len(heldout) == 32 and not set(heldout) & set(DEV_SET) and set(heldout) | set(DEV_SET) == set(PUBLISHED_56)
     assert resolve_tasks("click-test, enter-text", None) == ["click-test", "enter-text"]
     assert resolve_tasks(None, "all") == all_tasks()
     with pytest.raises(UnknownMiniWoBTask, match="no-such-task"):
