@@ -45,6 +45,11 @@ def nearest_label(field: Element, elements: list[Element]) -> str:
         if el.role.lower() not in LABEL_ROLES or not el.name or len(el.name) > _MAX_LABEL_CHARS:
             continue
         x, y, w, h = el.bbox
+        if x <= fx + 1 and y <= fy + 1 and x + w >= fx + fw - 1 and y + h >= fy + fh - 1:
+            gap = w * h - 1e9  # the field sits inside this text's line ("<p>Year: <input>"): the tightest one wins
+            if best is None or gap < best[0]:
+                best = (gap, el.name.strip().rstrip(":"))
+            continue
         if _overlap(y, y + h, fy, fy + fh) > min(h, fh) / 2 and x + w <= fx + 4:
             gap = fx - (x + w)  # same line, to the left
         elif _overlap(x, x + w, fx, fx + fw) > 0:
@@ -202,15 +207,17 @@ def free_words(task_text: str, obs: Observation, known_lower: set[str]) -> list[
             while j > 0 and lowered[j] in STOP:
                 j -= 1
             taken.add(_stem(lowered[j]))
-    return [
-        w
-        for w in words
+    free = [
+        i
+        for i, w in enumerate(words)
         if w
         and w.lower() not in STOP
         and w.lower() not in known_lower
         and _stem(w.lower()) not in taken
         and w.isalpha()
     ]
+    # of two free words in a row ("thriller movies") the first is the value, the second names its kind
+    return [words[i] for i in free if i - 1 not in free]
 
 
 _DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")

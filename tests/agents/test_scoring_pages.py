@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from agents.scoring_agent.agent import ScoringAgent, _drop_failed_repeats
 from agents.scoring_agent.candidates import enumerate_candidates
-from agents.scoring_agent.fields import field_labels, keyed_values, pairing
+from agents.scoring_agent.fields import field_labels, keyed_values, pairing, with_labels
 from agents.scoring_agent.priors import ordinal_target, pending, state_prior
 from agents.scoring_agent.records import card_misses, drop_card_misses, record_prior, record_words
 from eclair.types import Action, ActionResult, Candidate, Decision, Element, Observation, StepRecord, Task
@@ -51,6 +51,9 @@ def test_the_word_right_before_a_value_decides_between_two_labelled_fields() -> 
     task = "Search for crime movies directed by Curry from year 1995."
     values = ["1995", *keyed_values(task, form, ["1995"])]
     assert values == ["1995", "Curry", "crime"]  # "directed" keys Curry, it is no value itself
+    other = _page(_box("1", "Year"), _box("2", "Director"), _box("3", "Genre"))
+    thriller = "Search for thriller movies directed by Martinez from year 1985."
+    assert keyed_values(thriller, other, ["1985"]) == ["Martinez", "thriller"]  # "movies" names the kind
     labels = field_labels(form)
     assert [pairing(task, "Curry", lab, values, labels) for lab in labels] == [0, 1, 0]
     assert [pairing(task, "crime", lab, values, labels) for lab in labels] == [0, -1, 1]  # "crime movies"
@@ -201,3 +204,13 @@ def test_an_icon_click_that_changed_nothing_may_be_repeated_a_control_that_worke
     assert state_prior(task, feed, lost, _click("21"), ["Like"], [], 2.0) == 0  # the page is as it was: try again
     changed = _page(*feed.elements[:-1])
     assert state_prior(task, changed, lost, _click("21"), ["Like"], [], 2.0) < 0
+
+
+def test_a_field_inside_a_line_of_text_is_named_by_that_line_not_the_next_one() -> None:
+    rows = []
+    for n, label in enumerate(["Year:", "Director:", "Genre:"]):
+        y = 62.0 + 31 * n
+        rows.append(Element(id=f"l{n}", role="text", name=label, tag="p", bbox=(2, y, 156, 21)))  # <p>Year: <input>
+        rows.append(Element(id=f"f{n}", role="textbox", tag="input", value="", bbox=(62, y, 88, 21)))
+    names = [e.name for e in with_labels(_page(*rows)).elements if e.role == "textbox"]
+    assert names == ["Year", "Director", "Genre"]
