@@ -60,7 +60,9 @@ def convert_gguf(gguf_path: Path, out_dir: Path) -> Path:
     """Load a GGUF causal LM with transformers, drop its quantizer, save fp32 safetensors + tokenizer."""
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
+    from transformers.utils import logging as hf_logging
 
+    hf_logging.disable_progress_bar()  # the one-time conversion reports its own time; no per-shard bars
     if not gguf_path.is_file():
         raise ModelError(f"GGUF file {gguf_path} does not exist; pass an existing .gguf path")
     started = time.perf_counter()
