@@ -161,7 +161,11 @@ def state_prior(
         return 0.0
     if action.kind == "type" and action.text:
         value = next((v for v in values if v.lower() == action.text.lower()), action.text)
-        return weight * pairing(task_text, value, f"{el.name} {el.placeholder}", values, field_labels(obs))
+        paired = weight * pairing(task_text, value, f"{el.name} {el.placeholder}", values, field_labels(obs))
+        prefix = re.search(
+            r"\b(?:starts?|begins?|beginning|starting) with\s+[\"']?" + re.escape(value), task_text, re.I
+        )
+        return paired + (2 * weight if prefix else 0.0)  # a suggestion list filters on how the item starts
     if action.kind != "click":
         return 0.0
     role = el.role.lower()

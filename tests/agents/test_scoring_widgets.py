@@ -123,3 +123,12 @@ def test_a_calendar_is_done_once_a_field_shows_the_date_and_other_days_are_unlik
     prev = Candidate(action=Action(kind="click", element="prev"), text="click")
     assert widget_prior("on 10/16/2016", december, day, ["10/16/2016"], 2.0) == -4.0
     assert widget_prior("on 10/16/2016", december, prev, ["10/16/2016"], 2.0) == 4.0
+
+
+def test_the_fragment_an_item_starts_with_is_typed_first() -> None:
+    task = 'Enter an item that starts with "Gui" and ends with "sau".'
+    page = _page(Element(id="1", role="textbox", name="Tags:", tag="input"))
+    start = Candidate(action=Action(kind="type", element="1", text="Gui"), text="t")
+    end = Candidate(action=Action(kind="type", element="1", text="sau"), text="t")
+    assert state_prior(task, page, [], start, ["Gui", "sau"], [], 2.0) == 4.0
+    assert state_prior(task, page, [], end, ["Gui", "sau"], [], 2.0) == 0.0
