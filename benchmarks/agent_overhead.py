@@ -72,10 +72,6 @@ def main() -> None:
                 on_event=on_event,
                 is_finished=lambda p: env.validate(p)[1],
             )
-            acted = [s for s in outcome.steps if s.result is not None]
-            for record, event in zip(acted, steps[len(steps) - len(acted) :], strict=True):
-                t = record.timings
-                event.update(observe_ms=t.observe_ms, act_ms=t.act_ms, validate_ms=t.validate_ms)
             if outcome.steps:
                 model = sum(s.decision.usage.model_ms for s in outcome.steps)
                 per_run.append((outcome.wall_ms - model) / len(outcome.steps))

@@ -160,13 +160,9 @@ def run_task(
 
             repeats = loop.see(obs, decision)
             if repeats >= 3:
+                looped = "loop: the same action on the same page three times"
                 record = StepRecord(
-                    index=index,
-                    attempt=attempt,
-                    observation=obs,
-                    decision=decision,
-                    timings=timings,
-                    feedback="loop: the same action on the same page three times",
+                    index=index, attempt=attempt, observation=obs, decision=decision, timings=timings, feedback=looped
                 )
                 history.append(store.record_step(run_id, record, obs.screenshot))
                 error = "loop"
@@ -188,13 +184,9 @@ def run_task(
 
             verdict_gate: GateDecision = gate.check(action, obs)
             if not verdict_gate.allowed:
+                refused = f"refused: {verdict_gate.reason}"
                 record = StepRecord(
-                    index=index,
-                    attempt=attempt,
-                    observation=obs,
-                    decision=decision,
-                    timings=timings,
-                    feedback=f"refused: {verdict_gate.reason}",
+                    index=index, attempt=attempt, observation=obs, decision=decision, timings=timings, feedback=refused
                 )
                 history.append(store.record_step(run_id, record, obs.screenshot))
                 emit("step_finished", index, action=action.describe(), ok=False, reason=verdict_gate.reason)
@@ -253,12 +245,11 @@ def run_task(
                 ok=not failed,
                 feedback=feedback,
                 ms=sum((timings.observe_ms, timings.decide_ms, timings.act_ms, timings.validate_ms)),
-                persist_ms=_ms(t0),
-                wall_ms=first_observe_ms + _ms(t_step),  # decide through the committed record (with the next
-                # step's observation, taken after acting; the run's first observation counts for its first step)
-                decide_ms=timings.decide_ms,
+                persist_ms=_ms(t0),  # wall: decide through the committed record, the next observation included
+                wall_ms=first_observe_ms + _ms(t_step),  # (the run's first observation counts for its first step)
                 model_ms=decision.usage.model_ms,
                 action_kind=action.kind,
+                **timings.model_dump(),
             )
             obs, first_observe_ms = after, 0.0
             if failed:
