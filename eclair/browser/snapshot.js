@@ -80,14 +80,16 @@
   // background image on a pointer target): an "img" named from its file, id and classes ("trash", "send reply").
   const GENERIC = new Set(["icon", "icons", "btn", "button", "fa", "fas", "far", "glyphicon", "material", "ui",
     "img", "image", "png", "svg", "gif", "jpg", "jpeg", "white", "black", "hover", "active", "clicked", "hide"]);
-  function iconKind(el, rect) {
-    if (el.childElementCount || (el.textContent || "").trim() || rect.width > 48 || rect.height > 48) return "";
-    if (rect.width <= 0 || rect.height <= 0) return "";
+  // Returns the icon's box, or null. Its role is always "img", pointer or not: hovering must not change it.
+  function iconBox(el) {
+    if (el.childElementCount || (el.textContent || "").trim()) return null;
+    const rect = el.getBoundingClientRect();  // only for leaves without text: this runs on every such element
+    if (rect.width > 48 || rect.height > 48 || rect.width <= 0 || rect.height <= 0) return null;
     const st = getComputedStyle(el);
     const pointer = st.cursor === "pointer";
     const image = (el.tagName === "IMG" && !el.alt) || st.content.startsWith("url(")
       || (pointer && st.backgroundImage.startsWith("url("));
-    return image ? "img" : "";  // one role whether or not the pointer shows: hovering must not change it
+    return image ? rect : null;
   }
   function hintName(el) {
     const said = clean(el.getAttribute("aria-label")) || clean(el.getAttribute("title"));
@@ -309,7 +311,7 @@
       role = "clickable";  // a scripted control without an ARIA role
       interactive = true;
     }
-    let clickable = false, nested = false, icon = "";
+    let clickable = false, nested = false, icon = null;
     const isFile = tag === "INPUT" && el.type === "file";
     if (interactive && el.inert) return;  // inert subtrees cannot be used
     if (interactive && modal && !modal.contains(el)) {
@@ -318,9 +320,9 @@
       const rect = el.getBoundingClientRect();
       if (shown(el, rect) || isFile) emit(el, role, true, rect, ox, oy, frameLabel, activeEl);
     } else if (!insideInteractive && role === "" && !el.childElementCount && !(modal && !modal.contains(el))
-      && (icon = iconKind(el, el.getBoundingClientRect())) && shown(el, el.getBoundingClientRect())) {
+      && (icon = iconBox(el)) && shown(el, icon)) {
       const name = hintName(el);
-      if (name) emit(el, icon, clickable, el.getBoundingClientRect(), ox, oy, frameLabel, activeEl, name);
+      if (name) emit(el, "img", clickable, icon, ox, oy, frameLabel, activeEl, name);
     } else if (!insideInteractive && (role === "img" || role === "heading" || !inline)) {
       const textRole = role === "img" || role === "heading" ? role : ARIA_TEXT_ROLES[role] || TEXT_ROLES[tag] || "text";
       const isLabelOfControl = tag === "LABEL" && el.control;
