@@ -111,7 +111,7 @@ def main() -> None:
         return round(statistics.median(values), 1) if values else float("nan")
 
     def col(key: str, kind: str | None = None) -> list[float]:
-        return [float(s[key]) for s in steps if key in s and (kind is None or s["action_kind"] == kind)]
+        return [float(s[key]) for s in steps if kind is None or s["action_kind"] == kind]
 
     overhead = [float(s["wall_ms"]) - float(s["model_ms"]) for s in steps]
     report: dict[str, object] = {

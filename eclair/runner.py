@@ -245,8 +245,9 @@ def run_task(
                 ok=not failed,
                 feedback=feedback,
                 ms=sum((timings.observe_ms, timings.decide_ms, timings.act_ms, timings.validate_ms)),
-                persist_ms=_ms(t0),  # wall: decide through the committed record, the next observation included
-                wall_ms=first_observe_ms + _ms(t_step),  # (the run's first observation counts for its first step)
+                persist_ms=_ms(t0),
+                # decide through the committed record, the next observation included (the run's first: in step 0)
+                wall_ms=first_observe_ms + _ms(t_step),
                 model_ms=decision.usage.model_ms,
                 action_kind=action.kind,
                 **timings.model_dump(),

@@ -43,10 +43,10 @@ def _build(name: str, stack: ExitStack, seed: int) -> list[TaskEnvironment]:
         server = stack.enter_context(DemoServer(port=0))
         ids = SUITES["smoke" if name == "demos-smoke" else "all"]
         return [make_env(wid, server.base_url) for wid in ids]
-    from eclair.bench.miniwob import make_envs, resolve_tasks, serve_miniwob
+    from eclair.bench.miniwob import TASK_SETS, make_envs, resolve_tasks, serve_miniwob
 
-    if name in ("miniwob-dev", "miniwob-heldout", "miniwob-all", "miniwob-published56"):
-        tasks = resolve_tasks(task_set=name.split("-", 1)[1])
+    if name.startswith("miniwob-") and name.removeprefix("miniwob-") in (*TASK_SETS, "all"):
+        tasks = resolve_tasks(task_set=name.removeprefix("miniwob-"))
     elif "," in name or name.replace("-", "").replace(".", "").isalnum():
         tasks = resolve_tasks(tasks=name)
     else:
