@@ -1,4 +1,5 @@
-"""Mine stored runs into training examples: successful, de-duplicated, capped per task; DPO pairs at equal prompts.
+"""Mine stored runs into training examples: successful, de-duplicated, capped per task; DPO pairs at equal prompts;
+rank rows (the chosen candidate among the scored siblings, for the listwise objective of eclair/learn/rank.py).
 
 Labels come from the critics (`reward="critic"`, the product's mode: human reviews override them) or from the
 benchmark's hidden checker (`reward="env"`, to measure the ceiling). Nothing here reads a checker in critic mode.
@@ -10,7 +11,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from eclair.store import Store
 from eclair.store.info import RunInfo
@@ -30,6 +31,7 @@ class LabelledRun:
 class Mined:
     sft: list[dict[str, str]] = field(default_factory=list)  # {"prompt", "completion"}
     dpo: list[dict[str, str]] = field(default_factory=list)  # {"prompt", "chosen", "rejected"}
+    rank: list[dict[str, Any]] = field(default_factory=list)  # {"prompt", "candidates", "offsets", "chosen"}
     runs_used: list[str] = field(default_factory=list)
     stats: dict[str, int] = field(default_factory=dict)
 
@@ -82,6 +84,9 @@ def mine(labelled: list[LabelledRun], *, cap_per_task: int = 10) -> Mined:
         out.runs_used.append(item.run.id)
         for step in good_steps(item.steps):
             out.sft.append({"prompt": step.decision.prompt, "completion": step.decision.completion})
+            row = rank_row(step)
+            if row is not None:
+                out.rank.append(row)
     out.dpo = dpo_pairs(labelled)
     out.stats = {
         "runs": len(labelled),
@@ -91,9 +96,37 @@ def mine(labelled: list[LabelledRun], *, cap_per_task: int = 10) -> Mined:
         "capped": capped,
         "sft_examples": len(out.sft),
         "dpo_pairs": len(out.dpo),
+        "rank_examples": len(out.rank),
         "tasks": len(per_task),
     }
     return out
+
+
+def rank_row(step: StepRecord) -> dict[str, Any] | None:
+    """The step's decision as a listwise example: every candidate's exact scored continuation, the offset the agent
+    added to its log-likelihood (score - raw_score: PMI prior and heuristics, kept constant in training) and the
+    index of the chosen one. None when fewer than two candidates were scored or the chosen one is ambiguous."""
+    decision = step.decision
+    scored = [c for c in decision.candidates if c.raw_score is not None]
+    if len(scored) < 2 or not decision.completion:
+        return None
+    # The chat template scores the text itself, plain prompts a space first (agents/scoring_agent/prompt.py).
+    chat = [i for i, c in enumerate(scored) if c.text == decision.completion]
+    plain = [i for i, c in enumerate(scored) if " " + c.text == decision.completion]
+    if bool(chat) == bool(plain):
+        return None
+    matches = chat or plain
+    if len(matches) > 1:  # the same text twice: the executed action tells them apart
+        matches = [i for i in matches if scored[i].action == decision.action]
+    if len(matches) != 1:
+        return None
+    prefix = "" if chat else " "
+    return {
+        "prompt": decision.prompt,
+        "candidates": [prefix + c.text for c in scored],
+        "offsets": [c.score - (c.raw_score or 0.0) for c in scored],
+        "chosen": matches[0],
+    }
 
 
 def dpo_pairs(labelled: list[LabelledRun]) -> list[dict[str, str]]:
