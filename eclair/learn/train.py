@@ -1,4 +1,8 @@
-"""Train a LoRA adapter with TRL (SFT, then DPO when pairs exist). Our code builds data and configs; TRL trains."""
+"""Train a LoRA adapter: TRL SFT, then the listwise rank loop (eclair/learn/rank.py), then TRL DPO when pairs exist.
+
+`objective` picks the stages: "sft" (TRL on the chosen completion), "rank" (only the decision the scoring agent
+makes, among its candidates) or "sft+rank". Our code builds data and configs; TRL trains all but the rank loss.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +22,9 @@ class TrainingError(EclairError):
     pass
 
 
+OBJECTIVES = ("sft", "rank", "sft+rank")
+
+
 @dataclass
 class TrainConfig:
     epochs: float = 2.0
@@ -33,6 +40,12 @@ class TrainConfig:
     dpo_beta: float = 0.1
     device: str = "cpu"
     seed: int = 0
+    objective: str = "sft"  # one of OBJECTIVES
+    rank_tau: float = 1.0  # temperature of the rank loss's softmax over candidates
+
+    def __post_init__(self) -> None:
+        if self.objective not in OBJECTIVES:
+            raise TrainingError(f"training objective {self.objective!r} is not one of {', '.join(OBJECTIVES)}")
 
 
 @dataclass
@@ -44,6 +57,8 @@ class TrainResult:
     dpo_loss: float | None
     seconds: float
     log: list[dict[str, Any]] = field(default_factory=list)
+    rank_examples: int = 0
+    rank_loss: float | None = None
 
 
 def _read_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -118,20 +133,30 @@ def train_adapter(
     dpo_path: Path | None = None,
     *,
     base_id: str | None = None,
+    rank_path: Path | None = None,
 ) -> TrainResult:
-    """SFT a fresh LoRA on the base model (ReST-EM: always from the base), then DPO on pairs if there are any."""
+    """Train a fresh LoRA on the base model (ReST-EM: always from the base) with cfg.objective's stages (SFT, rank
+    rows from `rank_path`), then DPO on pairs if there are any and the objective includes SFT."""
     import torch
     from datasets import Dataset, disable_progress_bars
-    from peft import LoraConfig
+    from peft import LoraConfig, get_peft_model
     from transformers import AutoModelForCausalLM, AutoTokenizer, PrinterCallback
     from trl import DPOConfig, DPOTrainer, SFTConfig, SFTTrainer
 
+    from eclair.learn.rank import train_rank
+    from eclair.models.local import apply_thread_limit
+
     if cfg.device == "cuda" and not torch.cuda.is_available():
         raise TrainingError("--device cuda was asked for but no CUDA device is visible; use --device cpu")
+    apply_thread_limit()
     disable_progress_bars()  # per-map bars ("Tokenizing train dataset") would litter the round's output
-    sft_rows = _read_jsonl(sft_path)
-    if not sft_rows:
+    use_sft, use_rank = cfg.objective in ("sft", "sft+rank"), cfg.objective in ("rank", "sft+rank")
+    sft_rows = _read_jsonl(sft_path) if use_sft else []
+    if use_sft and not sft_rows:
         raise TrainingError(f"{sft_path} has no examples; run more rollouts or lower the success bar")
+    rank_rows = _read_jsonl(rank_path) if use_rank and rank_path is not None and rank_path.exists() else []
+    if cfg.objective == "rank" and not rank_rows:
+        raise TrainingError(f"{rank_path} has no rank examples (steps with 2+ scored candidates); use --objective sft")
     started = time.perf_counter()
     tokenizer = AutoTokenizer.from_pretrained(base_dir)
     if tokenizer.pad_token is None:
@@ -147,22 +172,29 @@ def train_adapter(
         target_modules=list(cfg.target_modules),
         task_type="CAUSAL_LM",
     )
-    progress = _progress_callback("SFT")
-    sft_args = SFTConfig(**_common_args(cfg, out_dir / "sft"), completion_only_loss=True, packing=False)
-    trainer = SFTTrainer(
-        model=model,
-        args=sft_args,
-        train_dataset=Dataset.from_list(sft_rows),
-        processing_class=tokenizer,
-        peft_config=lora,
-        callbacks=[progress],
-    )
-    trainer.remove_callback(PrinterCallback)  # losses go to the progress bar and the round log, not stdout
-    sft_out = trainer.train()
-    peft_model = trainer.model
-    history = list(progress.history)
-    dpo_loss = None
-    dpo_rows = _read_jsonl(dpo_path) if dpo_path and dpo_path.exists() else []
+    history: list[dict[str, Any]] = []
+    sft_loss = rank_loss = dpo_loss = None
+    if use_sft:
+        progress = _progress_callback("SFT")
+        sft_args = SFTConfig(**_common_args(cfg, out_dir / "sft"), completion_only_loss=True, packing=False)
+        trainer = SFTTrainer(
+            model=model,
+            args=sft_args,
+            train_dataset=Dataset.from_list(sft_rows),
+            processing_class=tokenizer,
+            peft_config=lora,
+            callbacks=[progress],
+        )
+        trainer.remove_callback(PrinterCallback)  # losses go to the progress bar and the round log, not stdout
+        sft_loss = float(trainer.train().training_loss)
+        peft_model = trainer.model
+        history += progress.history
+    else:
+        peft_model = get_peft_model(model, lora)
+    if rank_rows:
+        rank_loss, rank_history = train_rank(peft_model, tokenizer, rank_rows, cfg, tau=cfg.rank_tau)
+        history += rank_history
+    dpo_rows = _read_jsonl(dpo_path) if use_sft and dpo_path and dpo_path.exists() else []
     if dpo_rows:
         progress = _progress_callback("DPO")
         dpo_args = DPOConfig(**_common_args(cfg, out_dir / "dpo"), beta=cfg.dpo_beta)
@@ -185,10 +217,12 @@ def train_adapter(
         adapter_dir=out_dir,
         sft_examples=len(sft_rows),
         dpo_pairs=len(dpo_rows),
-        sft_loss=float(sft_out.training_loss),
+        sft_loss=sft_loss,
         dpo_loss=dpo_loss,
         seconds=time.perf_counter() - started,
         log=history,
+        rank_examples=len(rank_rows),
+        rank_loss=rank_loss,
     )
 
 

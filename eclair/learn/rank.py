@@ -1,0 +1,256 @@
+"""The listwise ("rank") objective: train the decision the scoring agent actually makes.
+
+The agent does not generate; it picks the argmax of log-likelihood(candidate | prompt) + offset over its candidates
+(the offset being the task-less PMI prior and heuristic priors). SFT on the chosen completion raises that
+candidate's likelihood without regard to its siblings; here the loss is the cross-entropy of the chosen index under
+softmax((ll + offset) / tau), so the gradient moves exactly the margins the argmax looks at.
+
+Each row runs as ONE forward pass: prompt tokens, then a token trie of all candidates under a tree attention mask
+with explicit position ids (as `eclair.models.scoring.PrefixScorer._score_packed` does at inference, without a KV
+cache, so gradients flow through the prompt too). This is a plain torch loop, not a TRL trainer: TRL has no
+listwise objective over packed candidates.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import random
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from eclair.models.scoring import common_prefix_len
+
+if TYPE_CHECKING:
+    import torch
+
+    from eclair.learn.train import TrainConfig
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class PackedRow:
+    """One rank row as token ids: prompt (`prefix`) then trie nodes; which logits row predicts which target."""
+
+    prefix: list[int]  # prompt tokens (left-truncated to fit max_length)
+    tokens: list[int]  # trie nodes, after the prefix
+    parents: list[int]  # per node: its parent node, -1 for a child of the prompt
+    depths: list[int]  # per node: depth after the prompt (its position is len(prefix) + depth)
+    rows: list[int]  # per scored target: the sequence index whose logits predict it
+    targets: list[int]  # per scored target: the token id
+    owners: list[int]  # per scored target: the candidate it belongs to
+    count: int  # candidates in the row (empty ones score 0, like PrefixScorer.score)
+    offsets: list[float]
+    chosen: int
+
+    @property
+    def length(self) -> int:
+        return len(self.prefix) + len(self.tokens)
+
+
+def _encode(tokenizer: Any, text: str) -> list[int]:
+    return list(tokenizer(text, add_special_tokens=False)["input_ids"])
+
+
+def _start_token(tokenizer: Any) -> int:
+    for candidate in (tokenizer.bos_token_id, tokenizer.eos_token_id, 0):
+        if candidate is not None:
+            return int(candidate)
+    return 0
+
+
+def pack_row(
+    tokenizer: Any,
+    prompt: str,
+    continuations: Sequence[str],
+    max_length: int,
+    offsets: Sequence[float] | None = None,
+    chosen: int = 0,
+) -> PackedRow:
+    """Tokenize as `PrefixScorer.score` does (prompt+continuation together; a continuation's tokens start where it
+    leaves the prompt's ids) and build the trie. A prompt too long for `max_length` loses its start: the tail holds
+    the task and the action history."""
+    prompt_ids = _encode(tokenizer, prompt)
+    full = [_encode(tokenizer, prompt + c) for c in continuations]
+    starts = [common_prefix_len(prompt_ids, f) for f in full]
+    active = [i for i, (s, f) in enumerate(zip(starts, full, strict=True)) if len(f) > s]
+    offsets = list(offsets) if offsets is not None else [0.0] * len(continuations)
+    empty = PackedRow(prompt_ids[-max_length:], [], [], [], [], [], [], len(continuations), offsets, chosen)
+    if not active:
+        return empty
+    if min(starts[i] for i in active) == 0:  # nothing to condition on: a start token predicts the first token
+        full = [[_start_token(tokenizer), *f] for f in full]
+        starts = [s + 1 for s in starts]
+    shared = min(starts[i] for i in active)
+    prefix = full[active[0]][:shared]
+    node_of: dict[tuple[int, int], int] = {}
+    tokens: list[int] = []
+    parents: list[int] = []
+    depths: list[int] = []
+    rows: list[int] = []
+    targets: list[int] = []
+    owners: list[int] = []
+    for index in active:
+        segment = full[index][shared:]
+        parent = -1  # the last prompt token predicts each segment's first token
+        for depth, token in enumerate(segment):
+            if shared + depth >= starts[index]:  # tokens merged into the prompt's last token are not scored
+                rows.append(shared - 1 if parent < 0 else shared + parent)
+                targets.append(token)
+                owners.append(index)
+            if depth == len(segment) - 1:
+                break  # a last token is only ever a target: it never runs
+            key = (parent, token)
+            if key not in node_of:
+                node_of[key] = len(tokens)
+                tokens.append(token)
+                parents.append(parent)
+                depths.append(depth)
+            parent = node_of[key]
+    cut = max(0, min(shared + len(tokens) - max_length, shared - 1))
+    if shared + len(tokens) - cut > max_length:
+        log.warning("rank row of %d candidate tokens exceeds max_length %d; kept it whole", len(tokens), max_length)
+    rows = [r - cut for r in rows]
+    return PackedRow(prefix[cut:], tokens, parents, depths, rows, targets, owners, len(continuations), offsets, chosen)
+
+
+def candidate_logliks(model: Any, packed: PackedRow) -> torch.Tensor:
+    """Summed log-prob of each candidate after the prompt, from one forward over prompt + trie ([count], float32).
+
+    Differentiable: call under torch.no_grad() to score only."""
+    import torch
+
+    device = model.get_input_embeddings().weight.device
+    if not packed.rows:
+        return torch.zeros(packed.count, device=device)
+    dtype = model.get_input_embeddings().weight.dtype
+    n_prefix, n_nodes = len(packed.prefix), len(packed.tokens)
+    length = n_prefix + n_nodes
+    allowed = torch.zeros(length, length, dtype=torch.bool)
+    allowed[:n_prefix, :n_prefix] = torch.ones(n_prefix, n_prefix, dtype=torch.bool).tril()
+    allowed[n_prefix:, :n_prefix] = True  # every node sees the whole prompt
+    for node, parent in enumerate(packed.parents):  # ... its ancestors and itself
+        if parent >= 0:
+            allowed[n_prefix + node] = allowed[n_prefix + parent]
+        allowed[n_prefix + node, n_prefix + node] = True
+    # A float mask (0 = attend, min = blocked) works for both the eager and SDPA attention kernels.
+    mask = torch.zeros(1, 1, length, length, dtype=dtype)
+    mask.masked_fill_(~allowed[None, None], torch.finfo(dtype).min)
+    positions = list(range(n_prefix)) + [n_prefix + d for d in packed.depths]
+    first = n_prefix - 1  # logits are needed from the last prompt position on
+    out = model(
+        input_ids=torch.tensor([packed.prefix + packed.tokens], device=device),
+        attention_mask=mask.to(device),
+        position_ids=torch.tensor([positions], device=device),
+        use_cache=False,
+        logits_to_keep=length - first,
+    )
+    logprobs = torch.log_softmax(out.logits[0].float(), dim=-1)
+    rows = torch.tensor([r - first for r in packed.rows], device=device)
+    picked = logprobs[rows, torch.tensor(packed.targets, device=device)]
+    owners = torch.tensor(packed.owners, device=device)
+    return torch.zeros(packed.count, device=device).index_add(0, owners, picked)
+
+
+def rank_loss(model: Any, packed: PackedRow, tau: float = 1.0) -> tuple[torch.Tensor, bool]:
+    """Cross-entropy of the chosen candidate under softmax((ll + offset) / tau); and whether it is the argmax."""
+    import torch
+
+    logliks = candidate_logliks(model, packed)
+    logits = (logliks + torch.tensor(packed.offsets, device=logliks.device)) / tau
+    target = torch.tensor(packed.chosen, device=logits.device)
+    loss = torch.nn.functional.cross_entropy(logits[None], target[None])
+    return loss, int(logits.argmax()) == packed.chosen
+
+
+def pack_rows(tokenizer: Any, rows: Sequence[dict[str, Any]], max_length: int) -> list[PackedRow]:
+    packed = []
+    for row in rows:
+        candidates, offsets, chosen = row["candidates"], row["offsets"], int(row["chosen"])
+        if len(candidates) != len(offsets) or not 0 <= chosen < len(candidates):
+            raise ValueError(f"rank row has {len(candidates)} candidates, {len(offsets)} offsets, chosen {chosen}")
+        packed.append(pack_row(tokenizer, row["prompt"], candidates, max_length, offsets, chosen))
+    return packed
+
+
+def _example_order(count: int, epochs: int, rng: random.Random) -> Iterator[int]:
+    for _ in range(epochs):
+        order = list(range(count))
+        rng.shuffle(order)
+        yield from order
+
+
+def train_rank(
+    peft_model: Any, tokenizer: Any, rows: Sequence[dict[str, Any]], cfg: TrainConfig, *, tau: float = 1.0
+) -> tuple[float, list[dict[str, Any]]]:
+    """AdamW on the trainable (LoRA) parameters, cfg.batch_size x cfg.grad_accum rows per optimizer step, linear
+    decay as TRL's default; returns the mean training loss and a per-step history (rank_loss, rank_accuracy)."""
+    import torch
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    if not rows:
+        raise ValueError("train_rank needs at least one rank row")
+    packed = pack_rows(tokenizer, rows, cfg.max_length)
+    params = [p for p in peft_model.parameters() if p.requires_grad]
+    if not params:
+        raise ValueError("the model has no trainable parameters; pass a PEFT model")
+    torch.manual_seed(cfg.seed)
+    per_step = max(1, min(cfg.batch_size * cfg.grad_accum, len(packed)))  # fewer rows than a batch: one pass each
+    steps = cfg.max_steps if cfg.max_steps > 0 else max(1, math.ceil(len(packed) * cfg.epochs / per_step))
+    stream = _example_order(len(packed), math.ceil(steps * per_step / len(packed)), random.Random(cfg.seed))
+    optimizer = torch.optim.AdamW(params, lr=cfg.learning_rate, weight_decay=0.0)
+    schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: 1.0 - step / steps)
+    if getattr(peft_model, "is_activation_checkpointing", False):
+        peft_model.activation_checkpointing_disable()  # SFT may leave it on; it costs a third more compute
+    peft_model.train()
+    history: list[dict[str, Any]] = []
+    total = 0.0
+    seen = 0
+    progress = Progress(
+        TextColumn("rank"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TextColumn("loss {task.fields[loss]}"),
+        TimeRemainingColumn(),
+        transient=True,
+    )
+    with progress:
+        bar = progress.add_task("rank", total=steps, loss="-")
+        for step in range(1, steps + 1):
+            losses: list[float] = []
+            hits = 0
+            for index in [next(stream) for _ in range(per_step)]:
+                loss, hit = rank_loss(peft_model, packed[index], tau)
+                if loss.requires_grad:  # a row whose candidates are all empty has nothing to train
+                    (loss / per_step).backward()
+                losses.append(float(loss.detach()))
+                hits += hit
+            torch.nn.utils.clip_grad_norm_(params, 1.0)  # TRL's default max_grad_norm
+            optimizer.step()
+            schedule.step()
+            optimizer.zero_grad(set_to_none=True)
+            mean = sum(losses) / len(losses)
+            total += sum(losses)
+            seen += len(losses)
+            history.append(
+                {
+                    "step": step,
+                    "rank_loss": mean,
+                    "rank_accuracy": hits / len(losses),
+                    "learning_rate": schedule.get_last_lr()[0],
+                }
+            )
+            progress.update(bar, completed=step, loss=f"{mean:.3f}")
+    peft_model.eval()
+    return total / max(seen, 1), history
+
+
+def mean_rank_loss(model: Any, tokenizer: Any, rows: Sequence[dict[str, Any]], max_length: int) -> float:
+    """The rank loss over `rows` without training (evaluation and tests)."""
+    import torch
+
+    with torch.no_grad():
+        losses = [float(rank_loss(model, p)[0]) for p in pack_rows(tokenizer, rows, max_length)]
+    return sum(losses) / max(len(losses), 1)
