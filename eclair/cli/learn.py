@@ -33,6 +33,9 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
         guard: str = typer.Option(None, "--guard", help="A suite that must not regress (e.g. demos-smoke)."),
         max_train_steps: int = typer.Option(-1, "--max-train-steps", help="Cap training steps per round."),
         epochs: float = typer.Option(2.0, "--epochs"),
+        objective: str = typer.Option(
+            "sft", "--objective", help="sft, rank (the agent's choice among its candidates) or sft+rank."
+        ),
         seed: int = typer.Option(0, "--seed"),
         workers: int = typer.Option(1, "--workers", min=1, help="Browser contexts per rollout/eval suite."),
         out: Path = typer.Option(Path("bench-out/improve"), "--out", help="Datasets, adapters, plots."),
@@ -41,12 +44,15 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
         """Rollouts → critic labels → mine → train (TRL + PEFT LoRA) → held-out eval → promote if better."""
         from eclair.learn.loop import ImproveConfig, RoundMetrics, improve
         from eclair.learn.plot import plot_rounds
+        from eclair.learn.train import OBJECTIVES
         from eclair.store import Store
 
         if reward not in ("critic", "env"):
             raise EclairError(f"--reward {reward!r} is not critic or env")
         if device not in ("cpu", "cuda"):
             raise EclairError(f"--device {device!r} is not cpu or cuda")
+        if objective not in OBJECTIVES:
+            raise EclairError(f"--objective {objective!r} is not one of {', '.join(OBJECTIVES)}")
         settings = load_settings(device=device)
         cfg = ImproveConfig(
             suite=suite,
@@ -61,7 +67,7 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
             guard_suite=guard,
             seed=seed,
             workers=workers,
-            train={"max_steps": max_train_steps, "epochs": epochs},
+            train={"max_steps": max_train_steps, "epochs": epochs, "objective": objective},
         )
 
         def show(metrics: RoundMetrics) -> None:
@@ -73,7 +79,7 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
             )
 
         result = improve(cfg, settings, store=Store(settings), work_dir=out, on_round=show, on_message=console.print)
-        table = Table(title=f"eclair improve --suite {suite} --reward {reward}")
+        table = Table(title=f"eclair improve --suite {suite} --reward {reward} --objective {objective}")
         for col in (
             "round",
             "T",
@@ -82,6 +88,8 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
             "uniq/task",
             "critic prec.",
             "data",
+            "rank rows",
+            "rank loss",
             "held-out before",
             "held-out after",
             "promoted",
@@ -97,6 +105,8 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
                 f"{m.unique_successes:.1f}",
                 "-" if m.critic_precision is None else f"{m.critic_precision:.2f}",
                 str(m.dataset_size),
+                str(m.rank_examples),
+                _fmt(m.rank_loss),
                 f"{m.heldout_before:.0%}",
                 f"{m.heldout_after:.0%}",
                 "yes" if m.promoted else "no",

@@ -62,6 +62,8 @@ class RoundMetrics(BaseModel):
     critic_recall: float | None
     dataset_size: int
     dpo_pairs: int
+    rank_examples: int = 0  # rank rows mined so far (the rank objective's data)
+    rank_loss: float | None = None
     heldout_before: float
     heldout_after: float
     guard_before: float | None = None
@@ -136,6 +138,7 @@ def improve(
     train_cfg = TrainConfig(device=cfg.device, seed=cfg.seed, **cfg.train)
     sft_all: list[dict[str, str]] = []
     dpo_all: list[dict[str, str]] = []
+    rank_all: list[dict[str, Any]] = []
 
     def evaluate(model: str, envs: list[Any], label: str) -> SuiteResult:
         on_message(f"evaluating {label} on {len(envs)} tasks × {cfg.eval_episodes} held-out seeds")
@@ -186,11 +189,13 @@ def improve(
             mined = mine(label_runs(store, runs, cfg.reward), cap_per_task=cfg.cap_per_task)
             sft_all.extend(mined.sft)
             dpo_all.extend(mined.dpo)
+            rank_all.extend(mined.rank)
             round_dir = work_dir / f"round-{round_no}"
             round_dir.mkdir(parents=True, exist_ok=True)
-            sft_path, dpo_path = round_dir / "sft.jsonl", round_dir / "dpo.jsonl"
+            sft_path, dpo_path, rank_path = (round_dir / f"{n}.jsonl" for n in ("sft", "dpo", "rank"))
             _write_jsonl(sft_path, sft_all)
             _write_jsonl(dpo_path, dpo_all)
+            _write_jsonl(rank_path, rank_all)
             dataset_id = store.add_dataset(
                 f"{cfg.suite}-round-{round_no}",
                 "sft+dpo",
@@ -202,9 +207,15 @@ def improve(
                     "stats": mined.stats,
                     "dpo_path": str(dpo_path),
                     "dpo_pairs": len(dpo_all),
+                    "rank_path": str(rank_path),
+                    "rank_examples": len(rank_all),
+                    "objective": train_cfg.objective,
                 },
             )
-            if not sft_all:
+            nothing_to_learn = "no successful rollouts to learn from"
+            if sft_all and not rank_all:
+                nothing_to_learn = "no successful step chose among 2+ scored candidates (no rank rows)"
+            if not (rank_all if train_cfg.objective == "rank" else sft_all):
                 metrics = RoundMetrics(
                     round=round_no,
                     temperature=temperature,
@@ -217,10 +228,11 @@ def improve(
                     critic_recall=recall,
                     dataset_size=0,
                     dpo_pairs=0,
+                    rank_examples=len(rank_all),
                     heldout_before=before.mean_success,
                     heldout_after=before.mean_success,
                     promoted=False,
-                    reason="no successful rollouts to learn from",
+                    reason=nothing_to_learn,
                     train_seconds=0.0,
                     round_seconds=time.perf_counter() - t_round,
                 )
@@ -228,7 +240,10 @@ def improve(
                 _round_done(store, metrics, on_round, suite=cfg.suite, dataset_id=dataset_id, version_id=None)
                 temperature = next_temperature(temperature, success, unique, cfg.k)
                 continue
-            on_message(f"round {round_no}: training on {len(sft_all)} examples and {len(dpo_all)} pairs")
+            on_message(
+                f"round {round_no}: training ({train_cfg.objective}) on {len(sft_all)} examples, "
+                f"{len(rank_all)} rank rows and {len(dpo_all)} pairs"
+            )
             trained = train_adapter(
                 base_dir,
                 sft_path,
@@ -236,6 +251,7 @@ def improve(
                 train_cfg,
                 dpo_path=dpo_path if dpo_all else None,
                 base_id="embedded",
+                rank_path=rank_path if rank_all else None,
             )
             candidate = str(trained.adapter_dir)
             after = evaluate(candidate, envs, f"round {round_no}'s adapter")
@@ -251,6 +267,8 @@ def improve(
                     "heldout_after": after.mean_success,
                     "sft_loss": trained.sft_loss,
                     "dpo_loss": trained.dpo_loss,
+                    "rank_loss": trained.rank_loss,
+                    "rank_examples": trained.rank_examples,
                     "train_seconds": trained.seconds,
                 },
                 promoted=False,
@@ -272,6 +290,8 @@ def improve(
                 critic_recall=recall,
                 dataset_size=len(sft_all),
                 dpo_pairs=len(dpo_all),
+                rank_examples=len(rank_all),
+                rank_loss=trained.rank_loss,
                 heldout_before=before.mean_success,
                 heldout_after=after.mean_success,
                 guard_before=guard_before.mean_success if guard_before else None,
@@ -329,5 +349,5 @@ def _round_done(
         on_round(metrics)
 
 
-def _write_jsonl(path: Path, rows: list[dict[str, str]]) -> None:
+def _write_jsonl(path: Path, rows: list[dict[str, Any]]) -> None:
     path.write_text("".join(json.dumps(r) + "\n" for r in rows))

@@ -151,3 +151,38 @@ def test_tiny_rank_training_lowers_the_loss_and_loads_back(backend: Any, setting
     trained = load_backend(settings.with_overrides(dtype="float32"), backend="local", model=str(result.adapter_dir))
     trained_loss = mean_rank_loss(trained.model, trained.tokenizer, rows, cfg.max_length)  # type: ignore[attr-defined]
     assert trained_loss < base_loss - 1e-3, "the saved adapter, merged at load, keeps what training learnt"
+
+
+@pytest.mark.slow
+def test_sft_then_rank_then_dpo_train_one_adapter(backend: Any, tmp_path: Path) -> None:
+    from eclair.learn.train import train_adapter
+
+    (chat_prompt, chat_texts), (plain_prompt, plain_texts) = _prompts(backend)[:2]
+    rank = [
+        {"prompt": chat_prompt, "candidates": chat_texts, "offsets": [0.0] * 6, "chosen": 3},
+        {"prompt": plain_prompt, "candidates": plain_texts, "offsets": [0.0] * 6, "chosen": 4},
+    ]
+    files = {
+        "sft": [{"prompt": r["prompt"], "completion": r["candidates"][r["chosen"]]} for r in rank],
+        "dpo": [
+            {"prompt": r["prompt"], "chosen": r["candidates"][r["chosen"]], "rejected": r["candidates"][0]}
+            for r in rank
+        ],
+        "rank": rank,
+    }
+    for name, rows in files.items():
+        (tmp_path / f"{name}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    cfg = TrainConfig(objective="sft+rank", max_steps=1, batch_size=2, lora_r=4)
+    result = train_adapter(
+        backend.path,
+        tmp_path / "sft.jsonl",
+        tmp_path / "adapter",
+        cfg,
+        dpo_path=tmp_path / "dpo.jsonl",
+        rank_path=tmp_path / "rank.jsonl",
+        base_id="embedded",
+    )
+    assert (result.sft_examples, result.rank_examples, result.dpo_pairs) == (2, 2, 2)
+    assert None not in (result.sft_loss, result.rank_loss, result.dpo_loss)
+    assert [key for entry in result.log for key in entry if key in ("loss", "rank_loss")][:2] == ["loss", "rank_loss"]
+    assert (result.adapter_dir / "adapter_model.safetensors").exists()
