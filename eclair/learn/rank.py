@@ -96,7 +96,7 @@ def pack_row(
         segment = full[index][shared:]
         parent = -1  # the last prompt token predicts each segment's first token
         for depth, token in enumerate(segment):
-            if shared + depth >= starts[index]:  # tokens merged into the prompt's last token are not scored
+            if shared + depth >= starts[index]:  # tokens still equal to the prompt's belong to the prompt
                 rows.append(shared - 1 if parent < 0 else shared + parent)
                 targets.append(token)
                 owners.append(index)
