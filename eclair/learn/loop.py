@@ -24,6 +24,7 @@ from eclair.critics import default_panel
 from eclair.learn.mine import Reward, label_runs, mine
 from eclair.learn.suites import open_suite
 from eclair.learn.train import TrainConfig, train_adapter
+from eclair.models.compute import on_compute_thread
 from eclair.models.current import current_model, set_current_model
 from eclair.store import Store
 
@@ -244,7 +245,8 @@ def improve(
                 f"round {round_no}: training ({train_cfg.objective}) on {len(sft_all)} examples, "
                 f"{len(rank_all)} rank rows and {len(dpo_all)} pairs"
             )
-            trained = train_adapter(
+            trained = on_compute_thread(  # the torch thread: one OpenMP team with the rollouts' model
+                train_adapter,
                 base_dir,
                 sft_path,
                 round_dir / "adapter",

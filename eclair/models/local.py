@@ -13,6 +13,7 @@ from typing import Any
 
 from eclair.config import Settings
 from eclair.models.base import Completion, Message, ModelError
+from eclair.models.compute import on_compute_thread
 from eclair.models.prepare import convert_gguf, prepare_embedded
 from eclair.types import Usage
 
@@ -149,7 +150,10 @@ class LocalBackend:
         self.device = pick_device(device)
         self.path = resolve_model_path(model_path_or_id, settings)
         self.model_id = "embedded" if model_path_or_id.strip() in EMBEDDED_IDS else str(self.path)
-        self.model, self.tokenizer, self.base_path = load_model_and_tokenizer(self.path, self.device, settings)
+        # Loaded and run on the one torch thread (eclair.models.compute): one OpenMP team for the whole process.
+        self.model, self.tokenizer, self.base_path = on_compute_thread(
+            load_model_and_tokenizer, self.path, self.device, settings
+        )
         self.scorer = PrefixScorer(self.model, self.tokenizer)
         self.last_usage = Usage()
         self._lock = threading.Lock()  # one forward pass at a time; the TUI and runner may share a backend
@@ -160,7 +164,7 @@ class LocalBackend:
         """Sum of log-probs of each continuation after `prompt`: one prompt prefill, all continuations in one pass."""
         started = time.perf_counter()
         with self._lock:
-            scores = self.scorer.score(prompt, continuations)
+            scores = on_compute_thread(self.scorer.score, prompt, continuations)
             self.last_usage = Usage(
                 tokens_in=self.scorer.last_prefill_tokens + self.scorer.last_scored_tokens,
                 tokens_out=0,
@@ -171,15 +175,13 @@ class LocalBackend:
     def score_many(self, prompts: Sequence[str], continuations: Sequence[str]) -> list[list[float]]:
         """Score the same continuations after several prompts (e.g. task prompt and task-less prompt for PMI).
 
-        Prompts that share their start (the page text) reuse its KV cache, so the second prompt costs only its tail.
+        The prompts' shared start (the page text) is prefilled once; their tails and all continuations then run in
+        one packed pass, so the task-less prompt costs only its few tail tokens.
         """
         started = time.perf_counter()
-        results: list[list[float]] = []
-        tokens = 0
         with self._lock:
-            for prompt in prompts:
-                results.append(self.scorer.score(prompt, continuations))
-                tokens += self.scorer.last_prefill_tokens + self.scorer.last_scored_tokens
+            results = on_compute_thread(self.scorer.score_many, prompts, continuations)
+            tokens = self.scorer.last_prefill_tokens + self.scorer.last_scored_tokens
             self.last_usage = Usage(tokens_in=tokens, model_ms=(time.perf_counter() - started) * 1000)
         return results
 
@@ -229,10 +231,14 @@ class LocalBackend:
         if stop_list:
             kwargs.update(stop_strings=stop_list, tokenizer=self.tokenizer)
         started = time.perf_counter()
-        with self._lock, torch.random.fork_rng(devices=[]), torch.inference_mode():
-            if seed is not None:
-                torch.manual_seed(seed)
-            output = self.model.generate(input_ids=input_ids, attention_mask=torch.ones_like(input_ids), **kwargs)
+        def generate() -> Any:
+            with torch.random.fork_rng(devices=[]), torch.inference_mode():
+                if seed is not None:
+                    torch.manual_seed(seed)
+                return self.model.generate(input_ids=input_ids, attention_mask=torch.ones_like(input_ids), **kwargs)
+
+        with self._lock:
+            output = on_compute_thread(generate)
         elapsed_ms = (time.perf_counter() - started) * 1000
         completions: list[Completion] = []
         tokens_out = 0

@@ -31,12 +31,15 @@ class _CachedPrefix:
 
 
 class PrefixScorer:
-    """Scores continuations after prompts; keeps the last prompt's KV cache so a prompt sharing its start is cheap."""
+    """Scores continuations after prompts; keeps the last few prompts' KV caches so a prompt sharing its start with
+    any of them is cheap. Several, because callers interleave: the agent's page prompt, then a critic's prompt,
+    then the agent's next page, which shares most of its start with the agent's previous one."""
 
-    def __init__(self, model: Any, tokenizer: Any) -> None:
+    def __init__(self, model: Any, tokenizer: Any, keep: int = 4) -> None:
         self.model = model
         self.tokenizer = tokenizer
-        self._cached: _CachedPrefix | None = None
+        self.keep = keep
+        self._caches: list[_CachedPrefix] = []  # most recently used first
         self.last_prefill_tokens = 0  # prompt tokens actually run through the model by the last score()
         self.last_scored_tokens = 0  # continuation tokens run by the last score()
 
@@ -55,53 +58,90 @@ class PrefixScorer:
         return 0
 
     def clear(self) -> None:
-        self._cached = None
+        self._caches = []
 
     # -- the prompt prefix ------------------------------------------------------------------------------------------
 
     def _prefix_state(self, ids: list[int]) -> _CachedPrefix:
-        """KV cache and next-token logits for `ids`, reusing the longest shared start of the previous prompt."""
-        cached = self._cached
-        if cached is not None and cached.ids == ids:
-            self.last_prefill_tokens = 0
-            return cached
-        reuse = 0
-        if cached is not None:
+        """KV cache and next-token logits for `ids`, reusing the longest shared start of a recent prompt."""
+        best, reuse = None, 0
+        for cached in self._caches:
+            if cached.ids == ids:
+                self._remember(cached)
+                self.last_prefill_tokens = 0
+                return cached
             # Keep at least one token to run, so the forward pass yields the last position's logits.
-            reuse = min(common_prefix_len(cached.ids, ids), len(ids) - 1)
+            shared = min(common_prefix_len(cached.ids, ids), len(ids) - 1)
+            if shared > reuse:
+                best, reuse = cached, shared
         from transformers import DynamicCache
 
         cache = DynamicCache()
-        if reuse > 0 and cached is not None:
-            cache = DynamicCache(ddp_cache_data=[(k[:, :, :reuse], v[:, :, :reuse]) for k, v in cached.layers])
+        if best is not None:
+            cache = DynamicCache(ddp_cache_data=[(k[:, :, :reuse], v[:, :, :reuse]) for k, v in best.layers])
         new_ids = torch.tensor([ids[reuse:]], device=self.device)
         with torch.inference_mode():
             out = self.model(input_ids=new_ids, cache=cache, use_cache=True, logits_to_keep=1)
         layers = [(layer.keys, layer.values) for layer in out.cache.layers]
-        self._cached = _CachedPrefix(ids=list(ids), layers=layers, last_logits=out.logits[0, -1].float())
+        state = _CachedPrefix(ids=list(ids), layers=layers, last_logits=out.logits[0, -1].float())
+        self._remember(state)
         self.last_prefill_tokens = len(ids) - reuse
-        return self._cached
+        return state
+
+    def _remember(self, state: _CachedPrefix) -> None:
+        self._caches = [state, *[c for c in self._caches if c is not state]][: max(1, self.keep)]
 
     # -- scoring ----------------------------------------------------------------------------------------------------
 
     def score(self, prompt: str, continuations: Sequence[str]) -> list[float]:
         """Sum of log-probs of each continuation's tokens after `prompt` (prompt+continuation tokenized together)."""
-        if not continuations:
-            return []
-        prompt_ids = self.encode(prompt)
-        full = [self.encode(prompt + c) for c in continuations]
-        # Token index where each continuation's own tokens begin; a token merged across the boundary is its own.
-        starts = [common_prefix_len(prompt_ids, f) for f in full]
+        return self.score_many([prompt], continuations)[0]
+
+    def score_many(self, prompts: Sequence[str], continuations: Sequence[str]) -> list[list[float]]:
+        """The same continuations after each prompt, in two forward passes however many prompts there are.
+
+        The prompts' shared start (the page) is prefilled once, reusing the last call's cache; each prompt's own
+        tail ("Task: ...") then joins the token trie as a stem its continuations hang from, so every tail and
+        every candidate of every prompt runs in ONE packed pass (PMI calibration costs a few tail tokens).
+        """
+        if not continuations or not prompts:
+            return [[] for _ in prompts]
+        full: list[list[int]] = []
+        starts: list[int] = []  # where each sequence's own (scored) tokens begin; a merged boundary token counts
+        for prompt in prompts:
+            prompt_ids = self.encode(prompt)
+            for continuation in continuations:
+                ids = self.encode(prompt + continuation)
+                full.append(ids)
+                starts.append(common_prefix_len(prompt_ids, ids))
+        flat = self._score_sequences(full, starts)
+        n = len(continuations)
+        return [flat[i * n : (i + 1) * n] for i in range(len(prompts))]
+
+    def _score_sequences(self, full: list[list[int]], starts: list[int]) -> list[float]:
         active = [i for i, (s, f) in enumerate(zip(starts, full, strict=True)) if len(f) > s]
-        results = [0.0] * len(continuations)  # an empty continuation has log-likelihood 0
+        results = [0.0] * len(full)  # an empty continuation has log-likelihood 0
         if not active:
             return results
-        if min(starts[i] for i in active) == 0:
+        shared = min(starts[i] for i in active)
+        for i in active:
+            shared = min(shared, common_prefix_len(full[active[0]], full[i]))
+        if shared == 0:
+            if len({tuple(full[i][: starts[i]]) for i in active}) > 1:
+                # Prompts with nothing in common: score each prompt's group on its own.
+                groups: dict[tuple[int, ...], list[int]] = {}
+                for i in active:
+                    groups.setdefault(tuple(full[i][: starts[i]]), []).append(i)
+                for members in groups.values():
+                    part = self._score_sequences([full[i] for i in members], [starts[i] for i in members])
+                    for i, value in zip(members, part, strict=True):
+                        results[i] = value
+                return results
             # Nothing shared to condition on (empty prompt): prepend a start token so every token is predicted.
             start = self.start_token()
             full = [[start, *f] for f in full]
             starts = [s + 1 for s in starts]
-        shared = min(starts[i] for i in active)
+            shared = 1
         prefix = self._prefix_state(full[active[0]][:shared])
         scores = self._score_packed(prefix, [full[i] for i in active], [starts[i] for i in active], shared)
         for index, value in zip(active, scores, strict=True):
@@ -159,17 +199,7 @@ class PrefixScorer:
         mask = torch.zeros(1, 1, count, shared + count, dtype=dtype, device=device)
         mask.masked_fill_(~allowed[None, None], torch.finfo(dtype).min)
         positions = torch.tensor([[shared + d for d in depths]], device=device)
-        cache = DynamicCache(ddp_cache_data=list(prefix.layers))
-        with torch.inference_mode():
-            out = self.model(
-                input_ids=torch.tensor([tokens], device=device),
-                attention_mask=mask,
-                position_ids=positions,
-                cache=cache,
-                use_cache=True,
-            )
-        logprobs = torch.log_softmax(out.logits[0].float(), dim=-1)
-        rows: list[int] = []
+        rows: list[int] = []  # the node whose output predicts each target token
         targets: list[int] = []
         owners: list[int] = []
         for index, (segment, path) in enumerate(zip(segments, paths, strict=True)):
@@ -178,10 +208,27 @@ class PrefixScorer:
                     rows.append(path[t - 1])
                     targets.append(segment[t])
                     owners.append(index)
-        if rows:
-            picked = logprobs[torch.tensor(rows, device=device), torch.tensor(targets, device=device)].tolist()
-            for index, value in zip(owners, picked, strict=True):
-                scores[index] += value
+        if not rows:
+            return scores
+        # Only nodes that predict a scored token need the vocabulary projection (a prompt's tail mostly does not).
+        keep = sorted(set(rows))
+        where = {node: i for i, node in enumerate(keep)}
+        cache = DynamicCache(ddp_cache_data=list(prefix.layers))
+        with torch.inference_mode():
+            out = self.model(
+                input_ids=torch.tensor([tokens], device=device),
+                attention_mask=mask,
+                position_ids=positions,
+                cache=cache,
+                use_cache=True,
+                logits_to_keep=torch.tensor(keep, device=device),
+            )
+        logprobs = torch.log_softmax(out.logits[0].float(), dim=-1)
+        picked = logprobs[
+            torch.tensor([where[r] for r in rows], device=device), torch.tensor(targets, device=device)
+        ].tolist()
+        for index, value in zip(owners, picked, strict=True):
+            scores[index] += value
         return scores
 
     def score_naive(self, prompt: str, continuations: Sequence[str]) -> list[float]:

@@ -60,7 +60,10 @@ def test_prompt_boundary_tokenization(backend: LocalBackend) -> None:
 def test_score_many_reuses_the_shared_page_prefix(backend: LocalBackend) -> None:
     backend.scorer.clear()
     task_scores, prior_scores = backend.score_many([TASK_PROMPT, PRIOR_PROMPT], CANDIDATES)
-    assert backend.scorer.last_prefill_tokens < 5  # the page was cached by the first prompt
+    # Only the shared page was prefilled; both prompts' tails ran in the packed pass with the candidates.
+    assert backend.scorer.last_prefill_tokens < len(backend.scorer.encode(PRIOR_PROMPT))
+    again = backend.score_many([TASK_PROMPT, PRIOR_PROMPT], CANDIDATES)
+    assert backend.scorer.last_prefill_tokens == 0 and again == [task_scores, prior_scores]
     backend.scorer.clear()
     assert task_scores == pytest.approx(backend.score(TASK_PROMPT, CANDIDATES), abs=2e-3)
     backend.scorer.clear()
@@ -68,6 +71,13 @@ def test_score_many_reuses_the_shared_page_prefix(backend: LocalBackend) -> None
     # PMI (task score minus task-less prior) picks the asked-for button, as measured in the embedded-model notes.
     pmi = [t - p for t, p in zip(task_scores, prior_scores, strict=True)]
     assert CANDIDATES[pmi.index(max(pmi))] == 'click button "Submit order"'
+
+
+def test_score_many_handles_prompts_with_nothing_shared(backend: LocalBackend) -> None:
+    prompts = ["Pick one:", "", TASK_PROMPT]
+    many = backend.score_many(prompts, CANDIDATES[:3])
+    for prompt, scores in zip(prompts, many, strict=True):
+        assert scores == pytest.approx(backend.scorer.score_naive(prompt, CANDIDATES[:3]), abs=2e-3)
 
 
 def test_repeated_prompt_costs_no_prefill(backend: LocalBackend) -> None:
