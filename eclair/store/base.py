@@ -11,7 +11,7 @@ from typing import TypeVar
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from eclair.config import Settings
+from eclair.config import ConfigError, Settings
 from eclair.store.engine import (
     WRITE_OPTION,
     DatabaseUnavailable,
@@ -43,8 +43,13 @@ class StoreBase:
         self.url = settings.database_url
         self.traces_root = Path(settings.traces_dir).expanduser().resolve()
         self.stale_after_s = stale_after_s  # a running run's heartbeat older than this counts as dead
+        if settings.durability not in ("power", "crash"):
+            raise ConfigError(
+                f"durability {settings.durability!r} is not power or crash; set ECLAIR_DURABILITY to one of them"
+            )
+        self.fsync = settings.durability == "power"
         try:
-            self.engine = make_engine(self.url)
+            self.engine = make_engine(self.url, settings.durability)
         except OSError as exc:
             raise DatabaseUnavailable(
                 f"cannot create the database folder for {safe_url(self.url)} ({exc}); fix data_dir or ECLAIR_DB_URL"

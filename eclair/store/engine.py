@@ -49,8 +49,11 @@ def safe_url(url: str) -> str:
         return "<unparseable URL>"
 
 
-def make_engine(url: str) -> Engine:
-    """Create an engine for `url`; SQLite gets WAL, foreign keys, a busy timeout and BEGIN IMMEDIATE writes."""
+def make_engine(url: str, durability: str = "power") -> Engine:
+    """Create an engine for `url`; SQLite gets WAL, foreign keys, a busy timeout and BEGIN IMMEDIATE writes.
+
+    `durability` "power" commits with synchronous=FULL (survives power loss), "crash" with NORMAL (survives a crash
+    of the process, SIGKILL included: WAL keeps every commit in the OS page cache before it returns)."""
     try:
         parsed = make_url(url)
     except ArgumentError:
@@ -75,7 +78,7 @@ def make_engine(url: str) -> Engine:
             f"database URL {safe_url(url)}: driver not installed ({exc}); install it or change ECLAIR_DB_URL"
         ) from None
     if is_sqlite:
-        _install_sqlite_hooks(engine)
+        _install_sqlite_hooks(engine, synchronous="NORMAL" if durability == "crash" else "FULL")
     _ENGINES.add(engine)
     return engine
 
@@ -92,7 +95,7 @@ def _forget_pools_after_fork() -> None:
 os.register_at_fork(after_in_child=_forget_pools_after_fork)
 
 
-def _install_sqlite_hooks(engine: Engine) -> None:
+def _install_sqlite_hooks(engine: Engine, *, synchronous: str = "FULL") -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         # Let SQLAlchemy, not pysqlite, decide when transactions begin (so BEGIN IMMEDIATE is possible).
@@ -100,7 +103,7 @@ def _install_sqlite_hooks(engine: Engine) -> None:
         cur = dbapi_conn.cursor()
         cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         cur.execute("PRAGMA journal_mode = WAL")
-        cur.execute("PRAGMA synchronous = FULL")  # a committed step survives power loss, not just a crash
+        cur.execute(f"PRAGMA synchronous = {synchronous}")  # FULL: a committed step survives power loss too
         cur.execute("PRAGMA foreign_keys = ON")
         cur.close()
 

@@ -167,7 +167,7 @@ class RunsMixin(StoreBase):
         saved = step.model_copy(update={"screenshot_path": rel_png})
         files = {self.traces_root / rel_png: png} if png and rel_png else {}
         files[self.traces_root / rel_json] = saved.model_dump_json(indent=1).encode()
-        write_durable(files)
+        write_durable(files, fsync=self.fsync)
 
         def apply(session: Session) -> None:
             run = self._run_row(session, run_id)

@@ -11,8 +11,11 @@ def step_stem(index: int, attempt: int) -> str:
     return f"step-{index:03d}" if attempt == 0 else f"step-{index:03d}-a{attempt}"
 
 
-def write_durable(files: dict[Path, bytes]) -> None:
-    """Write each file atomically and flush it to disk (temp file, fsync, rename), then fsync each folder once."""
+def write_durable(files: dict[Path, bytes], *, fsync: bool = True) -> None:
+    """Write each file atomically and flush it to disk (temp file, fsync, rename), then fsync each folder once.
+
+    `fsync=False` (durability "crash") keeps the atomic rename but leaves flushing to the OS: the files survive a
+    crash of the process, not a power loss."""
     folders = []
     for path, data in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -20,11 +23,12 @@ def write_durable(files: dict[Path, bytes]) -> None:
         with open(tmp, "wb") as fh:
             fh.write(data)
             fh.flush()
-            os.fsync(fh.fileno())
+            if fsync:
+                os.fsync(fh.fileno())
         os.replace(tmp, path)
         if path.parent not in folders:
             folders.append(path.parent)
-    for folder in folders:
+    for folder in folders if fsync else []:
         fsync_dir(folder)
 
 

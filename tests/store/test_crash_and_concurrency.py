@@ -10,6 +10,8 @@ import sys
 import threading
 from pathlib import Path
 
+import pytest
+
 from eclair.config import Settings
 from eclair.store import Store
 from eclair.types import Task, Verdict
@@ -19,17 +21,27 @@ WRITER = Path(__file__).with_name("writer_proc.py")
 N_WRITERS = 8
 
 
-def _spawn(settings: Settings, steps: int, delay: float) -> subprocess.Popen[str]:
+def _spawn(settings: Settings, steps: int, delay: float, durability: str = "power") -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, str(WRITER), str(settings.data_dir), str(settings.traces_dir), str(steps), str(delay)],
+        [
+            sys.executable,
+            str(WRITER),
+            str(settings.data_dir),
+            str(settings.traces_dir),
+            str(steps),
+            str(delay),
+            durability,
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
 
 
-def test_sigkill_mid_run_keeps_committed_steps_and_marks_run_interrupted(settings: Settings) -> None:
-    proc = _spawn(settings, steps=1000, delay=0.02)
+@pytest.mark.parametrize("durability", ["power", "crash"])
+def test_sigkill_mid_run_keeps_committed_steps_and_marks_run_interrupted(settings: Settings, durability: str) -> None:
+    # "crash" skips the fsyncs and commits with synchronous=NORMAL: a killed process still loses nothing.
+    proc = _spawn(settings, steps=1000, delay=0.02, durability=durability)
     assert proc.stdout is not None
     run_id = proc.stdout.readline().split()[1]
     committed = -1
@@ -54,6 +66,23 @@ def test_sigkill_mid_run_keeps_committed_steps_and_marks_run_interrupted(setting
         on_disk = json.loads((settings.traces_dir / run_id / f"step-{step.index:03d}.json").read_text())
         assert on_disk["index"] == step.index and on_disk["decision"]["completion"] == step.decision.completion
     assert info.tokens_in == 10 * len(steps)
+
+
+def test_durability_sets_sqlite_synchronous_and_rejects_unknown_values(settings: Settings) -> None:
+    from dataclasses import replace
+
+    from sqlalchemy import text
+
+    from eclair.config import ConfigError
+
+    for durability, level in (("power", 2), ("crash", 1)):  # PRAGMA synchronous: 2 = FULL, 1 = NORMAL
+        store = Store(replace(settings, durability=durability))
+        with store.engine.connect() as conn:
+            assert conn.execute(text("PRAGMA synchronous")).scalar() == level
+        assert store.fsync is (durability == "power")
+        store.close()
+    with pytest.raises(ConfigError, match="ECLAIR_DURABILITY"):
+        Store(replace(settings, durability="fast"))
 
 
 def test_opening_the_store_marks_a_killed_run_interrupted(settings: Settings) -> None:
