@@ -210,7 +210,7 @@ class ScoringAgent:
             return False
         if not typed_values(history) and not stems(named.group(1) if named else "") & stems(task.text):
             return False  # a save or submit that the task never asks for, with nothing changed, finishes nothing
-        return not _missing_values(task, history)
+        return not _missing_values(task, history, last.observation)  # a default already at a task value counts
 
 
 def _fresh_confirmations(obs: Observation, history: list[StepRecord]) -> set[str]:

@@ -132,7 +132,8 @@ def _last_blank(task_text: str, obs: Observation, history: list[StepRecord], val
     if len(fields) < 2 or len(empty) != 1 or stems(empty[0].name) & stems(task_text):
         return []
     done = " | ".join(s.decision.completion.lower() for s in history if s.result is not None and s.result.ok)
-    unplaced = [v for v in values if f'"{v.lower()}"' not in done]
+    shown = {(e.value or "").strip().lower() for e in obs.elements}  # e.g. a select already at the wanted value
+    unplaced = [v for v in values if f'"{v.lower()}"' not in done and v.lower() not in shown]
     return [empty[0].name] if any(pairing(task_text, v, empty[0].name, values) >= 0 for v in unplaced) else []
 
 

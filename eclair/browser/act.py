@@ -226,7 +226,12 @@ _OPTIONS_JS = "el => el.tagName === 'SELECT' ? Array.from(el.options).map(o => [
 def _select(page: Page, loc: Locator, wanted: str) -> None:
     options: list[list[str]] | None = loc.evaluate(_OPTIONS_JS)
     if options is None:
-        # a custom listbox/combobox: open it, then pick the option by its accessible name
+        # A custom widget. An open listbox (e.g. an autocomplete's suggestions) already shows its options: click the
+        # one wanted inside it (clicking the list itself would hit some option and close the list). A collapsed
+        # combobox is opened first, then the option is picked by its accessible name.
+        if loc.get_attribute("role") == "listbox":
+            loc.get_by_role("option", name=wanted, exact=False).first.click(timeout=ACTION_TIMEOUT_MS)
+            return
         loc.click(timeout=ACTION_TIMEOUT_MS)
         option = page.get_by_role("option", name=wanted, exact=False).first
         option.click(timeout=ACTION_TIMEOUT_MS)

@@ -72,6 +72,27 @@ def test_the_last_blank_field_is_pending_while_a_task_word_is_unplaced() -> None
     assert pending(task, done, [], values) == []
 
 
+def test_a_select_already_at_the_task_value_leaves_no_blank_to_fill_and_lets_the_submit_finish() -> None:
+    # "priority Medium" on a form whose Priority select defaults to Medium: nothing to type anywhere for it.
+    params = {"customer": "Acme", "subject": "Printer down", "priority": "Medium"}
+    task = Task(text='Create a ticket for Acme with the subject "Printer down" and priority Medium.', params=params)
+    values = ["Acme", "Printer down", "Medium"]
+    priority = Element(id="3", role="combobox", name="Priority", tag="select", value="Medium", bbox=(0, 60, 100, 16))
+    submit = Element(id="5", role="button", name="Create ticket", tag="button", bbox=(0, 100, 100, 16))
+    fields = (_box("1", "Customer", "Acme"), _box("2", "Subject", "Printer down"), priority, _box("4", "Notes"))
+    form = _page(*fields, submit)
+    history = [
+        _step(form, Action(kind="type", element="2", text="Printer down")),
+        _step(form, Action(kind="type", element="1", text="Acme")),
+    ]
+    history[0].decision.completion = 'type "Printer down" into textbox "Subject"'
+    history[1].decision.completion = 'type "Acme" into textbox "Customer"'
+    assert pending(task.text, form, history, values) == []  # before: ["Notes"], to take "Medium"
+    clicked = _step(form, Action(kind="click", element="5"))
+    clicked.decision.completion = 'click button "Create ticket"'
+    assert ScoringAgent(backend=None)._finished(task, [*history, clicked])  # type: ignore[arg-type]
+
+
 def _feed(menu_for: str | None = None) -> Observation:
     els: list[Element] = []
     for n, user in enumerate(["@carmella", "@deneen", "@jerald"]):

@@ -133,6 +133,11 @@ def test_custom_listbox_and_contenteditable(page: Any, fixtures_url: str) -> Non
     page.goto(f"{fixtures_url}/dynamic.html")
     assert act(page, Action(kind="select", element=element_id(page, "Colour", "listbox"), text="Blue")).ok
     assert page.text_content("#out") == "picked Blue"
+    # An open suggestion list that closes once an option is clicked: the wanted option is clicked inside it.
+    suggestions = element_id(page, "Company suggestions", "listbox")
+    picked = act(page, Action(kind="select", element=suggestions, text="Gamma"))
+    assert picked.ok, picked.error
+    assert page.input_value("#company") == "Gamma"
     note = element_id(page, "Rich note", "textbox")
     assert act(page, Action(kind="type", element=note, text="hello")).ok
     assert page.inner_text("[contenteditable]") == "hello"
