@@ -34,7 +34,9 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
         max_train_steps: int = typer.Option(-1, "--max-train-steps", help="Cap training steps per round."),
         epochs: float = typer.Option(2.0, "--epochs"),
         objective: str = typer.Option(
-            "sft", "--objective", help="sft, rank (the agent's choice among its candidates) or sft+rank."
+            "rank",
+            "--objective",
+            help="rank (the agent's choice among its candidates; measured to rise where sft did not), sft or sft+rank.",
         ),
         seed: int = typer.Option(0, "--seed"),
         workers: int = typer.Option(1, "--workers", min=1, help="Browser contexts per rollout/eval suite."),
