@@ -20,7 +20,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from eclair.models.scoring import common_prefix_len
+from eclair.models.scoring import common_prefix_len, token_trie
 
 if TYPE_CHECKING:
     import torch
@@ -85,30 +85,18 @@ def pack_row(
         starts = [s + 1 for s in starts]
     shared = min(starts[i] for i in active)
     prefix = full[active[0]][:shared]
-    node_of: dict[tuple[int, int], int] = {}
-    tokens: list[int] = []
-    parents: list[int] = []
-    depths: list[int] = []
+    segments = [full[index][shared:] for index in active]
+    tokens, parents, depths, paths = token_trie(segments)
     rows: list[int] = []
     targets: list[int] = []
     owners: list[int] = []
-    for index in active:
-        segment = full[index][shared:]
-        parent = -1  # the last prompt token predicts each segment's first token
+    for index, segment, path in zip(active, segments, paths, strict=True):
         for depth, token in enumerate(segment):
             if shared + depth >= starts[index]:  # tokens still equal to the prompt's belong to the prompt
-                rows.append(shared - 1 if parent < 0 else shared + parent)
+                # the last prompt token predicts a segment's first token, its node each later one
+                rows.append(shared - 1 if depth == 0 else shared + path[depth - 1])
                 targets.append(token)
                 owners.append(index)
-            if depth == len(segment) - 1:
-                break  # a last token is only ever a target: it never runs
-            key = (parent, token)
-            if key not in node_of:
-                node_of[key] = len(tokens)
-                tokens.append(token)
-                parents.append(parent)
-                depths.append(depth)
-            parent = node_of[key]
     cut = max(0, min(shared + len(tokens) - max_length, shared - 1))
     if shared + len(tokens) - cut > max_length:
         log.warning("rank row of %d candidate tokens exceeds max_length %d; kept it whole", len(tokens), max_length)

@@ -231,6 +231,7 @@ class LocalBackend:
         if stop_list:
             kwargs.update(stop_strings=stop_list, tokenizer=self.tokenizer)
         started = time.perf_counter()
+
         def generate() -> Any:
             with torch.random.fork_rng(devices=[]), torch.inference_mode():
                 if seed is not None:

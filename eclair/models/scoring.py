@@ -23,6 +23,32 @@ def common_prefix_len(a: Sequence[int], b: Sequence[int]) -> int:
     return n
 
 
+def token_trie(segments: Sequence[Sequence[int]]) -> tuple[list[int], list[int], list[int], list[list[int]]]:
+    """A trie of the segments' tokens that predict a later token (a last token is only a target, never run).
+
+    Returns per node its token, parent node (-1: a child of the prompt) and depth, and per segment the node of each
+    of its tokens but the last: segments sharing a start share those nodes."""
+    node_of: dict[tuple[int, int], int] = {}  # (parent node or -1, token) -> node index
+    tokens: list[int] = []
+    parents: list[int] = []
+    depths: list[int] = []
+    paths: list[list[int]] = []
+    for segment in segments:
+        path: list[int] = []
+        parent = -1
+        for depth, token in enumerate(segment[:-1]):
+            key = (parent, token)
+            if key not in node_of:
+                node_of[key] = len(tokens)
+                tokens.append(token)
+                parents.append(parent)
+                depths.append(depth)
+            parent = node_of[key]
+            path.append(parent)
+        paths.append(path)
+    return tokens, parents, depths, paths
+
+
 @dataclass
 class _CachedPrefix:
     ids: list[int]
@@ -157,24 +183,7 @@ class PrefixScorer:
         ("click button ...") share those nodes, and a last token (only ever a target) is never run at all.
         """
         segments = [f[shared:] for f in full]
-        node_of: dict[tuple[int, int], int] = {}  # (parent node or -1, token) -> node index
-        parents: list[int] = []
-        tokens: list[int] = []
-        depths: list[int] = []
-        paths: list[list[int]] = []  # per segment: node index of its tokens 0..len-2
-        for segment in segments:
-            path: list[int] = []
-            parent = -1
-            for depth, token in enumerate(segment[:-1]):
-                key = (parent, token)
-                if key not in node_of:
-                    node_of[key] = len(tokens)
-                    parents.append(parent)
-                    tokens.append(token)
-                    depths.append(depth)
-                parent = node_of[key]
-                path.append(parent)
-            paths.append(path)
+        tokens, parents, depths, paths = token_trie(segments)
         self.last_scored_tokens = len(tokens)
         first_logprobs = torch.log_softmax(prefix.last_logits, dim=-1)
         scores = [
