@@ -20,7 +20,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from eclair.models.scoring import common_prefix_len, token_trie
+from eclair.models.scoring import common_prefix_len, encode, start_token, token_trie, tree_attention
 
 if TYPE_CHECKING:
     import torch
@@ -50,17 +50,6 @@ class PackedRow:
         return len(self.prefix) + len(self.tokens)
 
 
-def _encode(tokenizer: Any, text: str) -> list[int]:
-    return list(tokenizer(text, add_special_tokens=False)["input_ids"])
-
-
-def _start_token(tokenizer: Any) -> int:
-    for candidate in (tokenizer.bos_token_id, tokenizer.eos_token_id, 0):
-        if candidate is not None:
-            return int(candidate)
-    return 0
-
-
 def pack_row(
     tokenizer: Any,
     prompt: str,
@@ -72,8 +61,8 @@ def pack_row(
     """Tokenize as `PrefixScorer.score` does (prompt+continuation together; a continuation's tokens start where it
     leaves the prompt's ids) and build the trie. A prompt too long for `max_length` loses its start: the tail holds
     the task and the action history."""
-    prompt_ids = _encode(tokenizer, prompt)
-    full = [_encode(tokenizer, prompt + c) for c in continuations]
+    prompt_ids = encode(tokenizer, prompt)
+    full = [encode(tokenizer, prompt + c) for c in continuations]
     starts = [common_prefix_len(prompt_ids, f) for f in full]
     active = [i for i, (s, f) in enumerate(zip(starts, full, strict=True)) if len(f) > s]
     offsets = list(offsets) if offsets is not None else [0.0] * len(continuations)
@@ -81,7 +70,7 @@ def pack_row(
     if not active:
         return empty
     if min(starts[i] for i in active) == 0:  # nothing to condition on: a start token predicts the first token
-        full = [[_start_token(tokenizer), *f] for f in full]
+        full = [[start_token(tokenizer), *f] for f in full]
         starts = [s + 1 for s in starts]
     shared = min(starts[i] for i in active)
     prefix = full[active[0]][:shared]
@@ -119,10 +108,7 @@ def candidate_logliks(model: Any, packed: PackedRow) -> torch.Tensor:
     allowed = torch.zeros(length, length, dtype=torch.bool)
     allowed[:n_prefix, :n_prefix] = torch.ones(n_prefix, n_prefix, dtype=torch.bool).tril()
     allowed[n_prefix:, :n_prefix] = True  # every node sees the whole prompt
-    for node, parent in enumerate(packed.parents):  # ... its ancestors and itself
-        if parent >= 0:
-            allowed[n_prefix + node] = allowed[n_prefix + parent]
-        allowed[n_prefix + node, n_prefix + node] = True
+    allowed[n_prefix:, n_prefix:] = tree_attention(packed.parents)  # ... its ancestors and itself
     # A float mask (0 = attend, min = blocked) works for both the eager and SDPA attention kernels.
     mask = torch.zeros(1, 1, length, length, dtype=dtype)
     mask.masked_fill_(~allowed[None, None], torch.finfo(dtype).min)

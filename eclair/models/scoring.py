@@ -23,6 +23,28 @@ def common_prefix_len(a: Sequence[int], b: Sequence[int]) -> int:
     return n
 
 
+def encode(tokenizer: Any, text: str) -> list[int]:
+    return list(tokenizer(text, add_special_tokens=False)["input_ids"])
+
+
+def start_token(tokenizer: Any) -> int:
+    """The token that conditions a continuation with no prompt: BOS, else EOS, else 0."""
+    for candidate in (tokenizer.bos_token_id, tokenizer.eos_token_id, 0):
+        if candidate is not None:
+            return int(candidate)
+    return 0
+
+
+def tree_attention(parents: Sequence[int]) -> torch.Tensor:
+    """[n, n] bool: trie node i may attend to node j when j is i itself or one of its ancestors."""
+    tree = torch.zeros(len(parents), len(parents), dtype=torch.bool)
+    for node, parent in enumerate(parents):
+        if parent >= 0:
+            tree[node] = tree[parent]
+        tree[node, node] = True
+    return tree
+
+
 def token_trie(segments: Sequence[Sequence[int]]) -> tuple[list[int], list[int], list[int], list[list[int]]]:
     """A trie of the segments' tokens that predict a later token (a last token is only a target, never run).
 
@@ -74,14 +96,10 @@ class PrefixScorer:
         return next(self.model.parameters()).device
 
     def encode(self, text: str) -> list[int]:
-        return list(self.tokenizer(text, add_special_tokens=False)["input_ids"])
+        return encode(self.tokenizer, text)
 
     def start_token(self) -> int:
-        tok = self.tokenizer
-        for candidate in (tok.bos_token_id, tok.eos_token_id, 0):
-            if candidate is not None:
-                return int(candidate)
-        return 0
+        return start_token(self.tokenizer)
 
     def clear(self) -> None:
         self._caches = []
@@ -197,12 +215,7 @@ class PrefixScorer:
         device = self.device
         count = len(tokens)
         # Node j attends to the whole prompt, its ancestors and itself.
-        tree = torch.zeros(count, count, dtype=torch.bool)
-        for node, parent in enumerate(parents):
-            if parent >= 0:
-                tree[node] = tree[parent]
-            tree[node, node] = True
-        allowed = torch.cat([torch.ones(count, shared, dtype=torch.bool), tree], dim=1).to(device)
+        allowed = torch.cat([torch.ones(count, shared, dtype=torch.bool), tree_attention(parents)], dim=1).to(device)
         dtype = next(self.model.parameters()).dtype
         # A float mask (0 = attend, min = blocked) works for both the eager and SDPA attention kernels.
         mask = torch.zeros(1, 1, count, shared + count, dtype=dtype, device=device)
