@@ -152,7 +152,7 @@ def main() -> None:
 
 
 class FrameworkStep:
-    """One step of the runner's machinery without a model: act, observe the result, commit a step record."""
+    """One step of the runner's machinery without a model: act and observe the result, commit a step record."""
 
     def __init__(self, store: Any) -> None:
         from eclair.types import Task
@@ -162,12 +162,11 @@ class FrameworkStep:
         self.index = 0
 
     def __call__(self, page: Any, action: Any) -> float:
-        from eclair.browser import act, observe
+        from eclair.browser import act_and_observe
         from eclair.types import Decision, StepRecord
 
         started = time.perf_counter()
-        result = act(page, action)
-        after = observe(page, screenshot=False)
+        result, _page, after = act_and_observe(page, action)  # as the runner does
         record = StepRecord(index=self.index, observation=after, decision=Decision(action=action), result=result)
         self.store.record_step(self.run_id, record, b"\x89PNG\r\n")
         self.index += 1

@@ -15,7 +15,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from eclair.browser import act, capture, current_page, navigate, new_context, observe, open_browser
+from eclair.browser import act_and_observe, capture, navigate, new_context, observe, open_browser
 from eclair.config import Settings
 from eclair.control import RunControl
 from eclair.critics import CriticPanel, combine
@@ -197,14 +197,11 @@ def run_task(
                 continue
 
             t0 = time.perf_counter()
-            result = act(page, _with_secrets(action, task.secrets), downloads_dir=run_dir / "downloads")
-            page = current_page(context)
-            timings.act_ms = _ms(t0)
+            secret_action = _with_secrets(action, task.secrets)
+            result, page, after = act_and_observe(page, secret_action, downloads_dir=run_dir / "downloads")
+            timings.act_ms = result.duration_ms  # the settle wait ends with the snapshot: observe_ms is the rest
+            observe_ms = max(0.0, _ms(t0) - result.duration_ms)
             emit("step_acted", index, ok=result.ok, error=result.error)
-
-            t0 = time.perf_counter()
-            after = observe(page, screenshot=False)
-            observe_ms = _ms(t0)
             t0 = time.perf_counter()
             verdicts: list[Verdict] = []
             if critics is not None and critics.needs_pixels(obs, action, result, after):

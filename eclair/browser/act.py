@@ -13,9 +13,10 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from eclair.browser.downloads import save_downloads
 from eclair.browser.launch import current_page, goto_with_retry
 from eclair.browser.locate import ID_PATTERN, ActionFailed, Target, locate
+from eclair.browser.observe import DEFAULT_TOKEN_BUDGET, MAIN_FRAME_ARGS, observe, snapshot_script
 from eclair.browser.state import context_state, page_state
-from eclair.browser.waits import settle, watch_mutations
-from eclair.types import Action, ActionResult
+from eclair.browser.waits import Watch, settle, watch_mutations
+from eclair.types import Action, ActionResult, Observation
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +31,37 @@ def act(
     page: Page, action: Action, *, downloads_dir: Path | None = None, dialog_policy: str = "accept"
 ) -> ActionResult:
     """Run `action` on `page`, wait (bounded) for the page to settle, report what happened."""
+    return _act(page, action, downloads_dir=downloads_dir, dialog_policy=dialog_policy)[0]
+
+
+def act_and_observe(
+    page: Page,
+    action: Action,
+    *,
+    downloads_dir: Path | None = None,
+    dialog_policy: str = "accept",
+    token_budget: int = DEFAULT_TOKEN_BUDGET,
+) -> tuple[ActionResult, Page, Observation]:
+    """`act`, then `observe` the tab the agent is on now (returned too; no screenshot).
+
+    The same as the two calls, one browser round trip cheaper: when the action stayed in this document, the
+    settle wait takes the main frame's snapshot in the same call, the moment the page is quiet."""
+    result, snapshot = _act(
+        page, action, downloads_dir=downloads_dir, dialog_policy=dialog_policy, snapshot_args=MAIN_FRAME_ARGS
+    )
+    current = current_page(page.context)
+    prefetched = snapshot if current is page else None
+    return result, current, observe(current, screenshot=False, token_budget=token_budget, main_snapshot=prefetched)
+
+
+def _act(
+    page: Page,
+    action: Action,
+    *,
+    downloads_dir: Path | None,
+    dialog_policy: str,
+    snapshot_args: dict[str, object] | None = None,
+) -> tuple[ActionResult, str | None]:
     started = time.perf_counter()
     cstate = context_state(page.context)
     cstate.dialog_policy = dialog_policy
@@ -41,11 +73,11 @@ def act(
     inflight_before = page_state(page).inflight
     located_by = "none"
     error: str | None = None
-    main_frame_count = None
+    watch = Watch()
     if action.kind not in _UNWATCHED:
-        main_frame_count = watch_mutations(page, action.element if _is_id(action.element) else None)
+        watch = watch_mutations(page, action.element if _is_id(action.element) else None)
     try:
-        located_by = _dispatch(page, action, main_frame_count)
+        located_by = _dispatch(page, action, watch)
     except ActionFailed as exc:
         error, located_by = str(exc), exc.located_by
     except PlaywrightTimeoutError as exc:
@@ -53,14 +85,18 @@ def act(
     except PlaywrightError as exc:
         error = f"{action.describe()} failed: {_first_line(exc)}"
     after = current_page(page.context)
+    snapshot: str | None = None
     if action.kind not in ("done", "ask_human"):
         popups_possible = after is page and action.kind not in _UNWATCHED  # the watch reset its popup count
-        settle(
+        snapshot = settle(
             after,
             url_before=url_before if after is page else "",
             popups_possible=popups_possible,
             inflight_before=inflight_before if after is page else 0,
+            then=snapshot_script() if snapshot_args is not None and after is page else None,
+            then_args=snapshot_args,
         )
+    settled = (page.url, page_state(page).navigations) if snapshot is not None else None
     if action.kind == "click" and error is None and not cstate.downloads and after is page:
         _await_late_download(page, action, url_before, navigations_before)
     download = save_downloads(cstate.downloads, downloads_dir or cstate.downloads_dir)
@@ -69,7 +105,11 @@ def act(
             new_page.wait_for_load_state("domcontentloaded", timeout=ACTION_TIMEOUT_MS)
         except PlaywrightError as exc:
             log.debug("new tab did not load: %s", exc)
-    return ActionResult(
+    if settled is not None and (
+        cstate.new_pages or cstate.downloads or page.is_closed() or (page.url, page_state(page).navigations) != settled
+    ):
+        snapshot = None  # the page moved on after the settle wait took the snapshot
+    result = ActionResult(
         ok=error is None,
         error=error,
         located_by=located_by,  # type: ignore[arg-type]
@@ -79,6 +119,7 @@ def act(
         dialog=" | ".join(cstate.dialogs) or None,
         duration_ms=round((time.perf_counter() - started) * 1000, 1),
     )
+    return result, snapshot
 
 
 def _await_late_download(page: Page, action: Action, url_before: str, navigations_before: int) -> None:
@@ -110,7 +151,7 @@ def _is_id(element_id: str | None) -> bool:
     return bool(element_id and ID_PATTERN.match(element_id))
 
 
-def _dispatch(page: Page, action: Action, main_frame_count: int | None = None) -> str:
+def _dispatch(page: Page, action: Action, watch: Watch) -> str:
     kind = action.kind
     if kind in ("done", "ask_human"):
         return "page"
@@ -127,12 +168,14 @@ def _dispatch(page: Page, action: Action, main_frame_count: int | None = None) -
         return "page"
     if kind == "wait":
         return _wait(page, action)
-    target = locate(page, action.element or "", main_frame_count=main_frame_count)
+    target = locate(page, action.element or "", main_frame_count=watch.count)
     loc = target.locator
     if loc is None:
         return _act_on_point(page, action, target)
+    # the watch read the options of the one main-frame element with this id, which is the target located by id
+    in_main = target.located_by == "id" and not page_state(page).frame_of.get(action.element or "")
     try:
-        _on_locator(page, loc, action, target)
+        _on_locator(page, loc, action, target, watch.options if in_main else None)
     except ActionFailed:
         raise
     except PlaywrightTimeoutError as exc:
@@ -142,7 +185,9 @@ def _dispatch(page: Page, action: Action, main_frame_count: int | None = None) -
     return target.located_by
 
 
-def _on_locator(page: Page, loc: Locator, action: Action, target: Target) -> None:
+def _on_locator(
+    page: Page, loc: Locator, action: Action, target: Target, options: list[list[str]] | None = None
+) -> None:
     kind = action.kind
     if target.element is not None and "disabled" in target.element.states and kind != "hover" and loc.is_disabled():
         raise ActionFailed(f"element [{action.element}] is disabled; do what enables it first", target.located_by)
@@ -151,7 +196,7 @@ def _on_locator(page: Page, loc: Locator, action: Action, target: Target) -> Non
     elif kind == "type":
         _type(page, loc, action)
     elif kind == "select":
-        _select(page, loc, action.text or "")
+        _select(page, loc, action.text or "", options)
     elif kind == "check":
         loc.set_checked(action.checked, timeout=ACTION_TIMEOUT_MS)
     elif kind == "hover":
@@ -223,8 +268,12 @@ _FOCUS_IS_EDITABLE_JS = """() => {
 _OPTIONS_JS = "el => el.tagName === 'SELECT' ? Array.from(el.options).map(o => [o.value, o.label || o.text]) : null"
 
 
-def _select(page: Page, loc: Locator, wanted: str) -> None:
-    options: list[list[str]] | None = loc.evaluate(_OPTIONS_JS)
+def _select(page: Page, loc: Locator, wanted: str, options: list[list[str]] | None = None) -> None:
+    """Choose `wanted` (a label or value, exact first, then case-insensitive, then a substring of the label).
+
+    `options`: the native select's [value, label] pairs when the caller has just read them."""
+    if options is None:
+        options = loc.evaluate(_OPTIONS_JS)
     if options is None:
         # A custom widget. An open listbox (e.g. an autocomplete's suggestions) already shows its options: click the
         # one wanted inside it (clicking the list itself would hit some option and close the list). A collapsed

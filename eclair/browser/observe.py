@@ -29,14 +29,24 @@ def snapshot_script() -> str:
     return f"(args) => JSON.stringify(({body.strip()})(args))"
 
 
-def observe(page: Page, *, screenshot: bool = True, token_budget: int = DEFAULT_TOKEN_BUDGET) -> Observation:
+def observe(
+    page: Page,
+    *,
+    screenshot: bool = True,
+    token_budget: int = DEFAULT_TOKEN_BUDGET,
+    main_snapshot: str | None = None,
+) -> Observation:
     """Stamp `data-eclair-id` on visible interactive/text elements in all frames and return an Observation.
 
-    Ids are stable: an element keeps its id across observations of the same document.
+    Ids are stable: an element keeps its id across observations of the same document. `main_snapshot`: the main
+    frame's snapshot (`snapshot_script()` on MAIN_FRAME_ARGS) when the caller has just taken it.
     """
     ps = page_state(page)
     cstate = context_state(page.context)
-    raw = _snapshot_frame(page.main_frame, prefix="", offset=(0.0, 0.0), label="")
+    if main_snapshot is not None:
+        raw = json.loads(main_snapshot)
+    else:
+        raw = _snapshot_frame(page.main_frame, prefix="", offset=(0.0, 0.0), label="")
     items: list[dict[str, Any]] = list(raw.get("elements", []))
     focused = raw.get("focused")
     for index, child in enumerate(raw.get("crossOrigin", []), start=1):
@@ -82,7 +92,7 @@ def capture(page: Page) -> bytes | None:
 
 
 def _snapshot_frame(frame: Frame, *, prefix: str, offset: tuple[float, float], label: str) -> dict[str, Any]:
-    args = {"prefix": prefix, "offsetX": offset[0], "offsetY": offset[1], "frameLabel": label}
+    args = _frame_args(prefix, offset, label)
     for attempt in range(3):
         try:
             return json.loads(frame.evaluate(snapshot_script(), args))  # type: ignore[no-any-return]
@@ -94,6 +104,13 @@ def _snapshot_frame(frame: Frame, *, prefix: str, offset: tuple[float, float], l
             except PlaywrightError:
                 pass
     return {"elements": []}
+
+
+def _frame_args(prefix: str, offset: tuple[float, float], label: str) -> dict[str, object]:
+    return {"prefix": prefix, "offsetX": offset[0], "offsetY": offset[1], "frameLabel": label}
+
+
+MAIN_FRAME_ARGS = _frame_args("", (0.0, 0.0), "")
 
 
 def _find_frame(page: Page, name: str, src: str) -> Frame | None:

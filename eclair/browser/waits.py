@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
 from playwright.sync_api import BrowserContext, Page
 from playwright.sync_api import Error as PlaywrightError
@@ -40,7 +43,8 @@ _WINDOWS_JS = """const windows = [window];
   }"""
 
 # Run before the action: records the time of the last DOM mutation from now on, and counts the target id's
-# matches (open shadow roots included) so locating it costs no extra round trip.
+# matches (open shadow roots included) so locating it costs no extra round trip; a native <select> target's
+# options ([value, label]) come back too, so choosing one costs none either.
 WATCH_MUTATIONS_JS = (
     """(id) => {
   """
@@ -68,7 +72,11 @@ WATCH_MUTATIONS_JS = (
     for (const el of root.querySelectorAll('*')) if (el.shadowRoot) n += deepCount(el.shadowRoot);
     return n;
   };
-  return document.querySelectorAll(sel).length || deepCount(document);
+  const found = document.querySelectorAll(sel);
+  const el = found.length === 1 ? found[0] : null;
+  const options = el && el.tagName === 'SELECT'
+    ? Array.from(el.options).map((o) => [o.value, o.label || o.text]) : null;
+  return [found.length || deepCount(document), options];
 }"""
 )
 
@@ -101,14 +109,37 @@ def install_request_counter(context: BrowserContext) -> None:
     context.add_init_script(COUNT_PENDING_REQUESTS_JS)
 
 
-def watch_mutations(page: Page, element_id: str | None = None) -> int | None:
-    """Start watching DOM mutations; return how often `element_id` occurs in the main frame (None: unknown)."""
+@dataclass(frozen=True)
+class Watch:
+    """What the pre-action watch learnt about the target in the main frame (None: unknown)."""
+
+    count: int | None = None  # how often the target id occurs
+    options: list[list[str]] | None = None  # [value, label] per option when the target is a native <select>
+
+
+def watch_mutations(page: Page, element_id: str | None = None) -> Watch:
+    """Start watching DOM mutations; report the target `element_id` as the main frame has it now."""
     try:
-        count = page.evaluate(WATCH_MUTATIONS_JS, element_id)
+        found = page.evaluate(WATCH_MUTATIONS_JS, element_id)
     except PlaywrightError as exc:
         log.debug("mutation watch not installed: %s", exc)
-        return None
-    return int(count) if count is not None else None
+        return Watch()
+    if not found:
+        return Watch()
+    count, options = found
+    return Watch(count=int(count), options=options)
+
+
+@cache
+def settle_script(then: str | None = None) -> str:
+    """SETTLE_JS, or SETTLE_JS followed in the same call by the function `then` (its result, or null when it throws,
+    comes back beside the popup count): what a caller would read right after settling costs no extra round trip."""
+    if then is None:
+        return SETTLE_JS
+    return (
+        f"([quiet, cap, args]) => ({SETTLE_JS})([quiet, cap]).then((popups) => {{"
+        f" let out = null; try {{ out = ({then})(args); }} catch (e) {{ out = null; }} return [popups, out]; }})"
+    )
 
 
 def settle(
@@ -120,14 +151,18 @@ def settle(
     load_cap_ms: int = 10_000,
     popups_possible: bool = True,
     inflight_before: int = 0,
-) -> None:
+    then: str | None = None,
+    then_args: Any = None,
+) -> Any:
     """Wait (bounded) for a started navigation to load, requests to finish and the DOM to go quiet.
 
     `popups_possible`: the action ran in this page after watch_mutations, so a popup it attempted is awaited.
     `inflight_before`: requests open before the action (long-polls, streams) that it need not wait for.
+    `then`: a page function run on `then_args` in the same call once the page is quiet; its result is returned
+    (None when no popup opened meanwhile is all it may be trusted for: a popup or navigation gives None).
     """
     if page.is_closed():
-        return
+        return None
     if page.url != url_before:
         try:
             page.wait_for_load_state("load", timeout=load_cap_ms)
@@ -138,12 +173,16 @@ def settle(
     while ps.inflight > inflight_before and time.monotonic() < deadline and not page.is_closed():
         page.wait_for_timeout(20)  # pumps Playwright events, which update the in-flight count
     if page.is_closed():
-        return
+        return None
     try:
         remaining_ms = max(0, int((deadline - time.monotonic()) * 1000))  # one cap for the whole settle
-        popups = page.evaluate(SETTLE_JS, [dom_quiet_ms, remaining_ms])
+        if then is None:
+            popups, out = page.evaluate(SETTLE_JS, [dom_quiet_ms, remaining_ms]), None
+        else:
+            popups, out = page.evaluate(settle_script(then), [dom_quiet_ms, remaining_ms, then_args])
         if popups and popups_possible and not context_state(page.context).new_pages:
             page.context.wait_for_event("page", timeout=load_cap_ms)
+        return None if popups else out
     except PlaywrightError as exc:
         # the document navigated during the wait: give the new one its load event
         log.debug("settle wait interrupted: %s", exc)
@@ -151,3 +190,4 @@ def settle(
             page.wait_for_load_state("load", timeout=load_cap_ms)
         except PlaywrightError:
             pass
+    return None

@@ -48,6 +48,7 @@ class StoreBase:
                 f"durability {settings.durability!r} is not power or crash; set ECLAIR_DURABILITY to one of them"
             )
         self.fsync = settings.durability == "power"
+        self._known_runs: set[str] = set()  # runs seen to exist (the store never deletes one)
         try:
             self.engine = make_engine(self.url, settings.durability)
         except OSError as exc:

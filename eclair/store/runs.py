@@ -160,7 +160,9 @@ class RunsMixin(StoreBase):
     def record_step(self, run_id: str, step: StepRecord, screenshot: bytes | None = None) -> StepRecord:
         """Flush step-NNN.png and step-NNN.json, then commit the step row; returns it with screenshot_path set."""
         png = screenshot if screenshot is not None else step.observation.screenshot
-        self._read(lambda s: self._run_row(s, run_id), "check run")
+        if run_id not in self._known_runs:  # before any file is written; the commit below checks again
+            self._read(lambda s: self._run_row(s, run_id), "check run")
+            self._known_runs.add(run_id)
         stem = step_stem(step.index, step.attempt)
         rel_png = f"{run_id}/{stem}.png" if png else step.screenshot_path
         rel_json = f"{run_id}/{stem}.json"
