@@ -13,7 +13,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from eclair.browser.downloads import save_downloads
 from eclair.browser.launch import current_page, goto_with_retry
 from eclair.browser.locate import ID_PATTERN, ActionFailed, Target, locate
-from eclair.browser.observe import DEFAULT_TOKEN_BUDGET, MAIN_FRAME_ARGS, observe, snapshot_script
+from eclair.browser.observe import DEFAULT_TOKEN_BUDGET, INSTALLED_SNAPSHOT_JS, MAIN_FRAME_ARGS, observe
 from eclair.browser.state import context_state, page_state
 from eclair.browser.waits import Watch, settle, watch_mutations
 from eclair.types import Action, ActionResult, Observation
@@ -93,7 +93,7 @@ def _act(
             url_before=url_before if after is page else "",
             popups_possible=popups_possible,
             inflight_before=inflight_before if after is page else 0,
-            then=snapshot_script() if snapshot_args is not None and after is page else None,
+            then=INSTALLED_SNAPSHOT_JS if snapshot_args is not None and after is page else None,
             then_args=snapshot_args,
         )
     settled = (page.url, page_state(page).navigations) if snapshot is not None else None

@@ -91,3 +91,17 @@ def test_the_watch_reads_a_native_selects_options(page: Any, fixtures_url: str) 
     page.evaluate("() => document.querySelector('#priority').add(new Option('Critical', 'crit'))")
     assert act(page, Action(kind="select", element=priority, text="critical")).ok
     assert page.input_value("#priority") == "crit"
+
+
+def test_the_snapshot_installs_once_and_a_page_cannot_replace_it(page: Any, fixtures_url: str) -> None:
+    page.goto(f"{fixtures_url}/form.html")
+    name = observe_module._INSTALLED
+    assert page.evaluate(f"() => typeof window.{name}") == "undefined"
+    first = observe(page, screenshot=False)
+    assert page.evaluate(f"() => typeof window.{name}") == "function"
+    page.evaluate(f"() => {{ try {{ window.{name} = () => '{{\"elements\": []}}'; }} catch (e) {{}} }}")
+    again = observe(page, screenshot=False)
+    assert [e.id for e in again.elements] == [e.id for e in first.elements] and again.elements
+    page.reload()  # a new document has none until its first observation
+    assert page.evaluate(f"() => typeof window.{name}") == "undefined"
+    assert [e.name for e in observe(page, screenshot=False).elements] == [e.name for e in first.elements]
