@@ -80,7 +80,10 @@ class ScoringAgent:
         todo = pending(task.text, obs, history, values)
         done_so_far = [s.decision.completion.strip() for s in history if s.result is not None and s.result.ok][-6:]
         fresh = _fresh_confirmations(obs, history)
-        if self._finished(task, history) and not fresh and not todo:
+        errors = form_errors(task, obs, history)
+        flagged = flagged_fields(obs, errors, history)  # a field a new validation message names is the one to fix first
+        todo += [e.name for e in obs.elements if e.id in flagged and e.name not in todo]  # no submit before it
+        if self._finished(task, history) and not fresh and not todo and not errors:
             return Decision(
                 action=Action(kind="done"),
                 rationale="every task value is entered and submitted",
@@ -94,7 +97,7 @@ class ScoringAgent:
                 expected_outcome="a suggestion list opens under the field",
                 completion="wait",
             )
-        cands = enumerate_candidates(task, obs, history)
+        cands = enumerate_candidates(task, obs, history, flagged)
         cands = drop_card_misses(_drop_failed_repeats(cands, history), obs, task.text, values)
         offered = suggestions(obs, history)  # an open suggestion list for what was just typed comes first
         cands = [c for c in cands if c.action.element in offered] or cands
@@ -104,7 +107,7 @@ class ScoringAgent:
             return Decision(
                 action=Action(kind="done"), rationale="no action is possible on this page", completion="done"
             )
-        must = widget_targets(task.text, obs, values)
+        must = widget_targets(task.text, obs, values) | flagged
         kept = prune([c for c in cands if c.action.element not in must], goal + " " + task.text, self.max_candidates)
         cands = [c for c in cands if c.action.element in must or c in kept]
         lines = page_lines(obs, goal, self.max_page_lines)
@@ -127,6 +130,7 @@ class ScoringAgent:
             + state_prior(task.text, obs, history, c, values, todo, self.submit_bonus)
             + record_prior(task.text, obs, history, c, values, todo, self.submit_bonus)
             + widget_prior(task.text, obs, c, values, self.submit_bonus)
+            + (self.submit_bonus if c.action.element in flagged else 0.0)
             for s, c in zip(scores, cands, strict=True)
         ]
         scored = [c.model_copy(update={"score": s, "raw_score": r}) for c, s, r in zip(cands, scores, raw, strict=True)]
@@ -223,6 +227,55 @@ def _fresh_confirmations(obs: Observation, history: list[StepRecord]) -> set[str
         e.name
         for e in obs.elements
         if e.role in ("button", "link") and _SUBMIT_WORDS.search(e.name) and (e.role, e.name) not in before
+    }
+
+
+_FORM_ERROR = re.compile(
+    r"\b(is required|are required|required field|please (fix|correct|enter|fill|select|choose)|is invalid|"
+    r"is not valid|does not exist|must be|can(not|'t) be (blank|empty))\b",
+    re.IGNORECASE,
+)
+_FIELD_ROLES = {"textbox", "searchbox", "combobox", "spinbutton", "listbox"}
+
+
+def form_errors(task: Task, obs: Observation, history: list[StepRecord]) -> list[str]:
+    """Validation messages on the page that it did not show before the first submit ("Customer is required."):
+    while one shows, the submit did not finish the task. Lines carrying a task value (a subject that says
+    "invalid") are not messages."""
+    submits = [
+        s
+        for s in history
+        if s.result is not None
+        and s.result.ok
+        and s.decision.action.kind in ("click", "press")
+        and (s.decision.action.kind == "press" or _SUBMIT_WORDS.search(s.decision.completion))
+    ]
+    if not submits:
+        return []
+    before = {e.name for e in submits[0].observation.elements}
+    values = [v.lower() for v in task_values(task)]
+    return [
+        e.name
+        for e in obs.elements
+        if e.name not in before and _FORM_ERROR.search(e.name) and not any(v in e.name.lower() for v in values)
+    ]
+
+
+def flagged_fields(obs: Observation, errors: list[str], history: list[StepRecord]) -> set[str]:
+    """Ids of the form fields a validation message names, while they hold what they held when it first showed
+    (changed since: submit again)."""
+    if not errors:
+        return set()
+    said = " ".join(errors).lower()
+    first = next((s.observation for s in history if any(e.name in errors for e in s.observation.elements)), obs)
+    then = {e.name: (e.value or "").strip() for e in first.elements}
+    return {
+        e.id
+        for e in obs.elements
+        if e.role in _FIELD_ROLES
+        and len(e.name) > 2
+        and re.search(rf"\b{re.escape(e.name.lower())}\b", said)
+        and (e.value or "").strip() == then.get(e.name, "")
     }
 
 

@@ -131,12 +131,16 @@ def relevant_options(el: Element, task_text: str) -> list[str]:
     return list(el.options) if stems(el.name) & stems(task_text) else []
 
 
-def enumerate_candidates(task: Task, obs: Observation, history: list[StepRecord]) -> list[Candidate]:
+def enumerate_candidates(
+    task: Task, obs: Observation, history: list[StepRecord], flagged: Iterable[str] = ()
+) -> list[Candidate]:
     """Every grounded action worth scoring on this page (before pruning).
 
     A field the agent already filled is not offered again, nor is a value it already typed, nor a value that is
-    one of the page's options or button/checkbox names (those are chosen, not typed).
+    one of the page's options or button/checkbox names (those are chosen, not typed). An empty field in `flagged`
+    (one a validation message names) is offered the values already typed elsewhere: one of them went astray.
     """
+    flagged = set(flagged)
     obs = with_labels(obs)
     typed = typed_values(history)
     used_values = {v.lower() for v in typed.values()} | {fit_format(v, "mm/dd/yyyy").lower() for v in typed.values()}
@@ -169,19 +173,21 @@ def enumerate_candidates(task: Task, obs: Observation, history: list[StepRecord]
                 )
             continue
         if role in TEXT_ROLES or (el.tag in ("input", "textarea") and role not in TOGGLE_ROLES | {"button"}):
-            if el.id in typed:
+            if el.id in typed and el.id not in flagged:  # flagged: what went there was refused
                 continue
             if "readonly" in el.states:  # a date picker's box: it opens on a click, typing does nothing
                 cands.append(Candidate(action=Action(kind="click", element=el.id), text=f"click {label}"))
                 continue
             current = (el.value or "").strip().lower()
             offered = [v for v in type_values if current != v.lower() and v.lower() not in shown]
-            if not current:
+            if el.id in flagged:  # any task value but the refused one; a value typed elsewhere may have gone astray
+                offered += [v for v in again if v.lower() != current and v.lower() not in chosen_not_typed]
+            elif not current:
                 near = label_keys(el.name)  # only the field its nearest task word names ("Verify password")
                 offered += [v for v in again if value_keys(task.text, v, tuple(all_values), span=1) & near]
             purpose = f"{el.name} {el.placeholder}"
             keyed = [v for v in offered if pairing(task.text, v, purpose, all_values, labels) > 0]
-            if keyed or current:  # a field the task keys a value to takes that value; a filled one only that
+            if (keyed or current) and el.id not in flagged:  # a field the task keys a value to takes that value
                 offered = keyed
             for raw in offered:
                 value = fit_format(raw, el.placeholder)

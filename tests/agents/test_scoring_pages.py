@@ -8,7 +8,7 @@ from agents.scoring_agent.candidates import enumerate_candidates
 from agents.scoring_agent.fields import field_labels, keyed_values, pairing, with_labels
 from agents.scoring_agent.priors import ordinal_target, pending, state_prior
 from agents.scoring_agent.records import card_misses, drop_card_misses, record_prior, record_words
-from eclair.types import Action, ActionResult, Candidate, Decision, Element, Observation, StepRecord, Task
+from eclair.types import Action, ActionResult, Candidate, Decision, Element, Observation, StepRecord, Task, Usage
 
 
 def _box(i: str, name: str, value: str = "") -> Element:
@@ -235,3 +235,48 @@ def test_a_field_inside_a_line_of_text_is_named_by_that_line_not_the_next_one() 
         rows.append(Element(id=f"f{n}", role="textbox", tag="input", value="", bbox=(62, y, 88, 21)))
     names = [e.name for e in with_labels(_page(*rows)).elements if e.role == "textbox"]
     assert names == ["Year", "Director", "Genre"]
+
+
+def test_a_validation_message_after_the_submit_withholds_done_and_points_at_its_field() -> None:
+    # The customer name went into Description; the submit then showed "Customer is required." (a held-out
+    # helpdesk failure): the agent must not call that done, and fixing Customer comes before submitting again.
+    from agents.scoring_agent.agent import flagged_fields, form_errors
+
+    task = Task(text='Create a ticket for Acme with the subject "Printer down".', params={"customer": "Acme"})
+    customer = Element(id="1", role="combobox", name="Customer", tag="input", bbox=(0, 20, 100, 16))
+    submit = Element(id="5", role="button", name="Create ticket", tag="button", bbox=(0, 100, 100, 16))
+    form = _page(customer, _box("2", "Subject", "Printer down"), _box("3", "Description", "Acme"), submit)
+    error = Element(id="9", role="listitem", name="Customer is required.", tag="li", bbox=(0, 5, 100, 10))
+    after = _page(error, *form.elements)
+    typed = _step(form, Action(kind="type", element="3", text="Acme"))
+    typed.decision.completion = 'type "Acme" into textbox "Description"'
+    clicked = _step(form, Action(kind="click", element="5"))
+    clicked.decision.completion = 'click button "Create ticket"'
+    assert form_errors(task, after, [typed, clicked]) == ["Customer is required."]
+    assert form_errors(task, form, [typed, clicked]) == []  # no message, nothing to fix
+    again = _step(after, Action(kind="click", element="5"))
+    again.decision.completion = 'click button "Create ticket"'
+    assert form_errors(task, after, [typed, clicked, again]) == ["Customer is required."]  # still there
+    assert flagged_fields(after, ["Customer is required."], [typed, clicked]) == {"1"}
+    fixed = _page(error, customer.model_copy(update={"value": "Acme"}), *form.elements[1:])
+    seen = _step(after, Action(kind="click", element="2"))
+    assert flagged_fields(fixed, ["Customer is required."], [typed, clicked, seen]) == set()  # changed: submit
+    subject_says_invalid = Task(text='Create a ticket with the subject "Total is invalid".')
+    listed = _page(Element(id="7", role="cell", name="Total is invalid", tag="td"), *form.elements)
+    assert form_errors(subject_says_invalid, listed, [clicked]) == []  # the task's own words are no error
+    decided = ScoringAgent(backend=_Flat()).decide(task, after, [typed, clicked])  # type: ignore[arg-type]
+    assert decided.action.kind == "type" and decided.action.element == "1"  # before: done
+    offered = {c.action.text for c in decided.candidates if c.action.element == "1"}
+    assert "Acme" in offered  # typed into Description before; offered again to the field the message names
+    submit = next(c for c in decided.candidates if c.action.element == "5")
+    assert max(c.score for c in decided.candidates if c.action.element == "1") > submit.score  # fix it first
+
+
+class _Flat:
+    """Scores every candidate alike, so the decision shows the agent's priors alone."""
+
+    name = "flat"
+    last_usage = Usage()
+
+    def score(self, prompt: str, texts: list[str]) -> list[float]:
+        return [0.0] * len(texts)
