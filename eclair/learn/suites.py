@@ -10,7 +10,8 @@ from eclair.types import TaskEnvironment
 
 SUITE_HELP = (
     "miniwob-dev, miniwob-heldout, miniwob-all, demos, demos-smoke, curriculum[:N], a comma list of MiniWoB++ task "
-    "names, or several of these joined with + (e.g. click-tab,login-user+demos-smoke)"
+    "names or of demo workflow names, or several of these joined with + (e.g. click-tab,login-user+demos-smoke, "
+    "helpdesk-change-tier,procurement-reject-invoice)"
 )
 
 
@@ -36,13 +37,15 @@ def _build(name: str, stack: ExitStack, seed: int) -> list[TaskEnvironment]:
 
         n = int(name.split(":", 1)[1]) if ":" in name else 24
         return list(curriculum_envs(n, seed))
-    if name in ("demos", "demos-smoke", "demos-all"):
-        from demos.server import DemoServer
-        from demos.suite import SUITES, make_env
+    from demos.suite import SUITES
 
-        server = stack.enter_context(DemoServer(port=0))
-        ids = SUITES["smoke" if name == "demos-smoke" else "all"]
-        return [make_env(wid, server.base_url) for wid in ids]
+    if name in ("demos", "demos-smoke", "demos-all"):
+        return _demo_envs(SUITES["smoke" if name == "demos-smoke" else "all"], stack)
+    names = [part.strip().removeprefix("demos/") for part in name.split(",")]
+    demo_names = [n for n in names if n in SUITES["all"]]  # demo workflows by name: a company's own workflows
+    if demo_names:
+        rest = ",".join(n for n in names if n not in demo_names)
+        return _demo_envs(demo_names, stack) + (_build(rest, stack, seed) if rest else [])
     from eclair.bench.miniwob import TASK_SETS, make_envs, resolve_tasks, serve_miniwob
 
     if name.startswith("miniwob-") and name.removeprefix("miniwob-") in (*TASK_SETS, "all"):
@@ -53,3 +56,11 @@ def _build(name: str, stack: ExitStack, seed: int) -> list[TaskEnvironment]:
         raise UnknownSuite(f"unknown suite {name!r}; use {SUITE_HELP}")
     server = stack.enter_context(serve_miniwob())
     return list(make_envs(tasks, server))
+
+
+def _demo_envs(ids: list[str], stack: ExitStack) -> list[TaskEnvironment]:
+    from demos.server import DemoServer
+    from demos.suite import make_env
+
+    server = stack.enter_context(DemoServer(port=0))
+    return [make_env(wid, server.base_url) for wid in ids]

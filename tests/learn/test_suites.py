@@ -22,3 +22,16 @@ def test_suites_join_with_plus() -> None:
 def test_unknown_suites_are_one_line_errors(name: str) -> None:
     with pytest.raises(UnknownSuite, match="use miniwob-dev"), open_suite(name):
         pass
+
+
+def test_demo_workflows_by_name() -> None:
+    with open_suite("helpdesk-change-tier,demos/procurement-reject-invoice+click-test") as envs:
+        names = [env.name for env in envs]
+    assert names == ["demos/helpdesk-change-tier", "demos/procurement-reject-invoice", "miniwob/click-test"]
+
+
+def test_an_unknown_name_beside_demo_workflows_is_named() -> None:
+    from eclair.bench.miniwob import UnknownMiniWoBTask
+
+    with pytest.raises(UnknownMiniWoBTask, match="no-such-task; see"), open_suite("helpdesk-change-tier,no-such-task"):
+        pass
