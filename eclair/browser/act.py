@@ -11,9 +11,10 @@ from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from eclair.browser.downloads import save_downloads
-from eclair.browser.launch import current_page, goto_with_retry
+from eclair.browser.launch import current_page
 from eclair.browser.locate import ID_PATTERN, ActionFailed, Target, locate
 from eclair.browser.observe import DEFAULT_TOKEN_BUDGET, INSTALLED_SNAPSHOT_JS, MAIN_FRAME_ARGS, observe
+from eclair.browser.page_actions import goto, scroll, tab, wait
 from eclair.browser.state import context_state, page_state
 from eclair.browser.waits import Watch, settle, watch_mutations
 from eclair.types import Action, ActionResult, Observation
@@ -21,10 +22,7 @@ from eclair.types import Action, ActionResult, Observation
 log = logging.getLogger(__name__)
 
 ACTION_TIMEOUT_MS = 5_000
-GOTO_TIMEOUT_MS = 15_000
-MAX_WAIT_S = 30.0
 _UNWATCHED = ("done", "ask_human", "tab", "goto")  # kinds that do not start a mutation/popup watch first
-ALLOWED_SCHEMES = ("http://", "https://", "file://", "about:", "data:")
 
 
 def act(
@@ -156,18 +154,18 @@ def _dispatch(page: Page, action: Action, watch: Watch) -> str:
     if kind in ("done", "ask_human"):
         return "page"
     if kind == "goto":
-        _goto(page, action.url or "")
+        goto(page, action.url or "")
         return "page"
     if kind == "tab":
-        _tab(page, action)
+        tab(page, action)
         return "page"
     if kind == "scroll":
-        return _scroll(page, action)
+        return scroll(page, action)
     if kind == "press" and not action.element:
         page.keyboard.press(action.key or "")
         return "page"
     if kind == "wait":
-        return _wait(page, action)
+        return wait(page, action)
     target = locate(page, action.element or "", main_frame_count=watch.count)
     loc = target.locator
     if loc is None:
@@ -312,104 +310,6 @@ def _upload(page: Page, loc: Locator, files: list[str]) -> None:
     with page.expect_file_chooser(timeout=ACTION_TIMEOUT_MS) as chooser:
         loc.click(timeout=ACTION_TIMEOUT_MS)
     chooser.value.set_files([str(p) for p in paths])
-
-
-# scrolls the element, or its nearest ancestor that can scroll, or else the page
-_SCROLL_ELEMENT_JS = """(el, [dx, dy]) => {
-  let box = el;
-  const canScroll = (n) => {
-    const st = getComputedStyle(n);
-    const y = dy !== 0 && n.scrollHeight > n.clientHeight && /(auto|scroll)/.test(st.overflowY);
-    const x = dx !== 0 && n.scrollWidth > n.clientWidth && /(auto|scroll)/.test(st.overflowX);
-    return x || y;
-  };
-  while (box && box !== document.documentElement && !canScroll(box)) box = box.parentElement || box.getRootNode().host;
-  const target = box && box !== document.documentElement ? box : document.scrollingElement;
-  const b = [target.scrollLeft, target.scrollTop];
-  target.scrollBy(dx, dy);
-  return b[0] !== target.scrollLeft || b[1] !== target.scrollTop;
-}"""
-
-_SCROLL_PAGE_JS = (
-    "([dx, dy]) => { const b = [scrollX, scrollY]; scrollBy(dx, dy); return b[0] !== scrollX || b[1] !== scrollY; }"
-)
-
-
-def _scroll(page: Page, action: Action) -> str:
-    dx, dy = {"up": (0, -1), "down": (0, 1), "left": (-1, 0), "right": (1, 0)}[action.direction]
-    delta = [dx * action.amount, dy * action.amount]
-    if action.element:
-        target = locate(page, action.element)
-        if target.locator is None:
-            raise ActionFailed(f"element [{action.element}] is gone; observe again", located_by="bbox")
-        moved = target.locator.evaluate(_SCROLL_ELEMENT_JS, delta)
-        located_by = target.located_by
-    else:
-        moved = page.evaluate(_SCROLL_PAGE_JS, delta)
-        located_by = "page"
-    if not moved:
-        raise ActionFailed(f"scroll {action.direction}: already at the end, nothing moved", located_by=located_by)
-    return located_by
-
-
-def _wait(page: Page, action: Action) -> str:
-    cap_ms = min(action.seconds or 10.0, MAX_WAIT_S) * 1000
-    if action.text:
-        try:
-            page.get_by_text(action.text).first.wait_for(state="visible", timeout=cap_ms)
-        except PlaywrightTimeoutError:
-            raise ActionFailed(f"text {action.text!r} did not appear within {cap_ms / 1000:.0f}s") from None
-        return "page"
-    if action.element:
-        target = locate(page, action.element)
-        if target.locator is not None:
-            target.locator.wait_for(state="visible", timeout=cap_ms)
-        return target.located_by
-    if action.seconds:
-        page.wait_for_timeout(cap_ms)
-        return "page"
-    try:
-        page.wait_for_load_state("networkidle", timeout=cap_ms)
-    except PlaywrightTimeoutError:
-        log.debug("network never went idle within %.0f ms", cap_ms)
-    return "page"
-
-
-def _goto(page: Page, url: str) -> None:
-    if not url.startswith(ALLOWED_SCHEMES):
-        raise ActionFailed(f"goto {url!r}: only http(s) and file URLs can be opened")
-    try:
-        response = goto_with_retry(page, url, timeout_ms=GOTO_TIMEOUT_MS)
-    except PlaywrightError as exc:
-        if "Download is starting" in str(exc):
-            return  # the URL is a file: the download handler saves it
-        raise
-    if response is not None and response.status >= 400:
-        raise ActionFailed(f"goto {url}: the server answered HTTP {response.status}", located_by="page")
-
-
-def _tab(page: Page, action: Action) -> None:
-    context = page.context
-    cstate = context_state(context)
-    pages = [p for p in context.pages if not p.is_closed()]
-    if action.tab_op == "open":
-        new = context.new_page()
-        cstate.current = new
-        if action.url:
-            _goto(new, action.url)
-        return
-    index = action.index if action.index is not None else pages.index(page) if page in pages else len(pages) - 1
-    if not 0 <= index < len(pages):
-        raise ActionFailed(f"tab {action.tab_op}: no tab {index}; open tabs are 0..{len(pages) - 1}")
-    chosen = pages[index]
-    if action.tab_op == "switch":
-        chosen.bring_to_front()
-        cstate.current = chosen
-    else:
-        chosen.close()
-        remaining = [p for p in context.pages if not p.is_closed()]
-        cstate.current = remaining[min(index, len(remaining) - 1)] if remaining else context.new_page()
-        cstate.new_pages.clear()  # the replacement blank tab is not a popup the action opened
 
 
 def _first_line(exc: BaseException) -> str:
