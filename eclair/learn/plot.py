@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,7 +30,8 @@ def plot_rounds(result: ImproveResult, out: Path) -> Path:
     ax.set_ylabel("success rate")
     ax.set_ylim(0, 1.05)
     ax.set_xticks(rounds)
-    ax.set_title(f"eclair improve: {result.config.suite} (reward={result.config.reward})")
+    title = f"eclair improve: {result.config.suite.replace(',', ', ')} (reward={result.config.reward})"
+    ax.set_title(textwrap.fill(title, 72), fontsize=9)  # a long task list wraps instead of running off the figure
     ax.grid(alpha=0.3)
     ax.legend(loc="lower right", fontsize=8)
     fig.tight_layout()
