@@ -50,7 +50,7 @@ WATCH_MUTATIONS_JS = (
   """
     + _WINDOWS_JS
     + """
-  window.__eclairLastMutation = 0;
+  window.__eclairLastMutation = -Infinity;
   window.__eclairPopups = 0;
   for (const w of windows) {
     w.__eclairPendingBase = w.__eclairPending || 0;  // long-polls already open are not the action's
@@ -84,12 +84,12 @@ WATCH_MUTATIONS_JS = (
 # (updates the action scheduled with timers or message channels run first, and a change during a turn earns
 # another turn `quiet` ms later), or when `cap` ms have passed. Returns, and resets, the popups attempted.
 SETTLE_JS = (
-    """([quiet, cap]) => new Promise((resolve) => {
+    """([quiet, cap, lookback = 0]) => new Promise((resolve) => {
   """
     + _WINDOWS_JS
     + """
   const start = performance.now();
-  let since = start;
+  let since = start - lookback;  // a change made after the action returned, before this call, is the action's too
   const finish = () => { const popups = window.__eclairPopups || 0; window.__eclairPopups = 0; resolve(popups); };
   const check = () => {
     const now = performance.now();
@@ -97,7 +97,7 @@ SETTLE_JS = (
     const busy = windows.some((w) => { try { return (w.__eclairPending || 0) > (w.__eclairPendingBase || 0); }
                                        catch (e) { return false; } });
     if (busy) { since = now; return setTimeout(check, 20); }
-    if ((window.__eclairLastMutation || 0) >= since) { since = now; return setTimeout(check, quiet); }
+    if ((window.__eclairLastMutation ?? -Infinity) >= since) { since = now; return setTimeout(check, quiet); }
     finish();
   };
   setTimeout(check, 0);
@@ -137,7 +137,7 @@ def settle_script(then: str | None = None) -> str:
     if then is None:
         return SETTLE_JS
     return (
-        f"([quiet, cap, args]) => ({SETTLE_JS})([quiet, cap]).then((popups) => {{"
+        f"([quiet, cap, lookback, args]) => ({SETTLE_JS})([quiet, cap, lookback]).then((popups) => {{"
         f" let out = null; try {{ out = ({then})(args); }} catch (e) {{ out = null; }} return [popups, out]; }})"
     )
 
@@ -153,6 +153,7 @@ def settle(
     inflight_before: int = 0,
     then: str | None = None,
     then_args: Any = None,
+    acted_at: float | None = None,
 ) -> Any:
     """Wait (bounded) for a started navigation to load, requests to finish and the DOM to go quiet.
 
@@ -160,6 +161,8 @@ def settle(
     `inflight_before`: requests open before the action (long-polls, streams) that it need not wait for.
     `then`: a page function run on `then_args` in the same call once the page is quiet; its result is returned
     (None when no popup opened meanwhile is all it may be trusted for: a popup or navigation gives None).
+    `acted_at`: `time.perf_counter()` when the action returned; DOM changes since then (a timer the action set that
+    fired before this wait began) earn the quiet turn that changes during the wait do.
     """
     if page.is_closed():
         return None
@@ -176,10 +179,11 @@ def settle(
         return None
     try:
         remaining_ms = max(0, int((deadline - time.monotonic()) * 1000))  # one cap for the whole settle
+        lookback = (time.perf_counter() - acted_at) * 1000 if acted_at is not None else 0.0
         if then is None:
-            popups, out = page.evaluate(SETTLE_JS, [dom_quiet_ms, remaining_ms]), None
+            popups, out = page.evaluate(SETTLE_JS, [dom_quiet_ms, remaining_ms, lookback]), None
         else:
-            popups, out = page.evaluate(settle_script(then), [dom_quiet_ms, remaining_ms, then_args])
+            popups, out = page.evaluate(settle_script(then), [dom_quiet_ms, remaining_ms, lookback, then_args])
         if popups and popups_possible and not context_state(page.context).new_pages:
             page.context.wait_for_event("page", timeout=load_cap_ms)
         return None if popups else out
