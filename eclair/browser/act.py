@@ -74,6 +74,7 @@ def _act(
     watch = Watch()
     if action.kind not in _UNWATCHED:
         watch = watch_mutations(page, action.element if _is_id(action.element) else None)
+    dispatched_at = time.perf_counter()
     try:
         located_by = _dispatch(page, action, watch)
     except ActionFailed as exc:
@@ -82,7 +83,6 @@ def _act(
         error = f"{action.describe()} timed out: {_first_line(exc)}"
     except PlaywrightError as exc:
         error = f"{action.describe()} failed: {_first_line(exc)}"
-    acted_at = time.perf_counter()
     after = current_page(page.context)
     snapshot: str | None = None
     if action.kind not in ("done", "ask_human"):
@@ -94,7 +94,7 @@ def _act(
             inflight_before=inflight_before if after is page else 0,
             then=INSTALLED_SNAPSHOT_JS if snapshot_args is not None and after is page else None,
             then_args=snapshot_args,
-            acted_at=acted_at if after is page else None,
+            acted_at=dispatched_at if after is page else None,
         )
     settled = (page.url, page_state(page).navigations) if snapshot is not None else None
     if action.kind == "click" and error is None and not cstate.downloads and after is page:

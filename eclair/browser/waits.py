@@ -89,7 +89,7 @@ SETTLE_JS = (
     + _WINDOWS_JS
     + """
   const start = performance.now();
-  let since = start - lookback;  // a change made after the action returned, before this call, is the action's too
+  let since = start - lookback;  // a change made since the action began, before this call, counts too
   const finish = () => { const popups = window.__eclairPopups || 0; window.__eclairPopups = 0; resolve(popups); };
   const check = () => {
     const now = performance.now();
@@ -161,8 +161,9 @@ def settle(
     `inflight_before`: requests open before the action (long-polls, streams) that it need not wait for.
     `then`: a page function run on `then_args` in the same call once the page is quiet; its result is returned
     (None when no popup opened meanwhile is all it may be trusted for: a popup or navigation gives None).
-    `acted_at`: `time.perf_counter()` when the action returned; DOM changes since then (a timer the action set that
-    fired before this wait began) earn the quiet turn that changes during the wait do.
+    `acted_at`: `time.perf_counter()` when the action began; DOM changes since then (the action's own, and a timer
+    it set that fired before this wait began) earn the quiet turn that changes during the wait do, so a chain of
+    short timers the action started is followed even when its first link ran before the wait.
     """
     if page.is_closed():
         return None
