@@ -137,8 +137,9 @@ def enumerate_candidates(
     """Every grounded action worth scoring on this page (before pruning).
 
     A field the agent already filled is not offered again, nor is a value it already typed, nor a value that is
-    one of the page's options or button/checkbox names (those are chosen, not typed). An empty field in `flagged`
-    (one a validation message names) is offered the values already typed elsewhere: one of them went astray.
+    one of the page's options or button/checkbox names (those are chosen, not typed). A field in `flagged` (one a
+    validation message names) is offered every task value but the one it holds, the values already typed elsewhere
+    included: one of them went astray.
     """
     flagged = set(flagged)
     obs = with_labels(obs)
