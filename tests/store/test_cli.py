@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from eclair.cli import app
 from eclair.config import Settings
 from eclair.store import Store
+from eclair.store.engine import head_revision
 from eclair.types import Task, Verdict
 from tests.store.conftest import make_step
 
@@ -65,7 +66,7 @@ def test_runs_list_show_export_import(settings: Settings, env: dict[str, str], t
     assert new_id != done and Store(settings).get_run(new_id).tokens_in == 140
 
     upgraded = runner.invoke(app, ["db", "upgrade"])
-    assert upgraded.exit_code == 0 and "at revision 0001" in upgraded.output
+    assert upgraded.exit_code == 0 and f"at revision {head_revision()}" in upgraded.output
 
 
 def test_bad_input_gives_one_line_and_exit_2(settings: Settings, env: dict[str, str], tmp_path: Path) -> None:
