@@ -45,9 +45,9 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
         json_path: Path = typer.Option(None, "--json", help="Write the full result as JSON here."),
     ) -> None:
         """Precision/recall/F1 of every step and task critic, combined labels, and the calibrated threshold."""
+        from eclair.bench.critic import run_bench
+        from eclair.bench.critic_data import labelled_steps, load_store_runs, synthetic_runs
         from eclair.config import load_settings
-        from eclair.critics.bench import run_bench
-        from eclair.critics.bench_data import labelled_steps, load_store_runs, synthetic_runs
         from eclair.store import Store
 
         settings = load_settings(db_url=db)
@@ -56,7 +56,7 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
         labelled = load_store_runs(store, limit=limit)
         seeds = list(range(1000, 1000 + max(generate, 1 if len(labelled) < min_runs else 0)))
         if seeds:
-            from eclair.critics.bench_generate import generate_demo_runs
+            from eclair.bench.critic_generate import generate_demo_runs
 
             typer.echo(f"generating {len(workflow_ids) * len(seeds) * 4} scripted demo runs …")
             generate_demo_runs(settings, store, workflows=workflow_ids, seeds=seeds, on_run=_print_run)

@@ -91,8 +91,8 @@ def test_bench_critic_refuses_an_unlabelled_store(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_generated_demo_runs_are_labelled_by_the_checker(tmp_path: Path) -> None:
     """Scripted correct and stopped-early runs of one demo workflow through the real runner and browser."""
-    from eclair.critics.bench_data import load_store_runs
-    from eclair.critics.bench_generate import generate_demo_runs
+    from eclair.bench.critic_data import load_store_runs
+    from eclair.bench.critic_generate import generate_demo_runs
     from eclair.store import Store
 
     settings = Settings(data_dir=tmp_path / "data", traces_dir=tmp_path / "traces")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from eclair.bench.critic_metrics import calibrate_threshold, pr_curve, precision_at_recall, score_labels
 from eclair.critics import CriticPanel, combine, default_panel
-from eclair.critics.bench_metrics import calibrate_threshold, pr_curve, precision_at_recall, score_labels
 from eclair.critics.rules import default_step_rules
 from eclair.types import Action, ActionResult, Element, Observation, Verdict
 

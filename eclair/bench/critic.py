@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from eclair.critics.bench_data import LabelledRun, LabelledStep
-from eclair.critics.bench_metrics import calibrate_threshold, plot_pr_curves, score_labels
+from eclair.bench.critic_data import LabelledRun, LabelledStep
+from eclair.bench.critic_metrics import calibrate_threshold, plot_pr_curves, score_labels
 from eclair.critics.panel import STEP_THRESHOLD, TASK_THRESHOLD, _inconclusive, combine
 from eclair.types import Verdict
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from eclair.config import Settings
+from eclair.runner import run_task
 from eclair.types import Action, Decision, Element, Observation, StepRecord, Task, Verdict
 
 log = logging.getLogger(__name__)
@@ -143,6 +144,7 @@ def generate_demo_runs(
     on_run: Callable[[GeneratedRun], None] | None = None,
 ) -> list[GeneratedRun]:
     """Run each workflow × seed × variant with the scripted agent through the runner; store the checker label."""
+    # TODO(arch): take the demo server and workflows from the `eclair.environments` entry points once they land
     from demos.server import DemoServer
     from demos.suite import WORKFLOWS, make_env
     from eclair.browser import new_context, open_browser
@@ -169,8 +171,6 @@ def generate_demo_runs(
 
 
 def _one_run(env: Any, spec: Any, page: Any, seed: int, variant: str, store: Any, settings: Settings) -> GeneratedRun:
-    from eclair.runner import run_task
-
     task = env.setup(page, seed)
     full_params = dict(env.params)
     rng = random.Random(f"{spec.id}-{seed}-{variant}")
