@@ -35,6 +35,7 @@ COMMAND_MODULES = [
     "eclair.cli.demonstrations",
     "eclair.cli.tui",
     "eclair.cli.learn",
+    "eclair.cli.workflows",
 ]
 
 for _name in COMMAND_MODULES:

@@ -182,16 +182,18 @@ def record_demonstration(
     store: Any = None,
     browser: Any = None,
     prepare: Callable[[Any], None] | None = None,
+    demonstrate: DemonstrateFn | None = None,
 ) -> SavedDemonstration:
     """Open the browser at `url`, let the script or the person demonstrate, and save the Demonstration.
 
     `browser` reuses an already launched Chromium (one sync Playwright per thread); else one is launched.
     `prepare(page)` runs first on the recording page (sign in, seed an app, navigate); with `url=None` the
-    demonstration starts wherever `prepare` left the page.
+    demonstration starts wherever `prepare` left the page. `demonstrate(page, params)` stands in for a script file
+    (a benchmark recording a scripted solution it already holds).
     """
     from eclair.store import Store
 
-    if script is None and not headed:
+    if script is None and demonstrate is None and not headed:
         raise DemonstrationError("eclair record needs --script demo.py (headless) or --headed (a person demonstrates)")
     if (
         headed
@@ -201,7 +203,7 @@ def record_demonstration(
         raise DemonstrationError(
             "--headed needs a display (DISPLAY is not set); use --script demo.py to record headless"
         )
-    fn = load_script(script) if script is not None else None
+    fn = load_script(script) if script is not None else demonstrate
     params = dict(params or {})
     secrets = {name: value for name, value in params.items() if is_secret_param(name)}
     store = store or Store(settings)
@@ -247,9 +249,9 @@ def _record_into(
             url = page.url
             page.wait_for_timeout(100)  # the start page's load event reports in
             recorder.snapshot(page)
-            if fn is not None and script is not None:
+            if fn is not None:
                 wrapped = RecordingWrapper(page, lambda: recorder.snapshot(current_page(context)))
-                _run_script(fn, wrapped, params, script)
+                _run_script(fn, wrapped, params, script or Path("demonstrate()"))
                 page.wait_for_timeout(400)  # let the last scroll burst and navigation report in
                 recorder.snapshot(current_page(context))
             else:

@@ -154,3 +154,17 @@ class RoundRow(Base):
     promoted: Mapped[bool] = mapped_column(Boolean, default=False)
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class WorkflowProgramRow(Base):
+    """One version of a compiled workflow program (eclair.replay): its steps, targets and checks as JSON."""
+
+    __tablename__ = "workflow_programs"
+    __table_args__ = (UniqueConstraint("name", "version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), default="active")  # active | pending_review
+    source: Mapped[str] = mapped_column(Text, default="")  # run:<id> | demonstration:<id> | heal:<run id>
+    program: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from eclair.config import Settings
 from eclair.store.library import LibraryMixin
+from eclair.store.programs import ProgramsMixin
 from eclair.store.runs import RunsMixin
 from eclair.store.transfer import TransferMixin
 
 
-class Store(RunsMixin, LibraryMixin, TransferMixin):
-    """Runs, steps, verdicts, workflows, SOPs, demonstrations, reviews, datasets, model versions, rounds.
+class Store(RunsMixin, LibraryMixin, ProgramsMixin, TransferMixin):
+    """Runs, steps, verdicts, workflows, SOPs, demonstrations, reviews, datasets, model versions, rounds,
+    workflow programs.
 
     Opening one upgrades the schema on first use and marks runs whose process died as `interrupted`.
     """
