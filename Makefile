@@ -15,6 +15,7 @@ demo: setup
 # which Textual's async Pilot tests cannot share.
 test: setup
 	$(BIN)/ruff check eclair agents demos tests benchmarks
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q --ignore=tests/tui $(PYTEST_ARGS)
 	$(BIN)/python -m pytest -q tests/tui $(PYTEST_ARGS)
 
@@ -24,6 +25,7 @@ test-fast: setup
 
 lint: setup
 	$(BIN)/ruff check eclair agents demos tests benchmarks
+	$(BIN)/lint-imports
 	$(BIN)/ruff format --check eclair agents demos tests benchmarks
 	$(BIN)/mypy --strict eclair/types.py eclair/models/base.py eclair/critics/base.py
 

@@ -10,6 +10,7 @@ from eclair.critics import CriticPanel, default_panel
 from eclair.demonstrations import task_sop
 from eclair.models import load_backend
 from eclair.models.base import Backend
+from eclair.plugins import make_agent
 from eclair.runner import EventSink, RunControl, RunOutcome, execute
 from eclair.store import Store
 from eclair.types import Agent, Task
@@ -30,8 +31,6 @@ def load_parts(
     backend: Backend | None = None,
     agent_options: dict[str, Any] | None = None,
 ) -> RunParts:
-    from agents import make_agent
-
     store = store or Store(settings)
     backend = backend or load_backend(settings)
     agent = make_agent(settings.agent, backend, **(agent_options or {}))

@@ -9,6 +9,7 @@ from pathlib import Path
 from eclair.assemble import RunParts, load_parts
 from eclair.config import Settings
 from eclair.control import RunControl
+from eclair.plugins import environments
 from eclair.runner import EventSink, RunOutcome, browser_page, run_task
 from eclair.security.gate import Gate
 from eclair.types import Task, Verdict
@@ -39,12 +40,10 @@ def run_demo_workflow(
 
     `on_task` sees the seeded task before the run and may return a replacement (e.g. a reworded description).
     """
-    from demos.server import DemoServer
-    from demos.suite import make_env
-
+    apps = environments()
     parts = parts or load_parts(settings)
-    with DemoServer(port=0) as server, browser_page(settings) as page:
-        env = make_env(workflow_id, server.base_url)
+    with apps.serve(port=0) as server, browser_page(settings) as page:
+        env = apps.make_env(workflow_id, server.base_url)
         task = env.setup(page, seed)
         if on_task is not None:
             task = on_task(task) or task

@@ -254,7 +254,7 @@ def _load_backend(settings: Settings, backend: str | None, model: str | None, *,
 
 
 def _make_agent_factory(agent_name: str) -> AgentFactory:
-    from agents import make_agent
+    from eclair.plugins import make_agent
 
     return lambda backend: make_agent(agent_name, backend)
 

@@ -103,14 +103,6 @@ def _print_run(run: object) -> None:
 
 
 def _workflow_ids(spec: str) -> list[str]:
-    from demos.suite import WORKFLOWS, suite_ids
+    from eclair.plugins import environments
 
-    if "," in spec or spec in WORKFLOWS:
-        ids = [s.strip() for s in spec.split(",") if s.strip()]
-        unknown = [i for i in ids if i not in WORKFLOWS]
-        if unknown:
-            from demos.suite import UnknownWorkflow
-
-            raise UnknownWorkflow(f"unknown demo workflow(s) {unknown}; choose from: {', '.join(WORKFLOWS)}")
-        return ids
-    return suite_ids(spec)
+    return environments().resolve(spec)

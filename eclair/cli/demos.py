@@ -18,15 +18,12 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
         port: int = typer.Option(8040, "--port", min=0, max=65535, help="Port on 127.0.0.1 (0 picks a free one)."),
     ) -> None:
         """Serve the Helpdesk, Clinic and Procurement demo apps until Ctrl-C."""
-        from demos.server import APPS, DEMO_PASSWORD, DemoServer
+        from eclair.plugins import environments
 
         signal.signal(signal.SIGTERM, _stop_on_sigterm)  # `kill` stops the server as cleanly as Ctrl-C
-        with DemoServer(port=port) as server:
-            typer.echo(f"demo apps at {server.base_url}/")
-            for name, demo in APPS.items():
-                users = ", ".join(demo.users)
-                typer.echo(f"  {demo.title:14s} {server.base_url}/{name}/   users: {users}")
-            typer.echo(f"  demo password: {DEMO_PASSWORD}   (Ctrl-C stops)")
+        with environments().serve(port=port) as server:
+            for line in environments().server_banner(server.base_url):
+                typer.echo(line)
             try:
                 while True:
                     time.sleep(3600)
@@ -48,20 +45,18 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
         list_workflows: bool = typer.Option(False, "--list", help="Print the workflows and suites, then exit."),
     ) -> None:
         """Success rate per demo workflow (fresh seeded app state per episode), steps, wall time and tokens."""
-        from demos.server import DemoServer
-        from demos.suite import SUITES, WORKFLOWS, make_env, suite_ids
+        from eclair.plugins import environments
 
+        apps = environments()
         if list_workflows:
-            for name, ids in SUITES.items():
+            for name, ids in apps.suites().items():
                 typer.echo(f"{name} ({len(ids)}): {', '.join(ids)}")
-            for spec in WORKFLOWS.values():
-                typer.echo(f"  {spec.id:36s} {spec.description}")
+            for workflow_id, description in apps.workflows().items():
+                typer.echo(f"  {workflow_id:36s} {description}")
             return
-        ids = [i.strip() for i in suite.split(",")] if "," in suite or suite in WORKFLOWS else suite_ids(suite)
-        for workflow_id in ids:
-            make_env(workflow_id, "http://127.0.0.1")  # unknown ids fail here, before anything starts
-        with DemoServer() as server:
-            envs = [make_env(workflow_id, server.base_url) for workflow_id in ids]
+        ids = apps.resolve(suite)  # unknown ids fail here, before anything starts
+        with apps.serve() as server:
+            envs = [apps.make_env(workflow_id, server.base_url) for workflow_id in ids]
             _run_and_report(
                 envs, f"demos/{suite}", agent, backend, model, episodes, seed, workers, max_steps, critics, json_out
             )

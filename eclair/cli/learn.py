@@ -131,8 +131,10 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
         json_path: Path = typer.Option(None, "--json"),
     ) -> None:
         """The grounding probe: seeded synthetic pages with known answers, accuracy per prompt format."""
-        from agents.scoring_agent.probe import run_probe
         from eclair.models import load_backend
+        from eclair.plugins import probe
+
+        run_probe = probe("grounding")
 
         settings = load_settings(model=model)
         report = run_probe(load_backend(settings), trials=trials, n_buttons=buttons, seed=seed)

@@ -90,10 +90,10 @@ def register_demo(app: typer.Typer) -> None:
         no_tui: bool = typer.Option(False, "--no-tui", help="Print one line per step instead of the TUI."),
     ) -> None:
         """Start the demo apps and run a smoke workflow with the embedded model; print where the trace is."""
-        from demos.suite import SUITES
+        from eclair.plugins import environments
 
         settings = load_settings(agent=agent, model=model)
-        workflow_id = workflow or SUITES["smoke"][0]
+        workflow_id = workflow or environments().suites()["smoke"][0]
         if not no_tui:
             from eclair.cli.tui import run_demo_in_tui
 

@@ -26,6 +26,7 @@ from eclair.learn.suites import open_suite
 from eclair.learn.train import TrainConfig, train_adapter
 from eclair.models.compute import on_compute_thread
 from eclair.models.current import current_model, set_current_model
+from eclair.plugins import make_agent
 from eclair.store import Store
 
 log = logging.getLogger(__name__)
@@ -131,8 +132,6 @@ def improve(
     on_round: Callable[[RoundMetrics], None] | None = None,
     on_message: Callable[[str], None] = log.info,
 ) -> ImproveResult:
-    from agents import make_agent
-
     started = time.perf_counter()
     current = settings.model or current_model(settings)  # the named model, else the last promoted one
     base_dir = settings.model_root / "smollm2-135m-instruct"

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 
 from eclair.errors import EclairError
+from eclair.plugins import environments
 from eclair.types import TaskEnvironment
 
 SUITE_HELP = (
@@ -37,12 +38,11 @@ def _build(name: str, stack: ExitStack, seed: int) -> list[TaskEnvironment]:
 
         n = int(name.split(":", 1)[1]) if ":" in name else 24
         return list(curriculum_envs(n, seed))
-    from demos.suite import SUITES
-
+    suites = environments().suites()
     if name in ("demos", "demos-smoke", "demos-all"):
-        return _demo_envs(SUITES["smoke" if name == "demos-smoke" else "all"], stack)
+        return _demo_envs(suites["smoke" if name == "demos-smoke" else "all"], stack)
     names = [part.strip().removeprefix("demos/") for part in name.split(",")]
-    demo_names = [n for n in names if n in SUITES["all"]]  # demo workflows by name: a company's own workflows
+    demo_names = [n for n in names if n in suites["all"]]  # demo workflows by name: a company's own workflows
     if demo_names:
         rest = ",".join(n for n in names if n not in demo_names)
         return _demo_envs(demo_names, stack) + (_build(rest, stack, seed) if rest else [])
@@ -59,8 +59,6 @@ def _build(name: str, stack: ExitStack, seed: int) -> list[TaskEnvironment]:
 
 
 def _demo_envs(ids: list[str], stack: ExitStack) -> list[TaskEnvironment]:
-    from demos.server import DemoServer
-    from demos.suite import make_env
-
-    server = stack.enter_context(DemoServer(port=0))
-    return [make_env(wid, server.base_url) for wid in ids]
+    apps = environments()
+    server = stack.enter_context(apps.serve(port=0))
+    return [apps.make_env(wid, server.base_url) for wid in ids]

@@ -15,6 +15,7 @@ import httpx
 
 from eclair.config import Settings
 from eclair.errors import EclairError
+from eclair.plugins import find_environments, make_agent
 from eclair.types import RunEvent, Task
 
 if TYPE_CHECKING:
@@ -61,26 +62,17 @@ class PreparedRun:
 
 def demo_workflow_ids() -> list[str]:
     """Workflow ids of the demo suite (smoke first), or [] while the demos package is not installed."""
-    try:
-        from demos.suite import SUITES, WORKFLOWS
-    except ImportError:
+    apps = find_environments()
+    if apps is None:
         return []
-    smoke = list(SUITES.get("smoke", []))
-    return smoke + [w for w in WORKFLOWS if w not in smoke]
+    smoke = list(apps.suites().get("smoke", []))
+    return smoke + [w for w in apps.workflows() if w not in smoke]
 
 
 def demo_workflow_text(workflow_id: str) -> str:
     """The plain-words task of a demo workflow, to prefill the description."""
-    try:
-        from demos.suite import WORKFLOWS
-    except ImportError:
-        return ""
-    spec = WORKFLOWS.get(workflow_id)
-    for attr in ("description", "text", "task_text", "task", "instruction"):
-        value = getattr(spec, attr, None)
-        if isinstance(value, str) and value.strip():
-            return value
-    return ""
+    apps = find_environments()
+    return "" if apps is None else apps.workflows().get(workflow_id, "")
 
 
 class _KeepMissing(dict[str, str]):
@@ -90,11 +82,9 @@ class _KeepMissing(dict[str, str]):
 
 def fill_params(text: str, params: dict[str, str]) -> str:
     """Put the seeded task's parameters into `{name}` placeholders of a typed description; secrets stay hidden."""
-    try:
-        from demos.suite.spec import SECRET_KEYS
-    except ImportError:
-        SECRET_KEYS = frozenset({"password"})
-    visible = _KeepMissing({k: ("[secret]" if k in SECRET_KEYS else v) for k, v in params.items()})
+    apps = find_environments()
+    secret_keys = apps.secret_keys if apps is not None else frozenset({"password"})
+    visible = _KeepMissing({k: ("[secret]" if k in secret_keys else v) for k, v in params.items()})
     try:
         return text.format_map(visible)
     except (ValueError, IndexError):  # stray braces in free text: use it as typed
@@ -141,8 +131,6 @@ def prepare_run(request: RunRequest, settings: Settings) -> PreparedRun:
     except EclairError as exc:
         raise FormError("backend", f"Backend '{request.backend}' is not usable: {exc}") from None
     try:
-        from agents import make_agent
-
         agent = make_agent(request.agent, backend)
     except EclairError as exc:
         raise FormError("agent", f"Agent '{request.agent}' cannot start: {exc}") from None
