@@ -144,20 +144,19 @@ def generate_demo_runs(
     on_run: Callable[[GeneratedRun], None] | None = None,
 ) -> list[GeneratedRun]:
     """Run each workflow × seed × variant with the scripted agent through the runner; store the checker label."""
-    # TODO(arch): take the demo server and workflows from the `eclair.environments` entry points once they land
-    from demos.server import DemoServer
-    from demos.suite import WORKFLOWS, make_env
     from eclair.browser import new_context, open_browser
+    from eclair.plugins import environments
 
+    apps = environments()
     out: list[GeneratedRun] = []
-    with DemoServer() as server, open_browser(settings) as browser:
+    with apps.serve() as server, open_browser(settings) as browser:
         for workflow in workflows:
             for seed in seeds:
                 for variant in variants:
-                    env = make_env(workflow, server.base_url)
+                    env: Any = apps.make_env(workflow, server.base_url)
                     context = new_context(browser)
-                    try:
-                        run = _one_run(env, WORKFLOWS[workflow], context.new_page(), seed, variant, store, settings)
+                    try:  # the scripted variants read the demo workflow's own spec (its solution steps)
+                        run = _one_run(env, env.spec, context.new_page(), seed, variant, store, settings)
                     except Exception as exc:  # one broken workflow script must not end the whole set
                         log.warning("%s seed %s %s: generation failed: %s", workflow, seed, variant, exc)
                         continue
