@@ -28,7 +28,7 @@ def test_registered_agents_are_found_and_built() -> None:
 
 
 def test_unknown_agent_names_the_known_ones() -> None:
-    with pytest.raises(UnknownPlugin, match="unknown agent 'nope'.*scoring"):
+    with pytest.raises(UnknownPlugin, match=r"unknown agent 'nope'.*scoring"):
         make_agent("nope", backend=None)
 
 
