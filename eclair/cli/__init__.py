@@ -36,6 +36,7 @@ COMMAND_MODULES = [
     "eclair.cli.tui",
     "eclair.cli.learn",
     "eclair.cli.workflows",
+    "eclair.cli.explore",
 ]
 
 for _name in COMMAND_MODULES:

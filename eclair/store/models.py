@@ -168,3 +168,27 @@ class WorkflowProgramRow(Base):
     source: Mapped[str] = mapped_column(Text, default="")  # run:<id> | demonstration:<id> | heal:<run id>
     program: Mapped[dict[str, Any]]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AppMapRow(Base):
+    """An app as `eclair explore` mapped it (pages, forms, tables), replaced by each new crawl."""
+
+    __tablename__ = "app_maps"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    base_url: Mapped[str] = mapped_column(Text)
+    app_map: Mapped[dict[str, Any]]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ProposedTaskRow(Base):
+    """A task the explorer proposed for an app, with its intended effect and what became of it."""
+
+    __tablename__ = "proposed_tasks"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    app: Mapped[str] = mapped_column(String(200), index=True)
+    task: Mapped[dict[str, Any]]  # ProposedTask JSON: text, start URL, intended values, where to check
+    split: Mapped[str] = mapped_column(String(10), default="train")  # train | heldout
+    run_id: Mapped[str | None] = mapped_column(String(32))
+    verified: Mapped[bool | None] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

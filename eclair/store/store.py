@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from eclair.config import Settings
+from eclair.store.explore import ExploreMixin
 from eclair.store.library import LibraryMixin
 from eclair.store.programs import ProgramsMixin
 from eclair.store.runs import RunsMixin
 from eclair.store.transfer import TransferMixin
 
 
-class Store(RunsMixin, LibraryMixin, ProgramsMixin, TransferMixin):
+class Store(RunsMixin, LibraryMixin, ProgramsMixin, TransferMixin, ExploreMixin):
     """Runs, steps, verdicts, workflows, SOPs, demonstrations, reviews, datasets, model versions, rounds,
-    workflow programs.
+    workflow programs, app maps.
 
     Opening one upgrades the schema on first use and marks runs whose process died as `interrupted`.
     """

@@ -1,0 +1,46 @@
+"""read_page_map(page): the structure of one page (links, forms, tables, buttons) for exploration. Read-only."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from playwright.sync_api import Page
+
+
+@cache
+def _script() -> str:
+    source = resources.files("eclair.browser").joinpath("pagemap.js").read_text()
+    return "\n".join(line for line in source.splitlines() if not line.lstrip().startswith("//")).strip()
+
+
+def read_page_map(page: Page) -> dict[str, Any]:
+    """Links, forms (fields: label, name, kind, required, options), tables and buttons of the page's main frame.
+
+    Password values are never read; nothing on the page is clicked or changed.
+    """
+    return dict(json.loads(page.evaluate(_script())))
+
+
+def log_in(page: Page, username: str, password: str, *, timeout_ms: int = 15_000) -> bool:
+    """Fill the page's login form (the first password field and the text field before it) and submit it.
+
+    Returns True when the page no longer shows a password field afterwards. The password goes straight to the
+    field; it is never logged or returned.
+    """
+    password_box = page.locator("input[type=password]:visible").first
+    if password_box.count() == 0:
+        return False
+    form = password_box.locator("xpath=ancestor::form[1]")
+    scope = form if form.count() else page
+    user_box = scope.locator(
+        "input:visible:not([type=password]):not([type=hidden]):not([type=submit]):not([type=checkbox])"
+    ).first
+    if user_box.count():
+        user_box.fill(username)
+    password_box.fill(password)
+    with page.expect_navigation(timeout=timeout_ms, wait_until="load"):
+        password_box.press("Enter")
+    return page.locator("input[type=password]:visible").count() == 0
