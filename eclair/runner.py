@@ -21,9 +21,9 @@ from eclair.control import RunControl
 from eclair.critics import CriticPanel, combine
 from eclair.errors import EclairError
 from eclair.security.gate import Gate, GateDecision
+from eclair.security.guard import RunGuard
 from eclair.store import Store
 from eclair.types import (
-    Action,
     ActionResult,
     Agent,
     Decision,
@@ -96,6 +96,8 @@ def run_task(
     is_finished: Callable[[Page], bool] | None = None,
 ) -> RunOutcome:
     """Run one task on an open page until the agent is done, the budget runs out, or the run is stopped."""
+    guard = RunGuard.for_task(task, settings)  # secrets: typed when acting, masked in every sink
+    store, on_event = guard.store(store), guard.sink(on_event)
     info = store.create_run(task, agent=agent.name, backend=backend_name, model=model_id)
     run_id = info.id
     run_dir = store.run_dir(run_id)
@@ -114,9 +116,11 @@ def run_task(
 
     context = page.context
     if tracing:
-        context.tracing.start(screenshots=True, snapshots=True, sources=False)
+        context.tracing.start(screenshots=guard.trace_screenshots, snapshots=True, sources=False)
     store.start_run(run_id)
+    guard.attach(context)
     beating = ExitStack()
+    beating.enter_context(guard.logs())
     beating.enter_context(store.keep_alive(run_id))  # long model calls must not look like a dead process
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="eclair-decide")
     beating.callback(pool.shutdown, wait=False)
@@ -197,8 +201,8 @@ def run_task(
                 continue
 
             t0 = time.perf_counter()
-            secret_action = _with_secrets(action, task.secrets)
-            result, page, after = act_and_observe(page, secret_action, downloads_dir=run_dir / "downloads")
+            result, page, after = act_and_observe(page, guard.fill(action), downloads_dir=run_dir / "downloads")
+            result = guard.after_act(result, run_dir)
             timings.act_ms = result.duration_ms  # the settle wait ends with the snapshot: observe_ms is the rest
             observe_ms = max(0.0, _ms(t0) - result.duration_ms)
             emit("step_acted", index, ok=result.ok, error=result.error)
@@ -272,10 +276,10 @@ def run_task(
         beating.close()
         status, error = ("interrupted", "interrupted") if isinstance(exc, KeyboardInterrupt) else ("failed", str(exc))
         store.finish_run(run_id, status, error=error, answer=answer)
-        _stop_tracing(context, run_dir, tracing)
+        _stop_tracing(context, run_dir, tracing, guard)
         raise
     beating.close()
-    _stop_tracing(context, run_dir, tracing)
+    _stop_tracing(context, run_dir, tracing, guard)
     store.finish_run(run_id, status, error=error, answer=answer)
     wall = _ms(started)
     emit("run_finished", None, status=status, error=error, label=label.label if label else None)
@@ -310,16 +314,6 @@ def _decide(
     return pending.result()
 
 
-def _with_secrets(action: Action, secrets: dict[str, str]) -> Action:
-    """Swap `{{name}}` placeholders for secret values only at the moment of acting; records keep placeholders."""
-    if not secrets or not action.text or "{{" not in action.text:
-        return action
-    text = action.text
-    for name, value in secrets.items():
-        text = text.replace("{{" + name + "}}", value)
-    return action.model_copy(update={"text": text})
-
-
 def _status_from(finished: bool, error: str | None, label: Verdict | None) -> RunStatus:
     """No ground truth here: a finished run is succeeded/failed by the critics' label, unsure goes to review."""
     if error or not finished:
@@ -329,13 +323,15 @@ def _status_from(finished: bool, error: str | None, label: Verdict | None) -> Ru
     return "succeeded" if label.label == "pass" else "failed"
 
 
-def _stop_tracing(context: Any, run_dir: Any, tracing: bool) -> None:
-    if not tracing:
-        return
+def _stop_tracing(context: Any, run_dir: Any, tracing: bool, guard: RunGuard) -> None:
     try:
-        context.tracing.stop(path=str(run_dir / "trace.zip"))
+        if tracing:
+            context.tracing.stop(path=str(run_dir / "trace.zip"))
     except Exception as exc:  # a closed browser cannot write its trace; the steps are already stored
         log.warning("could not save trace.zip: %s", exc)
+    finally:
+        guard.finish(run_dir)  # trace.zip and downloads scrubbed before anyone can read them
+        guard.detach(context)
 
 
 def _emitter(run_id: str, sink: EventSink | None) -> Callable[..., None]:

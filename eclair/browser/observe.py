@@ -78,7 +78,7 @@ def observe(
     title = str(raw.get("title") or "") if "title" in raw else _safe_title(page)
     dialogs = cstate.unseen_dialogs[:]
     cstate.unseen_dialogs.clear()
-    return Observation(
+    obs = Observation(
         url=page.url,
         title=title,
         elements=elements,
@@ -88,6 +88,7 @@ def observe(
         focused=focused,
         dialog=" | ".join(dialogs) or None,
     )
+    return cstate.observation_filter(obs) if cstate.observation_filter else obs
 
 
 def capture(page: Page) -> bytes | None:
@@ -96,7 +97,10 @@ def capture(page: Page) -> bytes | None:
     The capture costs ~35 ms, ten times the text snapshot; the runner takes it while the model decides."""
     if page.is_closed():
         return None
+    guard = context_state(page.context).capture_guard
     try:
+        if guard is not None:
+            return guard(page, lambda: page.screenshot(type="png"))
         return page.screenshot(type="png")
     except PlaywrightError as exc:  # a page mid-navigation; the text observation still stands
         log.warning("screenshot failed: %s", exc)

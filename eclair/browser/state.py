@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import logging
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import BrowserContext, Dialog, Download, Page, Request
 
-from eclair.types import Element
+from eclair.types import Element, Observation
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,9 @@ class ContextState:
     downloads: list[Download] = field(default_factory=list)
     new_pages: list[Page] = field(default_factory=list)
     pages: weakref.WeakKeyDictionary[Page, PageState] = field(default_factory=weakref.WeakKeyDictionary)
+    # security hooks (set by a run holding secrets): mask every observation, black out every screenshot
+    observation_filter: Callable[[Observation], Observation] | None = None
+    capture_guard: Callable[[Page, Callable[[], bytes]], bytes] | None = None
 
 
 _CONTEXTS: weakref.WeakKeyDictionary[BrowserContext, ContextState] = weakref.WeakKeyDictionary()

@@ -37,6 +37,7 @@ COMMAND_MODULES = [
     "eclair.cli.learn",
     "eclair.cli.workflows",
     "eclair.cli.explore",
+    "eclair.cli.secrets",
 ]
 
 for _name in COMMAND_MODULES:
