@@ -52,6 +52,7 @@ class Settings:
     max_retries: int = 2
     allowed_domains: tuple[str, ...] = ()
     approve_all: bool = False
+    approve: tuple[str, ...] = ()  # risks that wait for a person: delete, send, pay, approve, submit
     log_level: str = "WARNING"
     # power: fsync every step's files, SQLite synchronous=FULL (a committed step survives power loss);
     # crash: no fsync, synchronous=NORMAL under WAL (survives any crash of eclair, SIGKILL included; ~10 ms a step less)

@@ -20,7 +20,7 @@ from eclair.config import Settings
 from eclair.control import RunControl
 from eclair.critics import CriticPanel, combine
 from eclair.errors import EclairError
-from eclair.security.gate import Gate, GateDecision
+from eclair.security.gate import Gate, GateDecision, policy_gate
 from eclair.security.guard import RunGuard
 from eclair.store import Store
 from eclair.types import (
@@ -101,7 +101,7 @@ def run_task(
     info = store.create_run(task, agent=agent.name, backend=backend_name, model=model_id)
     run_id = info.id
     run_dir = store.run_dir(run_id)
-    gate = gate or Gate(settings.allowed_domains, approve_all=settings.approve_all)
+    gate = gate or policy_gate(settings, task)
     control = control or RunControl()
     emit = _emitter(run_id, on_event)
     started = time.perf_counter()
@@ -118,7 +118,7 @@ def run_task(
     if tracing:
         context.tracing.start(screenshots=guard.trace_screenshots, snapshots=True, sources=False)
     store.start_run(run_id)
-    guard.attach(context)
+    guard.attach(context, allowed_domains=gate.allowed_domains)
     beating = ExitStack()
     beating.enter_context(guard.logs())
     beating.enter_context(store.keep_alive(run_id))  # long model calls must not look like a dead process

@@ -38,15 +38,16 @@ ARTIFACTS = ("prompts", "events", "db", "step_json", "screenshots", "trace", "lo
 class Scenario:
     name: str
     path: str
-    steps: tuple[tuple[str, str | None, str | None], ...]  # (kind, element name, text)
+    steps: tuple[tuple[str, str | None, str | None], ...]  # (kind, element name, text): ScriptStep
     on_screen: bool  # the secret is drawn on the page at the end (the screenshot detector must see it unmasked)
     secret_name: str = "S"
 
 
-def _type_then(
-    field_name: str, button: str | None, text: str = "{{S}}"
-) -> tuple[tuple[str, str | None, str | None], ...]:
-    steps: list[tuple[str, str | None, str | None]] = [("type", field_name, text)]
+ScriptStep = tuple[str, str | None, str | None]  # (kind, element name, text)
+
+
+def _type_then(field_name: str, button: str | None, text: str = "{{S}}") -> tuple[ScriptStep, ...]:
+    steps: list[ScriptStep] = [("type", field_name, text)]
     if button:
         steps.append(("click", button, None))
     return (*steps, ("done", None, "finished"))

@@ -49,13 +49,19 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
         headed: bool = typer.Option(False, "--headed", help="Show the browser window (needs a display)."),
         no_tui: bool = typer.Option(False, "--no-tui", help="Print one line per step instead of the TUI."),
         as_json: bool = typer.Option(False, "--json", help="Print the run record as JSON."),
+        approve_all: bool = typer.Option(False, "--approve-all", help="Let risky actions run without asking."),
     ) -> None:
         """Run a task in the browser; exit code 0 only when the run succeeded."""
         if not task.strip():
             raise EclairError("the task description is empty; describe the workflow in plain words")
         check_url(url)
         settings = load_settings(
-            agent=agent, backend=backend, model=model, max_steps=max_steps, headless=False if headed else None
+            agent=agent,
+            backend=backend,
+            model=model,
+            max_steps=max_steps,
+            headless=False if headed else None,
+            approve_all=True if approve_all else None,
         )
         if not no_tui and not as_json:
             from eclair.cli.tui import run_in_tui

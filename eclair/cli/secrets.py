@@ -1,4 +1,4 @@
-"""CLI of the vault: `eclair secrets set NAME | list | rm NAME`, and `eclair bench security`."""
+"""CLI of the vault: `eclair secrets set NAME | list | rm NAME`; `eclair bench security | injection`."""
 
 from __future__ import annotations
 
@@ -84,3 +84,16 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
 
         report = run_security_bench(json_path=json_path, only=[s for s in only.split(",") if s])
         raise typer.Exit(0 if report["leaks"] == 0 else 1)
+
+    @bench.command("injection")
+    def bench_injection(
+        json_path: Path = typer.Option(
+            Path("benchmarks/results/injection.json"), "--json", help="Write the per-scenario table as JSON here."
+        ),
+        baseline: bool = typer.Option(False, "--baseline", help="No allow-list, no approvals: what gets through."),
+    ) -> None:
+        """Pages with injected instructions, obeyed by a scripted agent: blocked / gated / followed per scenario."""
+        from eclair.bench.injection import run_injection_bench
+
+        report = run_injection_bench(json_path=json_path, defences=not baseline)
+        raise typer.Exit(0 if baseline or not report["followed"] else 1)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from urllib.parse import urlparse
 
 from pydantic import BaseModel
 
-from eclair.types import Action, Observation
+from eclair.config import ConfigError, Settings
+from eclair.types import Action, Observation, Task
 
 Approver = Callable[[Action, Observation, str], bool]  # returns True to let the action run
 
@@ -60,3 +62,30 @@ class Gate:
             ok = self.approver(action, obs, why)
             return GateDecision(allowed=ok, reason="" if ok else f"rejected by the reviewer ({why})", asked_human=True)
         return GateDecision(allowed=True)
+
+
+def console_approver() -> Approver | None:
+    """Ask on the terminal (y/N) when eclair runs in one; None otherwise (a risky action is then refused)."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        return None
+
+    def ask(action: Action, obs: Observation, why: str) -> bool:
+        reply = input(f"\napprove {action.describe()} on {obs.url}?\n  reason: {why}\n  [y/N] ")
+        return reply.strip().lower() in {"y", "yes"}
+
+    return ask
+
+
+def policy_gate(settings: Settings, task: Task, approver: Approver | None = None) -> Gate:
+    """The gate eclair.toml describes: the allow-list, and `approve = [...]` risks sent to a person."""
+    from eclair.security.risk import RISK_VERBS, approval_rule
+
+    unknown = [r for r in settings.approve if r.strip().lower() not in RISK_VERBS]
+    if unknown:
+        raise ConfigError(f"approve: unknown risk(s) {unknown}; choose from {sorted(RISK_VERBS)}")
+    return Gate(
+        settings.allowed_domains,
+        approver=approver or console_approver(),
+        needs_approval=approval_rule(settings.approve, task),
+        approve_all=settings.approve_all,
+    )

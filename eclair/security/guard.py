@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from eclair.security.artifacts import screenshot_guard, scrub_downloads, scrub_trace_zip
 from eclair.security.logs import masking_logs
 from eclair.security.masking import TOTP_SUFFIX, Masker, placeholder_names
+from eclair.security.network import RequestFence
 from eclair.security.vault import Vault, VaultError
 from eclair.types import Action, ActionResult, RunEvent, RunStatus, StepRecord, Task, Verdict
 
@@ -82,6 +83,7 @@ class RunGuard:
 
     def __init__(self, masker: Masker) -> None:
         self.masker = masker
+        self.requests = RequestFence(())
 
     @classmethod
     def for_task(cls, task: Task, settings: Settings | None = None) -> RunGuard:
@@ -102,8 +104,11 @@ class RunGuard:
     def fill(self, action: Action) -> Action:
         return self.masker.fill_action(action)
 
-    def attach(self, context: Any) -> None:
-        """Mask every observation and black out every screenshot taken in this browser context."""
+    def attach(self, context: Any, *, allowed_domains: tuple[str, ...] = ()) -> None:
+        """Enforce the allow-list on every request of this browser context; mask every observation and black
+        out every screenshot taken in it."""
+        self.requests = RequestFence(allowed_domains)
+        self.requests.install(context)
         if not self.active:
             return
         from eclair.browser.state import context_state
@@ -115,6 +120,7 @@ class RunGuard:
     def detach(self, context: Any) -> None:
         from eclair.browser.state import context_state
 
+        self.requests.remove(context)
         state = context_state(context)
         state.observation_filter = state.capture_guard = None
 

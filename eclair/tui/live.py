@@ -153,12 +153,15 @@ class LiveRunScreen(Screen[None]):
 
     def _make_gate(self) -> Any:
         from eclair.security.gate import Gate
+        from eclair.security.risk import approval_rule
+        from eclair.types import Task
 
         settings = self.prepared.settings if self.prepared else self._app.settings
+        policy = approval_rule(settings.approve, Task(text=self.task_text))  # eclair.toml's `approve = [...]`
         return Gate(
             settings.allowed_domains,
             approver=self._ask_approval,
-            needs_approval=self._app.needs_approval,
+            needs_approval=self._app.needs_approval or policy,
             approve_all=settings.approve_all,
         )
 
