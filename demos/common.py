@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import os
 import secrets
 import sqlite3
 from collections import OrderedDict
@@ -110,11 +111,21 @@ class DemoApp:
         return token
 
     def render(self, request: Request, template: str, status_code: int = 200, **context: Any) -> Response:
-        context.update(app=self, user=self.current_user(request), base=f"/{self.name}")
+        context.update(app=self, user=self.current_user(request), base=f"/{self.name}", ui_variant=ui_variant(request))
         return TEMPLATES.TemplateResponse(request, template, context, status_code=status_code)
 
     def url(self, path: str) -> str:
         return f"/{self.name}{path}"
+
+
+UI_VARIANTS = ("default", "drift")
+UI_COOKIE = "demo_ui"  # per browser context: parallel episodes can see different UIs
+
+
+def ui_variant(request: Request) -> str:
+    """Which UI to draw: the `demo_ui` cookie, else $ECLAIR_DEMO_UI, else the default one (see static/drift.js)."""
+    chosen = request.cookies.get(UI_COOKIE) or os.environ.get("ECLAIR_DEMO_UI", "default")
+    return chosen if chosen in UI_VARIANTS else "default"
 
 
 SESSION_SCHEMA = """

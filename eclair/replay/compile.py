@@ -18,7 +18,8 @@ from eclair.types import Element, StepRecord, Task
 
 FIELD_ROLES = {"textbox", "combobox", "searchbox", "spinbutton", "listbox", "checkbox", "radio", "switch"}
 STEP_KINDS: set[str] = {"click", "type", "select", "check", "press", "goto", "upload", "scroll"}
-NOTICE_ROLES = ("status", "alert", "heading", "tab", "tabpanel", "dialog", "row", "cell")
+NOTICE_ROLES = ("status", "alert", "heading", "tab", "tabpanel", "dialog")
+DATA_ROLES = ("row", "cell")
 MAX_TEXT_CHECKS = 3
 
 
@@ -178,6 +179,7 @@ def _program_step(step: TracedStep, params: dict[str, str]) -> ProgramStep:
                 "nearby": bind(target.nearby, params) or "",
             }
         )
+        target.context, target.context_offset = _context(step.before_text, target, params)
     value = bind(step.value, params, whole_only=step.kind == "select")
     program_step = ProgramStep(
         kind=step.kind,
@@ -233,6 +235,23 @@ def _checks(step: TracedStep, program_step: ProgramStep, params: dict[str, str])
     return checks
 
 
+def _context(before_text: str, target: Target, params: dict[str, str]) -> tuple[str, int]:
+    """For a target named by data (a "#1023" link), the adjacent line that names a parameter, as a pattern."""
+    data_like = not target.name or (any(c.isdigit() for c in target.name) and "{{" not in target.name)
+    if not target.id_hint or not data_like:
+        return "", 0
+    lines = parse_lines(before_text)
+    index = next((i for i, line in enumerate(lines) if line.id == target.id_hint), None)
+    if index is None:
+        return "", 0
+    for offset in (1, -1):
+        if 0 <= index + offset < len(lines):
+            named = PLACEHOLDER.findall(bind(lines[index + offset].text, params) or "")
+            if named:  # only the values: the rest of the row (status, priority) differs from record to record
+                return ".*".join("{{" + name + "}}" for name in named), offset
+    return "", 0
+
+
 def _path_pattern(path: str, params: dict[str, str]) -> str:
     segments = []
     for segment in path.split("/"):
@@ -252,10 +271,10 @@ def _new_texts(before: str, after: str, params: dict[str, str]) -> list[str]:
 
     def rank(line: PageLine) -> int:
         bound = bind(line.text, params) or ""
-        return 0 if "{{" in bound else 1 if line.role in NOTICE_ROLES else 2
+        return 0 if "{{" in bound and line.role not in DATA_ROLES else 1 if line.role in NOTICE_ROLES else 2
 
-    fresh.sort(key=rank)
-    return [pattern_of(bind(line.text, params) or "") for line in fresh[:MAX_TEXT_CHECKS]]
+    telling = sorted((line for line in fresh if rank(line) < 2), key=rank)  # rows of other records vary by seed
+    return [pattern_of(bind(line.text, params) or "") for line in telling[:MAX_TEXT_CHECKS]]
 
 
 def compile_run(store: Any, run_id: str, *, name: str | None = None, require_verified: bool = True) -> Program:

@@ -28,6 +28,8 @@ class Target(BaseModel):
     tag: str = ""
     placeholder: str = ""
     nearby: str = ""  # the text line just before the element on the page (a section heading, a row)
+    context: str = ""  # a pattern (with placeholders) an adjacent line matches: the row a "#1023" link sits in
+    context_offset: int = 0  # where that line is: +1 just after the target's line, -1 just before
     options: list[str] = Field(default_factory=list)  # a select's option labels
     frame: str = ""
     nth: int = 0  # among the page's elements with the same role and name, which one

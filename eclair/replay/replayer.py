@@ -165,12 +165,12 @@ def _replay_step(
         target = step.target.model_copy(update={"name": fill(step.target.name, params) or ""})
         if step.kind == "click" and target.role == "option":
             return _pick_option(step, page, obs, target.name, params)
-        found = resolve(obs, target)
+        found = resolve(obs, target, params)
         deadline = time.perf_counter() + TARGET_WAIT_S
         while found.element is None and time.perf_counter() < deadline:  # a suggestion list still loading
             page.wait_for_timeout(100)
             obs = observe(page, screenshot=False)
-            found = resolve(obs, target)
+            found = resolve(obs, target, params)
         if found.element is None:
             return False, f"target {target.describe()} not found", obs, None, None, "missing"
         element_id, how = found.element.id, found.how

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from eclair.replay.pagetext import compile_pattern, parse_lines
 from eclair.replay.program import Target
 from eclair.types import Element, Observation
 
@@ -69,8 +70,12 @@ def _score(element: Element, target: Target) -> tuple[float, float]:
     return score, (1.0 if exact_name else name_sim)
 
 
-def resolve(obs: Observation, target: Target) -> Resolution:
+def resolve(obs: Observation, target: Target, params: dict[str, str] | None = None) -> Resolution:
     """The best matching element, or a missing resolution when nothing reads like the target."""
+    if target.context:  # a name that is data ("#1023") identifies nothing on another record's page: its row does
+        in_context = _by_context(obs, target, params or {})
+        if in_context is not None:
+            return Resolution(in_context, 5.0, "context")
     scored = []
     for element in obs.elements:
         if "disabled" in element.states:
@@ -95,6 +100,19 @@ def resolve(obs: Observation, target: Target) -> Resolution:
     if (name_sim >= MIN_NAME_SIMILARITY or options_match) and _role_family(element.role) == _role_family(target.role):
         return Resolution(element, score, "similar")
     return Resolution(None, score, "missing")
+
+
+def _by_context(obs: Observation, target: Target, params: dict[str, str]) -> Element | None:
+    """The element of the target's role next to a line matching its context (the row naming the record)."""
+    pattern = compile_pattern(target.context, params)
+    lines = parse_lines(obs.text)
+    for i, line in enumerate(lines):
+        if line.role != target.role:
+            continue
+        j = i + (target.context_offset or 1)
+        if 0 <= j < len(lines) and pattern.search(lines[j].text):
+            return obs.element(line.id)
+    return None
 
 
 def resolve_option(obs: Observation, option: str) -> Element | None:
