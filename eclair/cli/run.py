@@ -63,6 +63,12 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
             headless=False if headed else None,
             approve_all=True if approve_all else None,
         )
+        if not workflow and not as_json:  # workflow memory first: a known workflow replays with no model
+            from eclair.cli.workflows import replay_known_workflow
+
+            replayed = replay_known_workflow(task, url, settings)
+            if replayed is not None:
+                raise typer.Exit(0 if replayed else 1)
         if not no_tui and not as_json:
             from eclair.cli.tui import run_in_tui
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import difflib
 import json
 from pathlib import Path
+from typing import Any
 
 import typer
 
-from eclair.config import load_settings
+from eclair.config import Settings, load_settings
 from eclair.errors import EclairError
 
 
@@ -44,6 +45,7 @@ def program_lines(program: dict) -> list[str]:  # type: ignore[type-arg]
 
 
 def register(app: typer.Typer, bench: typer.Typer) -> None:
+    register_bench(bench)
     workflows = typer.Typer(help="Workflow programs compiled from verified runs and demonstrations.")
     app.add_typer(workflows, name="workflows")
 
@@ -117,3 +119,125 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
         info = _store().get_program(name, version)
         playwright.write_text(export_playwright(Program.model_validate(info.program)))
         typer.echo(f"wrote {playwright}")
+
+
+def register_bench(bench: typer.Typer) -> None:
+    @bench.command("replay")
+    def bench_replay(
+        suite: str = typer.Option(
+            "demos", "--suite", help="demos (all 40), demos-smoke, or workflow ids, comma-separated."
+        ),
+        seeds: int = typer.Option(3, "--seeds", help="New seeds per workflow (1..N; seed 0 is the demonstration)."),
+        drift: bool = typer.Option(
+            True, "--drift/--no-drift", help="Also replay on the drift UI, healing with the policy."
+        ),
+        json_path: Path = typer.Option(None, "--json", help="Write the summary and every row here."),
+    ) -> None:
+        """Compiled replay: success and model calls, healing on the drift UI, retrieval, overhead vs a plain script."""
+        from eclair.assemble import load_parts
+        from eclair.bench.replay import run_replay_bench
+        from eclair.learn.suites import open_suite
+        from eclair.store import Store
+
+        settings = load_settings()
+        store = Store(settings)
+        agent: list[object] = []
+
+        def policy():  # type: ignore[no-untyped-def]
+            if not agent:  # the model loads only when a step first needs healing
+                agent.append(load_parts(settings, store=store).agent)
+            return agent[0]
+
+        def show(row: object) -> None:
+            typer.echo(json.dumps(row.__dict__, default=str)[:300])
+
+        with open_suite(suite) as envs:
+            summary = run_replay_bench(
+                list(envs),
+                settings=settings,
+                store=store,
+                seeds=list(range(1, seeds + 1)),
+                policy=policy,
+                drift=drift,
+                on_row=show,
+            )
+        figures = {k: v for k, v in summary.items() if k not in ("episodes", "retrievals", "overhead_per_workflow")}
+        typer.echo(json.dumps(figures, indent=2))
+        if json_path:
+            json_path.parent.mkdir(parents=True, exist_ok=True)
+            json_path.write_text(json.dumps(summary, indent=2))
+            typer.echo(f"json: {json_path}")
+
+
+def replay_known_workflow(request: str, url: str | None, settings: Settings) -> bool | None:
+    """`eclair run`'s first look: replay a stored workflow that the request means (True/False: it ran and
+    succeeded or not), or None when no workflow matches, a value is missing, or there are no programs."""
+    import os
+
+    from eclair.replay import Program, replay
+    from eclair.replay.program import fill
+    from eclair.replay.retrieve import NoEmbeddingModel, find_workflow
+    from eclair.store import Store
+
+    store = Store(settings)
+    latest = store.list_programs()
+    if not latest:
+        return None
+    programs = []
+    for info in latest:
+        try:
+            programs.append(Program.model_validate(store.get_program(info.name).program))
+        except EclairError:  # only a version held for review: not used until approved
+            continue
+    try:
+        match = find_workflow(request, programs)
+    except NoEmbeddingModel as exc:
+        typer.echo(f"workflow memory off: {exc}")
+        return None
+    if match is None:
+        return None
+    program = match.program
+    shown = ", ".join(f"{k}={v!r}" for k, v in match.params.items()) or "none"
+    typer.echo(f"workflow {program.name} v{program.version} matches (similarity {match.score:.2f}); values: {shown}")
+    secrets = {n: os.environ.get(f"ECLAIR_SECRET_{n.upper()}", "") for n in program.secret_params}
+    missing = match.missing + [f"{n} (set ECLAIR_SECRET_{n.upper()})" for n, v in secrets.items() if not v]
+    if missing:
+        typer.echo(f"not replaying: the request does not give {', '.join(missing)}; the live agent runs instead")
+        return None
+    from eclair.assemble import load_parts
+    from eclair.runner import browser_page
+
+    agent: list[Any] = []
+
+    def policy() -> Any:
+        if not agent:  # the model loads only when a step needs healing
+            agent.append(load_parts(settings, store=store).agent)
+        return agent[0]
+
+    def show(report: Any) -> None:
+        mark = "ok " if report.ok else "FAIL"
+        extra = f"  ({report.reason})" if report.reason else ""
+        typer.echo(f"step {report.index + 1:>2} {mark} [{report.how}] {report.intent}  {report.ms:.0f} ms{extra}")
+
+    task_url = url or fill(program.start_url, match.params)
+    with browser_page(settings) as page:
+        from eclair.replay import replay_task
+
+        task = replay_task(program, match.params, secrets).model_copy(update={"text": request, "start_url": task_url})
+        result = replay(
+            program,
+            page,
+            store=store,
+            settings=settings,
+            params=match.params,
+            secrets=secrets,
+            task=task,
+            policy=policy,
+            on_step=show,
+        )
+    healed = f", healed into v{result.new_version}" if result.new_version else ""
+    typer.echo(
+        f"run {result.run_id}: {result.status} by replay ({result.model_calls} model calls{healed})"
+        + (f" — {result.error}" if result.error else "")
+    )
+    return result.status == "succeeded"

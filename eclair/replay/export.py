@@ -16,7 +16,7 @@ NON_ARIA = {"clickable", "text", "label", "term", "definition", "cell"}
 HEADER = '''"""{title}
 
 Exported by `eclair workflows export`; needs only Playwright. Run it either way:
-  pytest {file} --browser chromium      (values from the environment: START_URL, PARAM_<NAME>)
+  pytest {file} --browser chromium      (values from the environment: START_URL, PARAM_<NAME>, STORAGE_STATE)
   python {file} --start-url URL {usage}
 """
 
@@ -30,6 +30,22 @@ from urllib.parse import urlparse
 from playwright.sync_api import Page, sync_playwright
 
 DEFAULTS = {defaults}
+
+try:  # under pytest-playwright: launch the Chromium named by $CHROMIUM (e.g. Debian's /usr/bin/chromium)
+    import pytest
+
+    @pytest.fixture(scope="session")
+    def browser_type_launch_args(browser_type_launch_args):
+        path = os.environ.get("CHROMIUM")
+        return {{**browser_type_launch_args, **({{"executable_path": path}} if path else {{}})}}
+
+    @pytest.fixture(scope="session")
+    def browser_context_args(browser_context_args):
+        state = os.environ.get("STORAGE_STATE")  # a signed-in session saved by Playwright (cookies, storage)
+        return {{**browser_context_args, **({{"storage_state": state}} if state else {{}})}}
+
+except ImportError:
+    pass
 
 
 def _root(page: Page, frame: str):
@@ -80,7 +96,8 @@ if __name__ == "__main__":
     args = vars(parser.parse_args())
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=os.environ.get("CHROMIUM") or None)
-        run_workflow(browser.new_page(), args.pop("start_url"), **args)
+        context = browser.new_context(storage_state=os.environ.get("STORAGE_STATE") or None)
+        run_workflow(context.new_page(), args.pop("start_url"), **args)
         browser.close()
     print("ok")
 """

@@ -10,12 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from eclair.browser import act_and_observe
+from eclair.browser import act_and_observe, render_text
 from eclair.errors import EclairError
 from eclair.replay.checks import run_checks
 from eclair.replay.compile import STEP_KINDS, describe_step, target_from_lines
 from eclair.replay.pagetext import parse_lines
 from eclair.replay.program import PLACEHOLDER, ProgramStep, Target, bind, fill
+from eclair.replay.resolve import CLICK_ROLES, FIELD_ROLES, TOGGLE_ROLES
 from eclair.types import Action, ActionResult, Agent, Observation, StepRecord, Task
 
 MAX_HEAL_ACTIONS = 3
@@ -54,6 +55,25 @@ def step_task(step: ProgramStep, params: dict[str, str], secrets: dict[str, str]
     )
 
 
+STEP_ROLES = {
+    "type": FIELD_ROLES,
+    "select": {"combobox", "listbox"},
+    "check": TOGGLE_ROLES,
+    "click": CLICK_ROLES,
+    "upload": {"button", "textbox", "clickable"},
+}
+
+
+def focus(obs: Observation, step: ProgramStep) -> Observation:
+    """The page as the policy sees it while healing: only elements this kind of step can act on, and tabs (a
+    field may have moved behind one). Fewer, relevant candidates are what a small scoring model needs."""
+    roles = STEP_ROLES.get(step.kind)
+    if roles is None:
+        return obs
+    kept = [e for e in obs.elements if e.role in roles or e.role == "tab"]
+    return obs.model_copy(update={"elements": kept, "text": render_text(kept)}) if kept else obs
+
+
 def _does_the_step(step: ProgramStep, action: Action, params: dict[str, str]) -> bool:
     if action.kind != step.kind:
         return False
@@ -82,7 +102,7 @@ def heal_step(
     tried: list[tuple[Observation, Action]] = []
     for attempt in range(max_actions):
         try:
-            decision = agent.decide(task, obs, history)
+            decision = agent.decide(task, focus(obs, step), history)
         except EclairError as exc:
             healed.reason = f"the policy could not decide ({exc})"
             return healed
