@@ -53,7 +53,7 @@ def test_exported_script_runs_without_eclair(
     environment = {
         "PATH": os.environ.get("PATH", ""),
         "HOME": os.environ.get("HOME", ""),
-        "CHROMIUM": resolve_browser_path(settings) or "",
+        "CHROMIUM": resolve_browser_path(settings, None) or "",
         "START_URL": task.start_url or "",
         "STORAGE_STATE": str(state),
         **{f"PARAM_{k.upper()}": v for k, v in task.params.items()},
