@@ -135,8 +135,8 @@ def register_bench(bench: typer.Typer) -> None:
     ) -> None:
         """Compiled replay: success and model calls, healing on the drift UI, retrieval, overhead vs a plain script."""
         from eclair.assemble import load_parts
-        from eclair.bench.replay import run_replay_bench
         from eclair.learn.suites import open_suite
+        from eclair.replay.bench import run_replay_bench
         from eclair.store import Store
 
         settings = load_settings()

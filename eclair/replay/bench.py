@@ -1,10 +1,10 @@
-"""`eclair bench replay`: compiled workflow replay on the demo suite.
+"""`eclair bench replay` (lives in the replay room: the layer contract puts eclair.bench below eclair.replay).
 
 Per workflow: record the scripted solution once (seed 0) as a demonstration and compile it; then, on new seeds,
 (1) replay it on the default UI with no policy (success, model calls); (2) time a plain Playwright loop over the same
 steps that checks each step, on the same seed (the overhead baseline); (3) replay it on the drift UI with the live
 policy healing broken steps (healed and verified, model calls); (4) retrieve the workflow and its values from a
-fresh phrasing of the request (replay_phrasings.json, written before the extractor ran) and from the task text.
+fresh phrasing of the request (phrasings.json, written before the extractor ran) and from the task text.
 Success is always the app's hidden checker. Demo environments come through `eclair.learn.suites.open_suite`.
 """
 
@@ -25,7 +25,7 @@ from eclair.replay import Program, compile_demonstration, replay
 from eclair.replay.program import fill
 from eclair.replay.retrieve import find_workflow
 
-PHRASINGS = Path(__file__).with_name("replay_phrasings.json")
+PHRASINGS = Path(__file__).with_name("phrasings.json")
 DRIFT_COOKIE = "demo_ui"
 
 
