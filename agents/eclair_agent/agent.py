@@ -14,7 +14,17 @@ from pydantic import BaseModel
 
 from eclair.models import generate_json
 from eclair.models.base import Backend
-from eclair.types import Action, Decision, Observation, StepRecord, Task, Usage, action_space_prompt
+from eclair.types import (
+    UNTRUSTED_NOTE,
+    Action,
+    Decision,
+    Observation,
+    StepRecord,
+    Task,
+    Usage,
+    action_space_prompt,
+    fence_untrusted,
+)
 
 _ENV = Environment(loader=FileSystemLoader(Path(__file__).parent), undefined=StrictUndefined, trim_blocks=True)
 
@@ -68,9 +78,8 @@ class EclairAgent:
             plan=self.plan,
             history=lines,
             feedback=history[-1].feedback if history else None,
-            title=obs.title,
-            url=obs.url,
-            page=obs.text[: self.max_page_chars],
+            untrusted_note=UNTRUSTED_NOTE,
+            page=fence_untrusted(f"{obs.title} ({obs.url})\n{obs.text[: self.max_page_chars]}"),
         )
 
     def decide(self, task: Task, obs: Observation, history: list[StepRecord]) -> Decision:

@@ -39,7 +39,7 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
     def list_runs(
         status: str = typer.Option(None, "--status", help=f"Only runs with this status: {', '.join(STATUSES)}."),
         limit: int = typer.Option(50, "--limit", help="At most this many, newest first."),
-        as_json: bool = typer.Option(False, "--json", help="Print JSON lines instead of a table."),
+        as_json: bool = typer.Option(False, "--json", help="Print a JSON list instead of a table."),
     ) -> None:
         """List runs, newest first (runs whose process died are marked interrupted first)."""
         if status is not None and status not in STATUSES:
@@ -47,9 +47,8 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
         store = _open_store()
         store.mark_interrupted()
         infos = store.list_runs(status=status, limit=limit)
-        if as_json:
-            for info in infos:
-                typer.echo(info.model_dump_json())
+        if as_json:  # one JSON document in every state: `[]` on an empty store
+            typer.echo(json.dumps([info.model_dump(mode="json") for info in infos]))
             return
         if not infos:
             typer.echo("no runs" + (f" with status {status}" if status else ""))

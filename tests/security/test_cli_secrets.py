@@ -31,3 +31,9 @@ def test_set_list_rm_and_errors(tmp_path: Path) -> None:
     missing = _eclair(["secrets", "rm", "DB_PW"], data)
     assert missing.returncode == 2 and "eclair secrets list" in missing.stderr
     assert json.loads(_eclair(["secrets", "list", "--json"], data).stdout) == []
+
+
+def test_runs_list_json_is_one_document_even_on_an_empty_store(tmp_path: Path) -> None:
+    listed = _eclair(["runs", "list", "--json"], tmp_path / "data")
+    assert listed.returncode == 0, listed.stderr
+    assert json.loads(listed.stdout) == []
