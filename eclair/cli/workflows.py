@@ -132,6 +132,9 @@ def register_bench(bench: typer.Typer) -> None:
             True, "--drift/--no-drift", help="Also replay on the drift UI, healing with the policy."
         ),
         json_path: Path = typer.Option(None, "--json", help="Write the summary and every row here."),
+        retrieval_only: bool = typer.Option(
+            False, "--retrieval-only", help="Learn the workflows, then retrieval only."
+        ),
     ) -> None:
         """Compiled replay: success and model calls, healing on the drift UI, retrieval, overhead vs a plain script."""
         from eclair.assemble import load_parts
@@ -159,6 +162,7 @@ def register_bench(bench: typer.Typer) -> None:
                 seeds=list(range(1, seeds + 1)),
                 policy=policy,
                 drift=drift,
+                episodes_too=not retrieval_only,
                 on_row=show,
             )
         figures = {k: v for k, v in summary.items() if k not in ("episodes", "retrievals", "overhead_per_workflow")}

@@ -208,6 +208,7 @@ def run_replay_bench(
     seeds: list[int],
     policy: Any,
     drift: bool = True,
+    episodes_too: bool = True,
     on_row: Callable[[Any], None] | None = None,
 ) -> dict[str, Any]:
     """Every measurement for every env; returns the summary with all rows."""
@@ -226,7 +227,7 @@ def run_replay_bench(
                     episodes.append(row)
                     emit(row)
                 continue
-            for seed in seeds:
+            for seed in seeds if episodes_too else []:
                 program = programs[env.spec.id]
                 for row in (
                     replay_episode(

@@ -64,13 +64,20 @@ STEP_ROLES = {
 }
 
 
-def focus(obs: Observation, step: ProgramStep) -> Observation:
-    """The page as the policy sees it while healing: only elements this kind of step can act on, and tabs (a
-    field may have moved behind one). Fewer, relevant candidates are what a small scoring model needs."""
+def focus(obs: Observation, step: ProgramStep, tried: set[str] | None = None) -> Observation:
+    """The page as the policy sees it while healing: elements of the recorded target's role (else any role this
+    kind of step can act on), and tabs (a field may have moved behind one), minus elements already tried.
+    Fewer, relevant candidates are what a small scoring model needs."""
     roles = STEP_ROLES.get(step.kind)
     if roles is None:
         return obs
-    kept = [e for e in obs.elements if e.role in roles or e.role == "tab"]
+    tried = tried or set()
+    usable = [e for e in obs.elements if e.id not in tried]
+    same_role = step.target.role if step.target else ""
+    kept = [e for e in usable if e.role == same_role and same_role in roles]
+    if not kept:
+        kept = [e for e in usable if e.role in roles]
+    kept += [e for e in usable if e.role == "tab" and e not in kept]
     return obs.model_copy(update={"elements": kept, "text": render_text(kept)}) if kept else obs
 
 
@@ -100,9 +107,10 @@ def heal_step(
     agent.begin(task)
     history: list[StepRecord] = []
     tried: list[tuple[Observation, Action]] = []
+    refused: set[str] = set()  # elements whose action did not do the step: not offered again
     for attempt in range(max_actions):
         try:
-            decision = agent.decide(task, focus(obs, step), history)
+            decision = agent.decide(task, focus(obs, step, refused), history)
         except EclairError as exc:
             healed.reason = f"the policy could not decide ({exc})"
             return healed
@@ -124,6 +132,8 @@ def heal_step(
                     _as_step(o, a, step, params, final=i == len(tried) - 1) for i, (o, a) in enumerate(tried)
                 ]
                 return healed
+        if action.element and not (result.ok and action.kind == "click" and after.url != obs.url):
+            refused.add(action.element)
         feedback = f"that did not do the step ({failure or 'a different action'}); do: {task.text}"
         healed.records.append((obs, action, result, feedback))
         history.append(StepRecord(index=attempt, observation=obs, decision=decision, result=result, feedback=feedback))
