@@ -34,6 +34,7 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 BUSY_TIMEOUT_MS = 30_000
 WRITE_OPTION = "eclair_write"  # execution option: this connection's transaction will write
 LOCK_RETRIES = 12
+UPGRADE_LOCK_KEY = 0x45C1A1F  # Postgres advisory lock held while a process migrates the schema
 T = TypeVar("T")
 
 
@@ -172,6 +173,9 @@ def upgrade(engine: Engine, url: str, *, force: bool = False) -> str | None:
 
                 def _run() -> None:
                     with engine.connect().execution_options(**{WRITE_OPTION: True}) as conn, conn.begin():
+                        if conn.dialect.name == "postgresql":
+                            # Postgres has no BEGIN IMMEDIATE: serialise concurrent first upgrades on a lock.
+                            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({UPGRADE_LOCK_KEY})")
                         cfg = alembic_config(url)
                         cfg.attributes["connection"] = conn
                         command.upgrade(cfg, "head")

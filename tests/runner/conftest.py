@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.databases import parametrize_databases
+
 HTML = Path(__file__).parent / "html"
 
 
@@ -25,3 +27,7 @@ def ticket_app() -> Iterator[str]:
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    parametrize_databases(metafunc)

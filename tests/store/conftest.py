@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
 from eclair.config import Settings
 from eclair.store import Store
 from eclair.types import Action, ActionResult, Decision, Observation, StepRecord, StepTimings, Usage, Verdict
+from tests.databases import parametrize_databases
 
 
 @pytest.fixture
@@ -16,6 +18,17 @@ def store(settings: Settings) -> Iterator[Store]:
     s = Store(settings)
     yield s
     s.close()
+
+
+@pytest.fixture
+def fresh_settings(settings: Settings, db_engine: str, request: pytest.FixtureRequest) -> Callable[[Path], Settings]:
+    """Settings for another, empty database on the same engine (a new data dir; on Postgres a new database)."""
+
+    def make(data_dir: Path) -> Settings:
+        url = request.getfixturevalue("postgres_server").create_database() if db_engine == "postgres" else ""
+        return settings.with_overrides(data_dir=data_dir, db_url=url)
+
+    return make
 
 
 def make_step(index: int, attempt: int = 0, *, tokens: int = 10, label: str = "pass") -> StepRecord:
@@ -35,3 +48,7 @@ def make_step(index: int, attempt: int = 0, *, tokens: int = 10, label: str = "p
         verdicts=[Verdict(label=label, score=0.9, reason="banner shown", critic="rules")],  # type: ignore[arg-type]
         timings=StepTimings(observe_ms=1.0, decide_ms=2.0, act_ms=3.0, validate_ms=4.0),
     )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    parametrize_databases(metafunc)

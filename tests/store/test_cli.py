@@ -24,9 +24,12 @@ ECLAIR = Path(sys.executable).with_name("eclair")
 @pytest.fixture
 def env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     values = {"ECLAIR_DATA_DIR": str(settings.data_dir), "ECLAIR_TRACES_DIR": str(settings.traces_dir)}
+    if settings.db_url:
+        values["ECLAIR_DB_URL"] = settings.db_url
     for key, value in values.items():
         monkeypatch.setenv(key, value)
-    monkeypatch.delenv("ECLAIR_DB_URL", raising=False)
+    if not settings.db_url:
+        monkeypatch.delenv("ECLAIR_DB_URL", raising=False)
     return {**os.environ, **values}
 
 

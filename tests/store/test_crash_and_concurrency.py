@@ -31,6 +31,7 @@ def _spawn(settings: Settings, steps: int, delay: float, durability: str = "powe
             str(steps),
             str(delay),
             durability,
+            settings.db_url,
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -68,6 +69,7 @@ def test_sigkill_mid_run_keeps_committed_steps_and_marks_run_interrupted(setting
     assert info.tokens_in == 10 * len(steps)
 
 
+@pytest.mark.sqlite_only
 def test_durability_sets_sqlite_synchronous_and_rejects_unknown_values(settings: Settings) -> None:
     from dataclasses import replace
 

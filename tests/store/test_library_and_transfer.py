@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from eclair.config import Settings
 from eclair.store import CorruptExport, Store, UnknownModelVersion, UnknownRun, UnknownWorkflow
 from eclair.types import Task, Verdict
 from tests.store.conftest import make_step
+
+FreshSettings = Callable[[Path], Settings]
 
 
 def test_workflows_keep_every_sop_version(store: Store) -> None:
@@ -86,13 +90,13 @@ def _full_run(store: Store) -> str:
     return run.id
 
 
-def test_export_import_round_trip(store: Store, tmp_path: Path) -> None:
+def test_export_import_round_trip(store: Store, tmp_path: Path, fresh_settings: FreshSettings) -> None:
     run_id = _full_run(store)
     (store.run_dir(run_id) / "trace.zip").write_bytes(b"zip")
     out = store.export_run(run_id, tmp_path / "run.jsonl")
     header = json.loads(out.read_text().splitlines()[0])
     assert f"{run_id}/trace.zip" in header["files"] and f"{run_id}/step-001-a1.png" in header["files"]
-    other = Store(store.settings.with_overrides(data_dir=tmp_path / "other"))
+    other = Store(fresh_settings(tmp_path / "other"))
     assert other.import_run(out) == run_id
     original, copy = store.get_run(run_id), other.get_run(run_id)
     assert copy.model_dump(exclude={"trace_dir"}) == original.model_dump(exclude={"trace_dir"})
@@ -109,7 +113,9 @@ def test_export_import_round_trip(store: Store, tmp_path: Path) -> None:
     "damage",
     ["truncate", "bad_json", "bad_step", "bad_verdict", "no_header", "empty"],
 )
-def test_corrupt_import_is_all_or_nothing(store: Store, tmp_path: Path, damage: str) -> None:
+def test_corrupt_import_is_all_or_nothing(
+    store: Store, tmp_path: Path, fresh_settings: FreshSettings, damage: str
+) -> None:
     run_id = _full_run(store)
     lines = store.export_run(run_id, tmp_path / "run.jsonl").read_text().splitlines()
     if damage == "truncate":
@@ -130,20 +136,22 @@ def test_corrupt_import_is_all_or_nothing(store: Store, tmp_path: Path, damage: 
         lines = []
     broken = tmp_path / "broken.jsonl"
     broken.write_text("\n".join(lines))
-    fresh = Store(store.settings.with_overrides(data_dir=tmp_path / "fresh"))
+    fresh = Store(fresh_settings(tmp_path / "fresh"))
     with pytest.raises(CorruptExport) as err:
         fresh.import_run(broken)
     assert "\n" not in str(err.value) and "broken.jsonl" in str(err.value)
     assert fresh.list_runs() == []
 
 
-def test_import_failing_inside_the_transaction_rolls_back(store: Store, tmp_path: Path) -> None:
+def test_import_failing_inside_the_transaction_rolls_back(
+    store: Store, tmp_path: Path, fresh_settings: FreshSettings
+) -> None:
     run_id = _full_run(store)
     lines = store.export_run(run_id, tmp_path / "run.jsonl").read_text().splitlines()
     lines[3] = lines[2]  # the same (index, attempt) twice: valid JSON, fails the unique constraint mid-insert
     broken = tmp_path / "dup.jsonl"
     broken.write_text("\n".join(lines))
-    fresh = Store(store.settings.with_overrides(data_dir=tmp_path / "fresh"))
+    fresh = Store(fresh_settings(tmp_path / "fresh"))
     with pytest.raises(CorruptExport, match="line 4"):
         fresh.import_run(broken)
     assert fresh.list_runs() == []

@@ -1,6 +1,6 @@
 """A separate process that writes a run through the Store: used to test crashes and concurrent writers.
 
-Usage: python writer_proc.py DATA_DIR TRACES_DIR STEPS DELAY_S [DURABILITY]
+Usage: python writer_proc.py DATA_DIR TRACES_DIR STEPS DELAY_S [DURABILITY [DB_URL]]
 Prints `run <id>` then `step <n>` after each committed step (stdout flushed).
 """
 
@@ -21,7 +21,8 @@ from tests.store.conftest import make_step
 def main() -> None:
     data_dir, traces_dir, steps, delay = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
     durability = sys.argv[5] if len(sys.argv) > 5 else "power"
-    store = Store(Settings(data_dir=data_dir, traces_dir=traces_dir, durability=durability))
+    db_url = sys.argv[6] if len(sys.argv) > 6 else ""
+    store = Store(Settings(data_dir=data_dir, traces_dir=traces_dir, durability=durability, db_url=db_url))
     run = store.create_run(Task(text="writer", workflow="wf"), agent="test", backend="none", model="none")
     store.start_run(run.id)
     print(f"run {run.id}", flush=True)
