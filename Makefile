@@ -14,7 +14,7 @@ demo: setup
 # The TUI tests run in their own process: a session-wide sync Playwright keeps an event loop on the main thread,
 # which Textual's async Pilot tests cannot share.
 test: setup
-	$(BIN)/ruff check eclair agents demos tests benchmarks
+	$(BIN)/ruff check eclair agents demos realapps tests benchmarks
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q --ignore=tests/tui $(PYTEST_ARGS)
 	$(BIN)/python -m pytest -q tests/tui $(PYTEST_ARGS)
@@ -24,9 +24,9 @@ test-fast: setup
 	$(BIN)/python -m pytest -q -m "not slow" tests/tui $(PYTEST_ARGS)
 
 lint: setup
-	$(BIN)/ruff check eclair agents demos tests benchmarks
+	$(BIN)/ruff check eclair agents demos realapps tests benchmarks
 	$(BIN)/lint-imports
-	$(BIN)/ruff format --check eclair agents demos tests benchmarks
+	$(BIN)/ruff format --check eclair agents demos realapps tests benchmarks
 	$(BIN)/mypy --strict eclair/types.py eclair/models/base.py eclair/critics/base.py
 
 bench: setup

@@ -51,7 +51,14 @@ def selftest_in_django(project: str, template_db: Path, seeds: list[int]) -> lis
                     _use_db(template_db)
                     ok, reason = run_check(workflow, db, params) if error is None else (False, "")
                     results.append(
-                        {"workflow": workflow.id, "seed": seed, "mode": mode, "ok": ok, "reason": reason, "error": error}
+                        {
+                            "workflow": workflow.id,
+                            "seed": seed,
+                            "mode": mode,
+                            "ok": ok,
+                            "reason": reason,
+                            "error": error,
+                        }
                     )
                     db.unlink()
     finally:

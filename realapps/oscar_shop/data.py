@@ -76,4 +76,7 @@ REVIEWS = [
 ]
 RANGES = ["All books", "Stationery"]
 # voucher-type offers a new voucher can apply: (name, range, benefit type, value)
-VOUCHER_OFFERS = [("Ten percent off books", "All books", "Percentage", 10), ("Five euros off stationery", "Stationery", "Absolute", 5)]
+VOUCHER_OFFERS = [
+    ("Ten percent off books", "All books", "Percentage", 10),
+    ("Five euros off stationery", "Stationery", "Absolute", 5),
+]

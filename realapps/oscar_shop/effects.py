@@ -92,8 +92,13 @@ def _save_address(p: Params, country_name: str) -> None:
 
     code = next(c for c, name in COUNTRIES if name == country_name)
     UserAddress.objects.create(
-        user=_user(p["email"]), first_name=p["first"], last_name=p["last"], line1=p["line1"], line4=p["city"],
-        postcode=p["postcode"], country=Country.objects.get(iso_3166_1_a2=code),
+        user=_user(p["email"]),
+        first_name=p["first"],
+        last_name=p["last"],
+        line1=p["line1"],
+        line4=p["city"],
+        postcode=p["postcode"],
+        country=Country.objects.get(iso_3166_1_a2=code),
     )
 
 
@@ -194,7 +199,11 @@ def _review(p: Params, score: int) -> None:
 
     user = _user(p["email"])
     ProductReview.objects.create(
-        product=Product.objects.get(title=p["product"]), user=user, score=score, title=p["title"], body=p["body"],
+        product=Product.objects.get(title=p["product"]),
+        user=user,
+        score=score,
+        title=p["title"],
+        body=p["body"],
         name=user.get_full_name(),
     )
 
@@ -205,4 +214,3 @@ def shop_write_review(p: Params) -> None:
 
 def shop_write_review_near(p: Params) -> None:
     _review(p, 6 - int(p["score"]) if p["score"] != "3" else 4)  # the wrong number of stars
-

@@ -109,8 +109,12 @@ def _orders(users: dict[str, Any], products: dict[str, Any]) -> None:
         for title in titles:
             basket.add_product(products[title])
         address = ShippingAddress.objects.create(
-            first_name=user.first_name, last_name=user.last_name, line1="12 Elm Street", line4="London",
-            postcode="N1 7GU", country=country,
+            first_name=user.first_name,
+            last_name=user.last_name,
+            line1="12 Elm Street",
+            line4="London",
+            postcode="N1 7GU",
+            country=country,
         )
         order = create_order(number=number, basket=basket, user=user, shipping_address=address)
         order.status = status
@@ -123,6 +127,11 @@ def _reviews(users: dict[str, Any], products: dict[str, Any]) -> None:
     for title, username, score, heading, body, approved in REVIEWS:
         user = users[username]
         ProductReview.objects.create(
-            product=products[title], user=user, score=score, title=heading, body=body, name=user.get_full_name(),
+            product=products[title],
+            user=user,
+            score=score,
+            title=heading,
+            body=body,
+            name=user.get_full_name(),
             status=ProductReview.APPROVED if approved else ProductReview.FOR_MODERATION,
         )

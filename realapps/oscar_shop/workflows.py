@@ -29,7 +29,11 @@ DASHBOARD = "/dashboard/"
 NEXT_STATUS = {"Pending": "Being processed", "Being processed": "Shipped", "Shipped": "Delivered"}
 PENDING_REVIEWS = [r[3] for r in REVIEWS if not r[5]]
 STREETS = ["4 Harbour Lane", "27 Mill Road", "9 Rosemary Court", "151 Kings Avenue", "3 Orchard Row"]
-CITIES = [("Bristol", "BS1 4DJ", "United Kingdom"), ("Utrecht", "3511 LX", "Netherlands"), ("Uppsala", "753 20", "Sweden")]
+CITIES = [
+    ("Bristol", "BS1 4DJ", "United Kingdom"),
+    ("Utrecht", "3511 LX", "Netherlands"),
+    ("Uppsala", "753 20", "Sweden"),
+]
 CITIES += [("Lyon", "69002", "France"), ("Cork", "T12 X70A", "Ireland"), ("Leipzig", "04109", "Germany")]
 
 
@@ -90,7 +94,10 @@ def check_category(db: sqlite3.Connection, p: Params) -> tuple[bool, str]:
 
 
 def restock_params(rng: random.Random) -> Params:
-    return {"product": rng.choice([t for t, _, kind, *_ in PRODUCTS if kind != "Gift card"]), "n": str(rng.randint(50, 140))}
+    return {
+        "product": rng.choice([t for t, _, kind, *_ in PRODUCTS if kind != "Gift card"]),
+        "n": str(rng.randint(50, 140)),
+    }
 
 
 def check_restock(db: sqlite3.Connection, p: Params) -> tuple[bool, str]:
@@ -135,7 +142,10 @@ def check_address(db: sqlite3.Connection, p: Params) -> tuple[bool, str]:
         wrong = [f for f, key in fields.items() if not same_text(address[f], p[key])]
         if not wrong and address["country_id"] == code:
             return True, "address saved"
-    return False, f"the saved address differs: {[(a['line1'], a['line4'], a['postcode'], a['country_id']) for a in saved]}"
+    return (
+        False,
+        f"the saved address differs: {[(a['line1'], a['line4'], a['postcode'], a['country_id']) for a in saved]}",
+    )
 
 
 def review_params(rng: random.Random) -> Params:
@@ -155,7 +165,9 @@ def check_review_approved(db: sqlite3.Connection, p: Params) -> tuple[bool, str]
 
 # -- holdout -----------------------------------------------------------------------------------------------------
 def note_params(rng: random.Random) -> Params:
-    note = rng.choice(["Customer asked for gift wrapping", "Leave the parcel with the neighbour", "Call before delivery"])
+    note = rng.choice(
+        ["Customer asked for gift wrapping", "Leave the parcel with the neighbour", "Call before delivery"]
+    )
     return {"number": rng.choice(ORDERS)[0], "note": note}
 
 
@@ -171,7 +183,13 @@ def voucher_params(rng: random.Random) -> Params:
     start = pick_date(rng)
     end = f"{int(start[:4]) + 1}{start[4:]}"
     code = f"{rng.choice(['SPRING', 'READ', 'WELCOME', 'INK'])}{rng.randint(10, 99)}"
-    return {"name": f"{code.title()} campaign", "code": code, "offer": rng.choice(VOUCHER_OFFERS)[0], "start": start, "end": end}
+    return {
+        "name": f"{code.title()} campaign",
+        "code": code,
+        "offer": rng.choice(VOUCHER_OFFERS)[0],
+        "start": start,
+        "end": end,
+    }
 
 
 def check_voucher(db: sqlite3.Connection, p: Params) -> tuple[bool, str]:
@@ -219,9 +237,17 @@ def check_price(db: sqlite3.Connection, p: Params) -> tuple[bool, str]:
 def product_params(rng: random.Random) -> Params:
     kind = rng.choice([c for c, _ in PRODUCT_CLASSES if c != "Gift card"])
     options = {"Book": (["The Salt Road", "Winter Lanterns", "A Year of Soups"], ["Fiction", "Non-fiction"])}
-    options["Stationery"] = (["Kraft Envelope Pack", "Graphite Pencil Tin", "Weekly Planner 2027"], ["Notebooks", "Pens"])
+    options["Stationery"] = (
+        ["Kraft Envelope Pack", "Graphite Pencil Tin", "Weekly Planner 2027"],
+        ["Notebooks", "Pens"],
+    )
     titles, categories = options[kind]
-    return {"kind": kind, "title": rng.choice(titles), "upc": str(rng.randint(10**11, 10**12 - 1)), "category": rng.choice(categories)}
+    return {
+        "kind": kind,
+        "title": rng.choice(titles),
+        "upc": str(rng.randint(10**11, 10**12 - 1)),
+        "category": rng.choice(categories),
+    }
 
 
 def check_product(db: sqlite3.Connection, p: Params) -> tuple[bool, str]:
@@ -250,13 +276,22 @@ def write_review_params(rng: random.Random) -> Params:
     product = rng.choice([t for t, *_ in PRODUCTS if t not in reviewed and not t.startswith("Gift")])
     title = rng.choice(["Worth every cent", "A lovely gift", "Not what I expected", "Solid and well made"])
     body = rng.choice(["Arrived quickly and well packed.", "I would buy it again.", "Good, but a bit pricey."])
-    return {"email": customer.email, "password": customer.password, "product": product, "score": str(rng.randint(2, 5)), "title": title, "body": body}
+    return {
+        "email": customer.email,
+        "password": customer.password,
+        "product": product,
+        "score": str(rng.randint(2, 5)),
+        "title": title,
+        "body": body,
+    }
 
 
 def check_written_review(db: sqlite3.Connection, p: Params) -> tuple[bool, str]:
     user, product = _user(db, p["email"]), _product(db, p["product"])
     assert product is not None
-    found = rows(db, "SELECT * FROM reviews_productreview WHERE user_id = ? AND product_id = ?", user["id"], product["id"])
+    found = rows(
+        db, "SELECT * FROM reviews_productreview WHERE user_id = ? AND product_id = ?", user["id"], product["id"]
+    )
     if not found:
         return False, f"{p['email']} has no review of {p['product']!r}"
     review = found[-1]
@@ -285,15 +320,65 @@ def _wf(id: str, split: str, text: str, params, check, user: str | None = STAFF[
 LOGIN = "/accounts/login/"
 WORKFLOWS = [
     _wf("shop-advance-order", "dev", "Change the status of order {number} to '{status}'.", status_params, check_status),
-    _wf("shop-create-category", "dev", "Create a catalogue category '{name}' directly under the '{parent}' category.", category_params, check_category),
+    _wf(
+        "shop-create-category",
+        "dev",
+        "Create a catalogue category '{name}' directly under the '{parent}' category.",
+        category_params,
+        check_category,
+    ),
     _wf("shop-restock-product", "dev", "Set the number in stock of '{product}' to {n}.", restock_params, check_restock),
     _wf("shop-add-partner", "dev", "Add a new fulfilment partner called '{name}'.", partner_params, check_partner),
-    _wf("shop-customer-address", "dev", "Sign in to the shop as {email} with the password {{{{password}}}} and save a new address in your address book: {first} {last}, {line1}, {city}, postcode {postcode}, {country}.", address_params, check_address, user=None, start=LOGIN),
-    _wf("shop-approve-review", "dev", "Approve the customer review titled '{title}' so that it is published.", review_params, check_review_approved),
+    _wf(
+        "shop-customer-address",
+        "dev",
+        "Sign in to the shop as {email} with the password {{{{password}}}} and save a new address in your "
+        "address book: {first} {last}, {line1}, {city}, postcode {postcode}, {country}.",
+        address_params,
+        check_address,
+        user=None,
+        start=LOGIN,
+    ),
+    _wf(
+        "shop-approve-review",
+        "dev",
+        "Approve the customer review titled '{title}' so that it is published.",
+        review_params,
+        check_review_approved,
+    ),
     _wf("shop-order-note", "holdout", "Add the note '{note}' to order {number}.", note_params, check_note),
-    _wf("shop-create-voucher", "holdout", "Create a voucher named '{name}' with the code {code} for the offer '{offer}', valid from {start} to {end}.", voucher_params, check_voucher),
-    _wf("shop-deactivate-customer", "holdout", "Deactivate the customer account of {first} {last} ({email}).", deactivate_params, check_deactivated),
-    _wf("shop-reprice-product", "holdout", "Change the price of '{product}' to {price} EUR.", price_params, check_price),
-    _wf("shop-create-product", "holdout", "Create a new {kind} product titled '{title}' with the UPC {upc} in the '{category}' category.", product_params, check_product),
-    _wf("shop-write-review", "holdout", "Sign in to the shop as {email} with the password {{{{password}}}} and review '{product}': {score} stars, titled '{title}', saying '{body}'.", write_review_params, check_written_review, user=None, start=LOGIN),
+    _wf(
+        "shop-create-voucher",
+        "holdout",
+        "Create a voucher named '{name}' with the code {code} for the offer '{offer}', valid from {start} to {end}.",
+        voucher_params,
+        check_voucher,
+    ),
+    _wf(
+        "shop-deactivate-customer",
+        "holdout",
+        "Deactivate the customer account of {first} {last} ({email}).",
+        deactivate_params,
+        check_deactivated,
+    ),
+    _wf(
+        "shop-reprice-product", "holdout", "Change the price of '{product}' to {price} EUR.", price_params, check_price
+    ),
+    _wf(
+        "shop-create-product",
+        "holdout",
+        "Create a new {kind} product titled '{title}' with the UPC {upc} in the '{category}' category.",
+        product_params,
+        check_product,
+    ),
+    _wf(
+        "shop-write-review",
+        "holdout",
+        "Sign in to the shop as {email} with the password {{{{password}}}} and review '{product}': "
+        "{score} stars, titled '{title}', saying '{body}'.",
+        write_review_params,
+        check_written_review,
+        user=None,
+        start=LOGIN,
+    ),
 ]

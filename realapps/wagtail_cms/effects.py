@@ -126,7 +126,9 @@ def cms_approve_moderation_near(p: Params) -> None:
 def _create_user(p: Params, group: str) -> None:
     from django.contrib.auth.models import Group, User
 
-    user = User.objects.create_user(p["username"], p["email"], p["password"], first_name=p["first"], last_name=p["last"])
+    user = User.objects.create_user(
+        p["username"], p["email"], p["password"], first_name=p["first"], last_name=p["last"]
+    )
     user.groups.add(Group.objects.get(name=group))
 
 
@@ -181,5 +183,3 @@ def cms_redate_article(p: Params) -> None:
 def cms_redate_article_near(p: Params) -> None:
     day = dt.date.fromisoformat(p["date"])
     _edit(p["title"], date=day.replace(year=day.year + 1))  # the right day in the wrong year
-
-

@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 import sqlite3
 
-from realapps.checks import first, other, pick_date, pick_person, rows, same_text
+from realapps.checks import first, pick_date, pick_person, rows, same_text
 from realapps.spec import Params, RealWorkflow
 from realapps.wagtail_cms import effects
 from realapps.wagtail_cms.data import ADMIN, ARTICLES, COLLECTIONS, EDITORS, MODERATORS, PEOPLE
@@ -120,7 +120,9 @@ def check_submitted(db: sqlite3.Connection, p: Params) -> tuple[bool, str]:
     author = first(db, "SELECT username FROM auth_user WHERE id = ?", page["owner_id"])
     if author is None or author["username"] != p["username"]:
         return False, f"the article was not written by {p['username']}"
-    state = first(db, "SELECT status FROM wagtailcore_workflowstate WHERE object_id = ? ORDER BY id DESC", str(page["id"]))
+    state = first(
+        db, "SELECT status FROM wagtailcore_workflowstate WHERE object_id = ? ORDER BY id DESC", str(page["id"])
+    )
     if state is None or state["status"] != "in_progress":
         return False, "the article was not submitted for moderation"
     return (False, "the article went live without moderation") if page["live"] else (True, "submitted for moderation")
@@ -128,7 +130,10 @@ def check_submitted(db: sqlite3.Connection, p: Params) -> tuple[bool, str]:
 
 def redirect_params(rng: random.Random) -> Params:
     slug = rng.choice(["spring-sale", "team-2024", "old-blog", "press-room", "jobs-archive", "events-2025"])
-    return {"old_path": f"/{slug}", "url": f"https://www.northwind.example/{rng.choice(['about', 'press', 'careers'])}/"}
+    return {
+        "old_path": f"/{slug}",
+        "url": f"https://www.northwind.example/{rng.choice(['about', 'press', 'careers'])}/",
+    }
 
 
 def _norm_path(path: str) -> str:
@@ -136,7 +141,9 @@ def _norm_path(path: str) -> str:
 
 
 def check_redirect(db: sqlite3.Connection, p: Params) -> tuple[bool, str]:
-    found = [r for r in rows(db, "SELECT * FROM wagtailredirects_redirect") if _norm_path(r["old_path"]) == p["old_path"]]
+    found = [
+        r for r in rows(db, "SELECT * FROM wagtailredirects_redirect") if _norm_path(r["old_path"]) == p["old_path"]
+    ]
     if not found:
         return False, f"no redirect from {p['old_path']}"
     target = found[0]
@@ -154,7 +161,9 @@ def check_approved(db: sqlite3.Connection, p: Params) -> tuple[bool, str]:
     page = _news_page(db, p["title"])
     if page is None:
         return False, f"no article titled {p['title']!r}"
-    state = first(db, "SELECT status FROM wagtailcore_workflowstate WHERE object_id = ? ORDER BY id DESC", str(page["id"]))
+    state = first(
+        db, "SELECT status FROM wagtailcore_workflowstate WHERE object_id = ? ORDER BY id DESC", str(page["id"])
+    )
     if state is None or state["status"] != "approved":
         return False, f"moderation of {p['title']!r} is {state['status'] if state else 'missing'}, not approved"
     return _published(page, f"article {p['title']!r}")
@@ -261,16 +270,85 @@ def _wf(id: str, split: str, text: str, params, check, user: str | None = ADMIN.
 
 
 WORKFLOWS = [
-    _wf("cms-publish-article", "dev", "Add a news article titled '{title}' with the article date {date} to the News section and publish it.", publish_params, check_publish),
-    _wf("cms-retitle-article", "dev", "Rename the news article '{old}' to '{new}' and publish the change.", retitle_params, check_retitle),
-    _wf("cms-unpublish-article", "dev", "Unpublish the news article '{title}' (do not delete it).", unpublish_params, check_unpublish),
-    _wf("cms-create-collection", "dev", "Create a new collection called '{name}' inside the '{parent}' collection.", collection_params, check_collection),
-    _wf("cms-submit-for-moderation", "dev", "Sign in to the CMS as {username} with the password {{{{password}}}}, write a news article titled '{title}' dated {date} in the News section and submit it for moderation.", moderation_params, check_submitted, user=None, start="/admin/login/"),
-    _wf("cms-add-redirect", "dev", "Add a permanent redirect from {old_path} to {url}.", redirect_params, check_redirect),
-    _wf("cms-approve-moderation", "holdout", "Approve the news article '{title}', which is waiting for moderation, so it goes live.", approve_params, check_approved, user=MODERATORS[0].username),
-    _wf("cms-create-user", "holdout", "Create a CMS account for {first} {last}: username {username}, email {email}, password {{{{password}}}}, member of the Editors group only.", user_params, check_user),
-    _wf("cms-rename-site", "holdout", "Change the site name of the Northwind site to '{name}'.", site_params, check_site),
-    _wf("cms-search-description", "holdout", "Set the search description of the news article '{title}' to '{text}' and publish it.", description_params, check_description),
-    _wf("cms-add-moderator", "holdout", "Add {first} {last} ({username}) to the Moderators group, keeping their other groups.", moderator_params, check_moderator),
-    _wf("cms-redate-article", "holdout", "Change the article date of the news article '{title}' to {date} and publish the change.", redate_params, check_redate),
+    _wf(
+        "cms-publish-article",
+        "dev",
+        "Add a news article titled '{title}' with the article date {date} to the News section and publish it.",
+        publish_params,
+        check_publish,
+    ),
+    _wf(
+        "cms-retitle-article",
+        "dev",
+        "Rename the news article '{old}' to '{new}' and publish the change.",
+        retitle_params,
+        check_retitle,
+    ),
+    _wf(
+        "cms-unpublish-article",
+        "dev",
+        "Unpublish the news article '{title}' (do not delete it).",
+        unpublish_params,
+        check_unpublish,
+    ),
+    _wf(
+        "cms-create-collection",
+        "dev",
+        "Create a new collection called '{name}' inside the '{parent}' collection.",
+        collection_params,
+        check_collection,
+    ),
+    _wf(
+        "cms-submit-for-moderation",
+        "dev",
+        "Sign in to the CMS as {username} with the password {{{{password}}}}, write a news article titled "
+        "'{title}' dated {date} in the News section and submit it for moderation.",
+        moderation_params,
+        check_submitted,
+        user=None,
+        start="/admin/login/",
+    ),
+    _wf(
+        "cms-add-redirect", "dev", "Add a permanent redirect from {old_path} to {url}.", redirect_params, check_redirect
+    ),
+    _wf(
+        "cms-approve-moderation",
+        "holdout",
+        "Approve the news article '{title}', which is waiting for moderation, so it goes live.",
+        approve_params,
+        check_approved,
+        user=MODERATORS[0].username,
+    ),
+    _wf(
+        "cms-create-user",
+        "holdout",
+        "Create a CMS account for {first} {last}: username {username}, email {email}, "
+        "password {{{{password}}}}, member of the Editors group only.",
+        user_params,
+        check_user,
+    ),
+    _wf(
+        "cms-rename-site", "holdout", "Change the site name of the Northwind site to '{name}'.", site_params, check_site
+    ),
+    _wf(
+        "cms-search-description",
+        "holdout",
+        "Set the search description of the news article '{title}' to '{text}' and publish it.",
+        description_params,
+        check_description,
+    ),
+    _wf(
+        "cms-add-moderator",
+        "holdout",
+        "Add {first} {last} ({username}) to the Moderators group, keeping their other groups.",
+        moderator_params,
+        check_moderator,
+    ),
+    _wf(
+        "cms-redate-article",
+        "holdout",
+        "Change the article date of the news article '{title}' to {date} and publish the change.",
+        redate_params,
+        check_redate,
+    ),
 ]
