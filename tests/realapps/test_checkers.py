@@ -12,7 +12,7 @@ import pytest
 
 from realapps.suite import WORKFLOWS
 
-SEEDS = [0, 100000]
+SEEDS = [3]  # one seed keeps CI short; the bench and dev runs exercise others
 CASES = [
     (w.id, seed, mode) for w in WORKFLOWS.values() for seed in SEEDS for mode in ("pristine", "effect", "near_miss")
 ]
