@@ -276,6 +276,7 @@ class StepRecord(BaseModel):
     timings: StepTimings = Field(default_factory=StepTimings)
     screenshot_path: str | None = None  # relative to the traces root
     feedback: str | None = None  # what the agent is told next (failed verdict, gate refusal, loop nudge)
+    verification: bool = False  # True: not an agent step, but a critic re-reading the result after `done`
 
 
 UNTRUSTED_NOTE = (

@@ -86,6 +86,7 @@ class StepRow(Base):
     feedback: Mapped[str | None] = mapped_column(Text)
     screenshot_path: Mapped[str | None] = mapped_column(Text)  # relative to the traces root
     json_path: Mapped[str] = mapped_column(Text)  # relative to the traces root
+    verification: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")  # a critic's re-read
     observe_ms: Mapped[float] = mapped_column(Float, default=0.0)
     decide_ms: Mapped[float] = mapped_column(Float, default=0.0)
     act_ms: Mapped[float] = mapped_column(Float, default=0.0)

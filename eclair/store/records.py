@@ -119,4 +119,5 @@ def step_record(row: StepRow, verdicts: list[Verdict]) -> StepRecord:
         ),
         screenshot_path=row.screenshot_path,
         feedback=row.feedback,
+        verification=bool(row.verification),
     )

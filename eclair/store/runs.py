@@ -203,6 +203,7 @@ class RunsMixin(StoreBase):
                     feedback=saved.feedback,
                     screenshot_path=rel_png,
                     json_path=rel_json,
+                    verification=saved.verification,
                     observe_ms=saved.timings.observe_ms,
                     decide_ms=saved.timings.decide_ms,
                     act_ms=saved.timings.act_ms,
@@ -256,8 +257,9 @@ class RunsMixin(StoreBase):
 
         return self._read(load, "list runs")
 
-    def get_steps(self, run_id: str) -> list[StepRecord]:
-        """Every recorded step attempt in (index, attempt) order, typed, with its verdicts."""
+    def get_steps(self, run_id: str, *, verification: bool = False) -> list[StepRecord]:
+        """Every recorded step attempt in (index, attempt) order, typed, with its verdicts; the critics'
+        verification steps (re-reading the result after `done`) only when asked for."""
 
         def load(session: Session) -> list[StepRecord]:
             self._run_row(session, run_id)
@@ -267,7 +269,8 @@ class RunsMixin(StoreBase):
             verdicts: dict[tuple[int | None, int | None], list[Verdict]] = {}
             for v in session.scalars(select(VerdictRow).where(VerdictRow.run_id == run_id).order_by(VerdictRow.id)):
                 verdicts.setdefault((v.step_index, v.attempt), []).append(verdict_of(v))
-            return [step_record(r, verdicts.get((r.step_index, r.attempt), [])) for r in rows]
+            steps = [step_record(r, verdicts.get((r.step_index, r.attempt), [])) for r in rows]
+            return [s for s in steps if verification or not s.verification]
 
         return self._read(load, "get steps")
 
