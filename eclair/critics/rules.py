@@ -156,7 +156,8 @@ class SelectCheckRule(StepRule):
 
 
 class ChangeRule(StepRule):
-    """A click/press/goto/tab changed something: URL, DOM, focus, a dialog, a tab, a download or the pixels."""
+    """A click/press/goto/tab changed something: URL, DOM, focus, a dialog, a tab, a download or the pixels.
+    Nothing visible changed is `unsure`, not `fail`: a correct click may only run a script."""
 
     name = "rule.changed"
     # select/check have their own effect rule: choosing the value already chosen rightly changes nothing
@@ -176,8 +177,11 @@ class ChangeRule(StepRule):
             return _verdict(
                 self.name, "pass", 0.75, f"{visual.changed_ratio:.1%} pixels in {len(visual.regions)} regions"
             )
-        pixels = "" if visual.comparable else " (no screenshots to compare)"
-        return _verdict(self.name, "fail", 0.12, f"nothing changed after {action.kind}{pixels}")
+        pixels = "pixels" if visual.comparable else "pixels not compared"
+        # a click may only run a script (analytics, a saved preference): no visible effect is no proof of failure
+        return _verdict(
+            self.name, "unsure", 0.4, f"no visible effect after {action.kind} (URL, DOM, focus, {pixels} unchanged)"
+        )
 
     def needs_pixels(self, before, action, after, result):  # type: ignore[no-untyped-def]
         if action.kind not in self.applies_to or (action.kind == "goto" and action.url):
