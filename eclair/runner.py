@@ -266,8 +266,11 @@ def run_task(
         if final.screenshot is None:
             final.screenshot = capture(page)
         if critics is not None and status != "interrupted":
-            task_verdicts = critics.check_task(task, history, final)
-            label = combine(task_verdicts) if task_verdicts else None
+            checked = critics.verify(task, history, final, page) if said_done else []  # re-read the result
+            for record in checked:
+                store.record_step(run_id, record, None)
+            task_verdicts = critics.check_task(task, [*history, *checked], final)
+            label = critics.label_task(task_verdicts) if task_verdicts else None
             for verdict in [*task_verdicts, *([label] if label else [])]:
                 store.add_verdict(run_id, verdict)
         if status not in ("interrupted", "needs_review"):

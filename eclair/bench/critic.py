@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from eclair.bench.critic_data import LabelledRun, LabelledStep
+from eclair.bench.critic_loao import LEARNED, evaluate, judge_runs
+from eclair.bench.critic_loao import markdown as loao_markdown
 from eclair.bench.critic_metrics import calibrate_threshold, plot_pr_curves, score_labels
 from eclair.critics.panel import STEP_THRESHOLD, TASK_THRESHOLD, _inconclusive, combine
 from eclair.types import Verdict
@@ -196,6 +198,7 @@ def run_bench(
     from eclair.critics.judges import CompletionJudge, SopJudge, StepJudge
     from eclair.critics.rules import default_step_rules
     from eclair.critics.task_rules import default_task_rules
+    from eclair.critics.verify import VerificationCritic
 
     step_judge = StepJudge(judge_backend) if judge_backend is not None else None
     task_judges = [CompletionJudge(judge_backend), SopJudge(judge_backend)] if judge_backend is not None else []
@@ -205,12 +208,16 @@ def run_bench(
     runs = [r for r in runs if r.final_known]
     completion = [r for r in runs if r.kind == "completion"]
     trajectory = [r for r in runs if r.kind == "trajectory" or (not r.source.startswith("synthetic") and r.success)]
-    task_rules = default_task_rules()
+    task_rules = [*default_task_rules(), VerificationCritic()]
     comp_pred = evaluate_runs(completion, task_rules, task_judges, _sample(rng, len(completion), judge_sample))
     sop_rules = [r for r in task_rules if r.name == "rule.sop"]
     sop_judges = [j for j in task_judges if j.name == "judge.sop"]
     traj_pred = evaluate_runs(trajectory, sop_rules, sop_judges, _sample(rng, len(trajectory), judge_sample // 2))
     best = WITH_MODEL if judge_backend is not None else RULES_ONLY
+    real = [r for r in completion if not r.source.startswith("synthetic")]
+    task_critics: list[Any] = [*task_rules, *task_judges[:1]]  # the completion judge; the SOP judge is in its table
+    judged = judge_runs(real, task_critics)
+    out_of_sample = evaluate(judged, [c.name for c in task_critics])
     data: dict[str, Any] = {
         "dataset": {
             "steps": len(steps),
@@ -227,14 +234,16 @@ def run_bench(
         "calibration": calibration(comp_pred, completion, best),
         "ms_per_call": {"step": step_pred.ms_per_call(), "task": comp_pred.ms_per_call()},
         "judge_calls": {"step": step_pred.calls.get("judge.step", 0), "task": dict(comp_pred.calls)},
+        "out_of_sample": out_of_sample,
     }
-    headline = data["task_completion"].get(best, {})
+    learned = out_of_sample.get("all", {}).get(LEARNED, {})
     data["headline"] = {
-        "critic": best,
-        "task_precision": headline.get("precision"),
-        "task_recall": headline.get("recall"),
-        "task_precision_at_recall_80": headline.get("precision_at_recall_80"),
-        "goal_met": (headline.get("precision_at_recall_80") or 0) >= TARGET_PRECISION,
+        "critic": LEARNED,
+        "task_precision": learned.get("precision"),
+        "task_recall": learned.get("recall"),
+        "unsure_rate": learned.get("unsure_rate"),
+        "false_success_rate": learned.get("false_success_rate"),
+        "goal_met": (learned.get("precision") or 0) >= TARGET_PRECISION and (learned.get("recall") or 0) >= 0.8,
     }
     pngs = [
         plot_pr_curves(
@@ -250,6 +259,7 @@ def run_bench(
     ]
     md = "\n\n".join(
         [
+            loao_markdown(out_of_sample),
             _table("Step verdicts", data["step"], step_pred.ms, step_pred.calls),
             _table("Task completion", data["task_completion"], comp_pred.ms, comp_pred.calls),
             _table("Trajectory vs SOP", data["task_trajectory"], traj_pred.ms, traj_pred.calls),

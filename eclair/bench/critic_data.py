@@ -46,6 +46,23 @@ class LabelledRun:
     # False when the run ended on an action (e.g. a MiniWoB episode ended by its environment): the store holds
     # no observation after that action, so the final page and the last step's outcome are unknown
     final_known: bool = True
+    verification: list[StepRecord] = field(default_factory=list)  # the verifier's re-reads after `done`
+    family: str = ""  # the app or benchmark the task comes from: runs are held out by family
+
+    def steps_for(self, critic: Any) -> list[StepRecord]:
+        """The trajectory a critic sees: with the verification reads only if it asks for them."""
+        if getattr(critic, "reads_verification", False):
+            return [*self.trajectory, *self.verification]
+        return self.trajectory
+
+
+def family_of(task: Task, workflow: str | None = None) -> str:
+    """`demos/helpdesk-create-ticket` → helpdesk; `miniwob/click-button` → miniwob; else the env's first part."""
+    env = task.env or (f"demos/{workflow}" if workflow else "")
+    kind, _, name = env.partition("/")
+    if kind == "demos" and name:
+        return name.split("-", 1)[0]
+    return kind or "unknown"
 
 
 def _with_screenshot(step: StepRecord, traces_root: Path) -> StepRecord:
@@ -113,7 +130,9 @@ def load_store_runs(store: Any, *, limit: int = 500, relabel: bool = True) -> li
         success = _ground_truth(store, info.id)
         if success is None:
             continue
-        steps = [_with_screenshot(s, store.traces_root) for s in store.get_steps(info.id)]
+        recorded = store.get_steps(info.id, verification=True)
+        verification = [s for s in recorded if s.verification]
+        steps = [_with_screenshot(s, store.traces_root) for s in recorded if not s.verification]
         if not steps:
             continue
         task = store.get_task(info.id)
@@ -121,7 +140,9 @@ def load_store_runs(store: Any, *, limit: int = 500, relabel: bool = True) -> li
         if relabel:
             steps = relabel_steps(steps, steps[-1].observation if final_known else None, rules)
         source = f"checker:{info.agent}"
-        runs.append(LabelledRun(task, steps, steps[-1].observation, success, source, info.id, final_known=final_known))
+        labelled = LabelledRun(task, steps, steps[-1].observation, success, source, info.id, final_known=final_known)
+        labelled.verification, labelled.family = verification, family_of(task, info.workflow)
+        runs.append(labelled)
     return runs
 
 
@@ -249,4 +270,7 @@ def synthetic_runs(runs: list[LabelledRun], rng: random.Random) -> list[Labelled
                 meta={"order": order},
             )
         )
+    by_id = {r.run_id: r.family for r in runs}
+    for made in out:
+        made.family = by_id.get(made.run_id, "")
     return out

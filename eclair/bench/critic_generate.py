@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from eclair.config import Settings
+from eclair.critics.panel import CriticPanel
+from eclair.critics.verify import Verifier
 from eclair.runner import run_task
 from eclair.types import Action, Decision, Element, Observation, StepRecord, Task, Verdict
 
@@ -177,8 +179,10 @@ def _one_run(env: Any, spec: Any, page: Any, seed: int, variant: str, store: Any
     if "password" in task.params:  # kept out of the stored task, handed over as a secret
         task.secrets["password"] = task.params.pop("password")
     agent = ScriptedAgent(variant_steps(variant, spec, full_params, env.initial, rng), name=f"scripted:{variant}")
-    # no critics while generating: their verdicts would steer retries; the bench judges afterwards
-    outcome = run_task(task, agent, page, store=store, critics=None, settings=settings, tracing=False)
+    # no step critics while generating (their verdicts would steer retries); the verifier re-reads the result
+    # after `done` and stores what it saw, so the bench can judge it afterwards
+    panel = CriticPanel([], [], verifier=Verifier())
+    outcome = run_task(task, agent, page, store=store, critics=panel, settings=settings, tracing=False)
     reward, _ = env.validate(outcome.page)
     verdict = Verdict(label="pass" if reward > 0 else "fail", score=reward, reason=env.last_reason, critic="checker")
     store.add_verdict(outcome.run_id, verdict)

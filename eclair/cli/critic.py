@@ -43,6 +43,9 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
         seed: int = typer.Option(0, "--seed", help="Seed for sampling steps and synthetic negatives."),
         out_dir: Path = typer.Option(Path("benchmarks/results"), "--out", help="Folder for the PNG curves."),
         json_path: Path = typer.Option(None, "--json", help="Write the full result as JSON here."),
+        fit_combiner: Path = typer.Option(
+            None, "--fit-combiner", help="Fit the task combination rule on all labelled runs and write it here."
+        ),
     ) -> None:
         """Precision/recall/F1 of every step and task critic, combined labels, and the calibrated threshold."""
         from eclair.bench.critic import run_bench
@@ -81,17 +84,46 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
         head = result.data["headline"]
         cal = result.data["calibration"]
         typer.echo(
-            f"\ntask completion ({head['critic']}): precision {_f(head['task_precision'])}, "
-            f"recall {_f(head['task_recall'])}, precision at recall ≥ 0.8: {_f(head['task_precision_at_recall_80'])}"
-            f" (goal ≥ 0.95: {'met' if head['goal_met'] else 'not met'}); calibrated threshold {cal['threshold']}, "
-            f"cross-validated precision {_f(cal['cross_validated']['precision'])} "
-            f"recall {_f(cal['cross_validated']['recall'])}"
+            f"\ntask labels ({head['critic']}): precision {_f(head['task_precision'])}, "
+            f"recall {_f(head['task_recall'])}, unsure rate {_f(head['unsure_rate'])}, false exit-0 rate "
+            f"{_f(head['false_success_rate'])} (goal precision ≥ 0.95 at recall ≥ 0.8: "
+            f"{'met' if head['goal_met'] else 'not met'}); hand-set mean: calibrated threshold {cal['threshold']}"
         )
+        if fit_combiner is not None:
+            path = _fit_and_save(labelled, fit_combiner, settings.database_url)
+            typer.echo(f"combination rule fitted on {len(labelled)} runs: {path}")
         typer.echo("curves: " + ", ".join(str(p) for p in result.pngs))
         if json_path is not None:
             json_path.parent.mkdir(parents=True, exist_ok=True)
             json_path.write_text(json.dumps(result.data, indent=1))
             typer.echo(f"wrote {json_path}")
+
+
+def _fit_and_save(labelled: list, path: Path, source: str) -> Path:  # type: ignore[type-arg]
+    """The shipped rule: fitted on every labelled run, with where it came from."""
+    import subprocess
+    from datetime import UTC, datetime
+
+    from eclair.bench.critic_loao import judge_runs
+    from eclair.critics.combiner import fit_combiner
+    from eclair.critics.task_rules import default_task_rules
+    from eclair.critics.verify import VerificationCritic
+
+    critics = [*default_task_rules(), VerificationCritic()]
+    judged = judge_runs(labelled, critics)
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    provenance = {
+        "command": "eclair bench critic --fit-combiner",
+        "commit": commit,
+        "store": source.rsplit("/", 1)[-1],
+        "fitted_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "families": sorted({r.family for r in labelled}),
+        "sources": sorted({r.source for r in labelled}),
+    }
+    combiner = fit_combiner(
+        [j.verdicts for j in judged], [r.success for r in labelled], [c.name for c in critics], provenance=provenance
+    )
+    return combiner.save(path)
 
 
 def _f(x: float | None) -> str:

@@ -85,9 +85,13 @@ class CriticPanel:
         step_threshold: float = STEP_THRESHOLD,
         task_threshold: float = TASK_THRESHOLD,
         judge_always: bool = False,
+        verifier: Any | None = None,
+        combiner: Any | None = None,
     ) -> None:
         self.step_critics = step_critics
         self.task_critics = task_critics
+        self.verifier = verifier  # re-reads the result after `done` (eclair.critics.verify.Verifier)
+        self.combiner = combiner  # a rule learned from labelled runs; None: combine() with the threshold
         self.step_threshold = step_threshold
         self.task_threshold = task_threshold
         self.judge_always = judge_always  # True: call model judges even when the rules decided (benchmarks)
@@ -132,19 +136,39 @@ class CriticPanel:
                 return True
         return False
 
+    def verify(self, task: Task, trajectory: list[StepRecord], final: Observation, page: Any) -> list[StepRecord]:
+        """Re-read the run's result (a separate tab) before it is labelled; the reads, marked `verification`."""
+        if self.verifier is None:
+            return []
+        try:
+            records: list[StepRecord] = self.verifier.collect(task, trajectory, final, page)
+        except Exception:  # a verifier bug must not fail the run; its critic then reports unsure
+            log.exception("verification failed")
+            return []
+        return records
+
     def check_task(self, task: Task, trajectory: list[StepRecord], final: Observation) -> list[Verdict]:
-        """Per-critic verdicts for the whole run; `combine(verdicts, threshold=panel.task_threshold)` labels it."""
+        """Per-critic verdicts for the whole run; `panel.label_task(verdicts)` labels it. Only critics that say
+        `reads_verification` see the verification steps; the others judge the agent's steps alone."""
+        agent_steps = [s for s in trajectory if not s.verification]
+
+        def call(c: Any) -> Verdict:
+            steps = trajectory if getattr(c, "reads_verification", False) else agent_steps
+            return _safe(c, lambda: c.check_task(task, steps, final))
+
         rules = [c for c in self.task_critics if _role(c) != "judge"]
         judges = [c for c in self.task_critics if _role(c) == "judge"]
-        verdicts = [_safe(c, lambda c=c: c.check_task(task, trajectory, final)) for c in rules]
+        verdicts = [call(c) for c in rules]
         if judges and (self.judge_always or _inconclusive(rules, verdicts, self.task_threshold)):
-            verdicts += [_safe(j, lambda j=j: j.check_task(task, trajectory, final)) for j in judges]
+            verdicts += [call(j) for j in judges]
         return verdicts
 
     def label_step(self, verdicts: Sequence[Verdict]) -> Verdict:
         return combine(verdicts, threshold=self.step_threshold)
 
     def label_task(self, verdicts: Sequence[Verdict]) -> Verdict:
+        if self.combiner is not None:
+            return self.combiner.label(verdicts)  # type: ignore[no-any-return]
         return combine(verdicts, threshold=self.task_threshold)
 
 
@@ -159,14 +183,16 @@ def _inconclusive(critics: Sequence[Any], verdicts: Sequence[Verdict], threshold
 
 def default_panel(judge: Any | None = None) -> CriticPanel:
     """Rules for every step and run; with a Backend, model judges for inconclusive steps and runs."""
+    from eclair.critics.combiner import load_combiner
     from eclair.critics.rules import default_step_rules
     from eclair.critics.task_rules import default_task_rules
+    from eclair.critics.verify import VerificationCritic, Verifier
 
     step: list[StepCritic] = list(default_step_rules())
-    task: list[TaskCritic] = list(default_task_rules())
+    task: list[TaskCritic] = [*default_task_rules(), VerificationCritic()]
     if judge is not None:
         from eclair.critics.judges import CompletionJudge, SopJudge, StepJudge
 
         step.append(StepJudge(judge))
         task += [CompletionJudge(judge), SopJudge(judge)]
-    return CriticPanel(step, task)
+    return CriticPanel(step, task, verifier=Verifier(), combiner=load_combiner())
