@@ -76,7 +76,7 @@ def _step_call(critic: Any, it: LabelledStep) -> Callable[[], Verdict]:
 
 
 def _task_call(critic: Any, it: LabelledRun) -> Callable[[], Verdict]:
-    return lambda: critic.check_task(it.task, it.trajectory, it.final)
+    return lambda: critic.check_task(it.task, it.steps_for(critic), it.final)
 
 
 def evaluate_steps(
