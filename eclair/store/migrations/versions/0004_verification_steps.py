@@ -1,7 +1,7 @@
 """steps.verification: a critic's re-reading of a run's result after `done`, stored beside the agent's steps
 
-Revision ID: 0002_verification_steps
-Revises: 0001
+Revision ID: 0004_verification_steps
+Revises: 0003_explore
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002_verification_steps"
-down_revision = "0001"
+revision = "0004_verification_steps"
+down_revision = "0003_explore"
 branch_labels = None
 depends_on = None
 
