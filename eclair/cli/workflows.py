@@ -163,6 +163,7 @@ def register_bench(bench: typer.Typer) -> None:
                 policy=policy,
                 drift=drift,
                 episodes_too=not retrieval_only,
+                reuse=retrieval_only,
                 on_row=show,
             )
         figures = {k: v for k, v in summary.items() if k not in ("episodes", "retrievals", "overhead_per_workflow")}

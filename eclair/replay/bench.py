@@ -129,6 +129,17 @@ def learn_workflow(env: Any, *, settings: Settings, store: Any, browser: Any, se
     return program.model_copy(update={"version": version})
 
 
+def reused(store: Any, name: str) -> Program | None:
+    """The latest active program already learned into this store (a rerun skips the recording)."""
+    from eclair.errors import EclairError
+
+    try:
+        info = store.get_program(name)
+    except EclairError:
+        return None
+    return Program.model_validate(info.program)
+
+
 def replay_episode(
     env: Any, program: Program, seed: int, *, settings: Settings, store: Any, browser: Any, drift: bool, policy: Any
 ) -> EpisodeRow:
@@ -209,6 +220,7 @@ def run_replay_bench(
     policy: Any,
     drift: bool = True,
     episodes_too: bool = True,
+    reuse: bool = False,
     on_row: Callable[[Any], None] | None = None,
 ) -> dict[str, Any]:
     """Every measurement for every env; returns the summary with all rows."""
@@ -220,7 +232,9 @@ def run_replay_bench(
     with open_browser(settings) as browser:
         for env in envs:
             try:
-                programs[env.spec.id] = learn_workflow(env, settings=settings, store=store, browser=browser)
+                programs[env.spec.id] = (reused(store, env.spec.id) if reuse else None) or learn_workflow(
+                    env, settings=settings, store=store, browser=browser
+                )
             except Exception as exc:  # a workflow that cannot be learned counts as failed everywhere
                 for seed in seeds:
                     row = EpisodeRow(env.spec.id, seed, "replay", False, error=f"not learned: {exc}"[:200])

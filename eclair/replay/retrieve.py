@@ -112,11 +112,25 @@ def rank(request: str, programs: list[Program]) -> list[tuple[Program, float]]:
         return []
     by_example = [fill(p.description, p.params) or p.name for p in programs]
     by_name = [PLACEHOLDER.sub(lambda m: m.group(1).replace("_", " "), p.description) or p.name for p in programs]
-    vectors = embedder().encode([request, *by_example, *by_name], normalize_embeddings=True, convert_to_numpy=True)
+    vectors = _encode([request, *by_example, *by_name])
     scores = vectors[1:] @ vectors[0]
     n = len(programs)
     best = [max(float(scores[i]), float(scores[n + i])) for i in range(n)]  # new values differ from the example
     return sorted(zip(programs, best, strict=True), key=lambda item: -item[1])
+
+
+_CACHE: dict[str, Any] = {}  # text -> unit vector; program descriptions are encoded once per process
+
+
+def _encode(texts: list[str]) -> Any:
+    import numpy as np
+
+    new = [t for t in dict.fromkeys(texts) if t not in _CACHE]
+    if new:
+        vectors = embedder().encode(new, normalize_embeddings=True, convert_to_numpy=True)
+        for text, vector in zip(new, vectors, strict=True):
+            _CACHE[text] = vector
+    return np.stack([_CACHE[t] for t in texts])
 
 
 def find_workflow(request: str, programs: list[Program], *, min_similarity: float = MIN_SIMILARITY) -> Match | None:
