@@ -18,6 +18,7 @@ from eclair.replay.checks import run_checks
 from eclair.replay.heal import HealResult, heal_step, with_secrets
 from eclair.replay.program import Program, ProgramStep, fill
 from eclair.replay.resolve import resolve, resolve_option
+from eclair.security.gate import Gate, policy_gate
 from eclair.types import Action, ActionResult, Agent, Decision, Observation, StepRecord, StepTimings, Task
 
 PolicyFactory = Callable[[], Agent]
@@ -88,10 +89,12 @@ def replay(
     policy: PolicyFactory | None = None,
     navigate_first: bool = True,
     on_step: Callable[[StepReport], None] | None = None,
+    gate: Gate | None = None,
 ) -> ReplayResult:
     """Run every step of `program` on `page`; heal with `policy()` (built on first need) when a step breaks."""
     task = task or replay_task(program, params, secrets)
     secrets = dict(secrets or task.secrets)
+    gate = gate or policy_gate(settings, task)  # a replayed step meets the same allow-list and approvals as the agent
     info = store.create_run(task, agent="replay", backend="none", model=f"program:{program.name}@v{program.version}")
     run_id = info.id
     store.start_run(run_id)
@@ -106,11 +109,11 @@ def replay(
         record_index = 0
         for index, step in enumerate(program.steps):
             t0 = time.perf_counter()
-            ok, reason, after, action, actresult, how = _replay_step(step, page, obs, params, secrets)
+            ok, reason, after, action, actresult, how = _replay_step(step, page, obs, params, secrets, gate)
             page = _current(page)
             records = [(obs, action, actresult, reason if not ok else None)]
             calls = 0
-            if not ok and policy is not None:
+            if not ok and policy is not None and how != "refused":
                 agent = agent or policy()
                 heal: HealResult = heal_step(step, agent, page, obs, params, secrets)
                 calls = heal.model_calls
@@ -156,7 +159,7 @@ def _current(page: Any) -> Any:
 
 
 def _replay_step(
-    step: ProgramStep, page: Any, obs: Observation, params: dict[str, str], secrets: dict[str, str]
+    step: ProgramStep, page: Any, obs: Observation, params: dict[str, str], secrets: dict[str, str], gate: Gate
 ) -> tuple[bool, str, Observation, Action | None, ActionResult | None, str]:
     """(ok, why not, page after, action, its result, how the target was found) for the recorded step."""
     element_id = None
@@ -175,6 +178,9 @@ def _replay_step(
             return False, f"target {target.describe()} not found", obs, None, None, "missing"
         element_id, how = found.element.id, found.how
     action = program_action(step, element_id, params)
+    allowed = gate.check(action, obs)
+    if not allowed.allowed:
+        return False, f"refused: {allowed.reason}", obs, action, None, "refused"
     result, page, after = act_and_observe(page, with_secrets(action, secrets))
     if not result.ok:
         return False, result.error or "the action failed", after, action, result, how

@@ -75,3 +75,19 @@ def test_workflows_cli_lists_shows_and_diffs(settings: Settings, store: Store, m
     assert diff.exit_code == 0 and '+      target: button "Store"' in diff.output, diff.output
     missing = runner.invoke(app, ["workflows", "show", "nope"])
     assert missing.exit_code != 0
+
+
+def test_a_replayed_step_meets_the_gate(settings: Settings, store: Store, page: Any, fixtures_url: str) -> None:
+    from eclair.replay.program import Program, ProgramStep
+
+    page.goto(f"{fixtures_url}/form.html")
+    away = ProgramStep(kind="goto", intent="Go to {{url}}", url="{{url}}")
+    program = Program(name="leave", description="Open {{url}}", params={"url": "x"}, steps=[away])
+    fenced = settings.with_overrides(allowed_domains="127.0.0.1")
+    result = replay(
+        program, page, store=store, settings=fenced, params={"url": "http://example.invalid/"}, navigate_first=False
+    )
+    assert result.status == "failed" and "refused" in (result.error or "")
+    assert "example.invalid" not in page.url
+    (step,) = store.get_steps(result.run_id)
+    assert step.result is None and step.feedback and "refused" in step.feedback
