@@ -35,7 +35,7 @@ def main() -> None:
 
     from demos.server import DemoServer
     from demos.suite import make_env
-    from eclair.assemble import load_parts
+    from eclair.assemble import build_run, load_parts
     from eclair.browser import observe
     from eclair.config import load_settings
     from eclair.runner import browser_page, run_task
@@ -59,19 +59,8 @@ def main() -> None:
         env = make_env(args.workflow, server.base_url)
         for episode in range(args.episodes):
             task = env.setup(page, episode)
-            outcome = run_task(
-                task,
-                parts.agent,
-                page,
-                store=parts.store,
-                critics=parts.critics,
-                settings=settings,
-                backend_name=parts.backend.name,
-                model_id=parts.backend.model_id,
-                tracing=False,
-                on_event=on_event,
-                is_finished=lambda p: env.validate(p)[1],
-            )
+            spec = build_run(task, parts, settings, tracing=False, is_finished=lambda p: env.validate(p)[1])
+            outcome = run_task(spec, page, store=parts.store, on_event=on_event)
             if outcome.steps:
                 model = sum(s.decision.usage.model_ms for s in outcome.steps)
                 per_run.append((outcome.wall_ms - model) / len(outcome.steps))

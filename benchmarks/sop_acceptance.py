@@ -80,6 +80,7 @@ def run(
     from agents import make_agent
     from demos.server import DemoServer
     from demos.suite import WORKFLOWS, make_env
+    from eclair.assemble import RunParts
     from eclair.bench.harness import run_episode
     from eclair.browser import open_browser
     from eclair.config import load_settings
@@ -142,16 +143,8 @@ def run(
                 for arm in arms:
                     with_sop = arm != "plain"
                     sop_env = SopEnv(make_env(workflow, server.base_url), sop.steps if with_sop else None, budget)
-                    res = run_episode(
-                        sop_env,
-                        seed,
-                        agent,
-                        browser,
-                        settings=settings,
-                        store=store,
-                        backend_name="local",
-                        model_id=model_id,
-                    )
+                    parts = RunParts(store=store, agent=agent, critics=None, backend=backend)
+                    res = run_episode(sop_env, seed, parts, browser, settings=settings)
                     sop_env.teardown()
                     row["episodes"].append(
                         {

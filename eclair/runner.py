@@ -1,7 +1,8 @@
 """The loop: observe → decide (agent) → gate → act → validate (critics) → persist, one committed step at a time.
 
-The runner receives an agent; it never imports a concrete one. It never sees a checker or a reward: a benchmark
-may pass `is_finished` (the environment says the episode is over) but success is judged afterwards, elsewhere.
+The runner receives a RunSpec (eclair.assemble.build_run makes it); it never imports a concrete agent. It never
+sees a checker or a reward: an environment may say its episode is over (`spec.is_finished`), but success is judged
+afterwards, elsewhere.
 """
 
 from __future__ import annotations
@@ -9,18 +10,19 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
+from contextlib import ExitStack
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from eclair.browser import act_and_observe, capture, navigate, new_context, observe, open_browser
+from eclair.browser import act_and_observe, capture, navigate, observe
 from eclair.config import Settings
 from eclair.control import RunControl
-from eclair.critics import CriticPanel, combine
+from eclair.critics import combine
 from eclair.errors import EclairError
-from eclair.security.gate import Gate, GateDecision, policy_gate
+from eclair.runner_io import EventSink, browser_page, emitter, stop_tracing
+from eclair.runspec import Limits, RunSpec
 from eclair.security.guard import RunGuard
 from eclair.store import Store
 from eclair.types import (
@@ -28,7 +30,6 @@ from eclair.types import (
     Agent,
     Decision,
     Observation,
-    RunEvent,
     RunStatus,
     StepRecord,
     StepTimings,
@@ -41,8 +42,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-EventSink = Callable[[RunEvent], None]
-__all__ = ["EventSink", "RunControl", "RunOutcome", "execute", "run_task"]
+__all__ = ["EventSink", "Limits", "RunControl", "RunOutcome", "RunSpec", "browser_page", "execute", "run_task"]
 
 
 @dataclass
@@ -66,7 +66,6 @@ class _Loop:
 
     last_signature: str = ""
     repeats: int = 0
-    history: list[StepRecord] = field(default_factory=list)
 
     def see(self, obs: Observation, decision: Decision) -> int:
         signature = hashlib.sha1((obs.url + obs.text + decision.action.describe()).encode()).hexdigest()
@@ -80,225 +79,268 @@ def _ms(start: float) -> float:
 
 
 def run_task(
-    task: Task,
-    agent: Agent,
+    spec: RunSpec,
     page: Page,
     *,
     store: Store,
-    critics: CriticPanel | None,
-    settings: Settings,
-    backend_name: str = "",
-    model_id: str = "",
-    gate: Gate | None = None,
     on_event: EventSink | None = None,
     control: RunControl | None = None,
-    tracing: bool = True,
-    is_finished: Callable[[Page], bool] | None = None,
 ) -> RunOutcome:
-    """Run one task on an open page until the agent is done, the budget runs out, or the run is stopped."""
-    guard = RunGuard.for_task(task, settings)  # secrets: typed when acting, masked in every sink
+    """Run `spec` on an open page until the agent is done, the budget runs out, or the run is stopped."""
+    task = spec.task
+    guard = spec.guard or RunGuard.for_task(task)  # secrets: typed when acting, masked in every sink
     store, on_event = guard.store(store), guard.sink(on_event)
-    info = store.create_run(task, agent=agent.name, backend=backend_name, model=model_id)
-    run_id = info.id
-    run_dir = store.run_dir(run_id)
-    gate = gate or policy_gate(settings, task)
-    control = control or RunControl()
-    emit = _emitter(run_id, on_event)
-    started = time.perf_counter()
-    loop = _Loop()
-    history = loop.history
-    status: RunStatus = "failed"
-    error: str | None = None
-    answer: str | None = None
-    said_done = False
-    label: Verdict | None = None
-    tokens_in = tokens_out = 0
-
+    run_id = store.create_run(task, agent=spec.agent.name, backend=spec.backend_name, model=spec.model_id).id
+    run = _Run(spec, page, store, run_id, emitter(run_id, on_event), control or RunControl(), guard)
     context = page.context
-    if tracing:
+    if spec.tracing:
         context.tracing.start(screenshots=guard.trace_screenshots, snapshots=True, sources=False)
     store.start_run(run_id)
-    guard.attach(context, allowed_domains=gate.allowed_domains)
+    guard.attach(context, allowed_domains=spec.gate.allowed_domains)
     beating = ExitStack()
     beating.enter_context(guard.logs())
     beating.enter_context(store.keep_alive(run_id))  # long model calls must not look like a dead process
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="eclair-decide")
     beating.callback(pool.shutdown, wait=False)
-    emit("run_started", None, task=task.text, url=page.url)
+    run.emit("run_started", None, task=task.text, url=page.url)
     try:
-        if task.start_url and page.url in ("", "about:blank"):
-            page.goto(task.start_url)
-        agent.begin(task)
-        index, attempt = 0, 0
-        t_obs = time.perf_counter()
-        obs = observe(page, screenshot=False)  # the screenshot is taken while the agent decides
-        observe_ms = first_observe_ms = _ms(t_obs)
-        max_steps = min(task.max_steps, settings.max_steps) if task.max_steps else settings.max_steps
-        while True:
-            if is_finished is not None and is_finished(page):
-                break
-            if index >= max_steps:
-                error = f"step budget of {max_steps} used up"
-                break
-            if not control.wait_turn():
-                status, error = "interrupted", "stopped by the user"
-                break
-            emit("step_started", index, attempt=attempt)
-            timings = StepTimings(observe_ms=observe_ms)
-            t_step = t0 = time.perf_counter()
-            try:
-                decision = _decide(agent, task, obs, history, page, pool)
-            except EclairError as exc:
-                error = f"step {index}: the agent could not decide ({exc})"
-                break
-            timings.decide_ms = _ms(t0)
-            tokens_in += decision.usage.tokens_in
-            tokens_out += decision.usage.tokens_out
-            emit(
-                "step_decided",
-                index,
-                action=decision.action.describe(),
-                rationale=decision.rationale,
-                expected=decision.expected_outcome,
-            )
-
-            repeats = loop.see(obs, decision)
-            if repeats >= 3:
-                looped = "loop: the same action on the same page three times"
-                record = StepRecord(
-                    index=index, attempt=attempt, observation=obs, decision=decision, timings=timings, feedback=looped
-                )
-                history.append(store.record_step(run_id, record, obs.screenshot))
-                error = "loop"
-                break
-
-            action = decision.action
-            if action.kind in ("done", "ask_human"):
-                result = ActionResult(ok=True, located_by="none")
-                record = StepRecord(
-                    index=index, attempt=attempt, observation=obs, decision=decision, result=result, timings=timings
-                )
-                history.append(store.record_step(run_id, record, obs.screenshot))
-                emit("step_finished", index, action=action.describe(), ok=True)
-                if action.kind == "done":
-                    said_done, answer = True, action.text
-                else:
-                    status, error = "needs_review", f"the agent asked: {action.text}"
-                break
-
-            verdict_gate: GateDecision = gate.check(action, obs)
-            if not verdict_gate.allowed:
-                refused = f"refused: {verdict_gate.reason}"
-                record = StepRecord(
-                    index=index, attempt=attempt, observation=obs, decision=decision, timings=timings, feedback=refused
-                )
-                history.append(store.record_step(run_id, record, obs.screenshot))
-                emit("step_finished", index, action=action.describe(), ok=False, reason=verdict_gate.reason)
-                attempt += 1
-                if attempt > settings.max_retries:
-                    error = f"step {index}: {verdict_gate.reason}"
-                    break
-                continue
-
-            t0 = time.perf_counter()
-            result, page, after = act_and_observe(page, guard.fill(action), downloads_dir=run_dir / "downloads")
-            result = guard.after_act(result, run_dir)
-            timings.act_ms = result.duration_ms  # the settle wait ends with the snapshot: observe_ms is the rest
-            observe_ms = max(0.0, _ms(t0) - result.duration_ms)
-            emit("step_acted", index, ok=result.ok, error=result.error)
-            t0 = time.perf_counter()
-            verdicts: list[Verdict] = []
-            if critics is not None and critics.needs_pixels(obs, action, result, after):
-                after.screenshot = capture(page)
-            if critics is not None:
-                verdicts = critics.check_step(obs, action, result, after, decision.expected_outcome, history)
-            timings.validate_ms = _ms(t0)
-            step_label = combine(verdicts) if verdicts else None
-            failed = not result.ok or (step_label is not None and step_label.label == "fail")
-            feedback = None
-            if failed:
-                reason = result.error if not result.ok else (step_label.reason if step_label else "")
-                feedback = f"the last action ({action.describe()}) failed: {reason}"
-            elif repeats == 2:
-                feedback = "you repeated the same action on an unchanged page; choose a different action"
-            emit(
-                "step_validated",
-                index,
-                label=step_label.label if step_label else None,
-                reason=step_label.reason if step_label else "",
-            )
-            record = StepRecord(
-                index=index,
-                attempt=attempt,
-                observation=obs,
-                decision=decision,
-                result=result,
-                verdicts=verdicts,
-                timings=timings,
-                feedback=feedback,
-            )
-            t0 = time.perf_counter()
-            history.append(store.record_step(run_id, record, obs.screenshot))
-            emit(
-                "step_finished",
-                index,
-                action=action.describe(),
-                ok=not failed,
-                feedback=feedback,
-                ms=sum((timings.observe_ms, timings.decide_ms, timings.act_ms, timings.validate_ms)),
-                persist_ms=_ms(t0),
-                # decide through the committed record, the next observation included (the run's first: in step 0)
-                wall_ms=first_observe_ms + _ms(t_step),
-                model_ms=decision.usage.model_ms,
-                action_kind=action.kind,
-                **timings.model_dump(),
-            )
-            obs, first_observe_ms = after, 0.0
-            if failed:
-                attempt += 1
-                if attempt > settings.max_retries:
-                    error = f"step {index} failed {attempt} times: {feedback}"
-                    break
-            else:
-                index, attempt = index + 1, 0
-
-        final = obs
-        if final.screenshot is None:
-            final.screenshot = capture(page)
-        if critics is not None and status != "interrupted":
-            checked = critics.verify(task, history, final, page) if said_done else []  # re-read the result
-            for record in checked:
-                store.record_step(run_id, record, None)
-            task_verdicts = critics.check_task(task, [*history, *checked], final)
-            label = critics.label_task(task_verdicts) if task_verdicts else None
-            for verdict in [*task_verdicts, *([label] if label else [])]:
-                store.add_verdict(run_id, verdict)
-        if status not in ("interrupted", "needs_review"):
-            status = _status_from(said_done or (is_finished is not None and error is None), error, label)
+        run.drive(pool)
     except BaseException as exc:  # the run must be closed in the store whatever happened
         beating.close()
         status, error = ("interrupted", "interrupted") if isinstance(exc, KeyboardInterrupt) else ("failed", str(exc))
-        store.finish_run(run_id, status, error=error, answer=answer)
-        _stop_tracing(context, run_dir, tracing, guard)
+        store.finish_run(run_id, status, error=error, answer=run.answer)
+        stop_tracing(context, run.run_dir, spec.tracing, guard)
         raise
     beating.close()
-    _stop_tracing(context, run_dir, tracing, guard)
-    store.finish_run(run_id, status, error=error, answer=answer)
-    wall = _ms(started)
-    emit("run_finished", None, status=status, error=error, label=label.label if label else None)
-    return RunOutcome(
-        run_id=run_id,
-        status=status,
-        answer=answer,
-        steps=history,
-        final=final,
-        page=page,
-        label=label,
-        error=error,
-        wall_ms=wall,
-        tokens_in=tokens_in,
-        tokens_out=tokens_out,
-    )
+    stop_tracing(context, run.run_dir, spec.tracing, guard)
+    store.finish_run(run_id, run.status, error=run.error, answer=run.answer)
+    run.emit("run_finished", None, status=run.status, error=run.error, label=run.label.label if run.label else None)
+    return run.outcome()
+
+
+class _Run:
+    """One run's state while it steps; `_write` is the one place a step record is stored."""
+
+    def __init__(
+        self,
+        spec: RunSpec,
+        page: Page,
+        store: Store,
+        run_id: str,
+        emit: Callable[..., None],
+        control: RunControl,
+        guard: RunGuard,
+    ) -> None:
+        self.guard = guard
+        self.spec, self.task, self.page, self.store, self.run_id = spec, spec.task, page, store, run_id
+        self.emit, self.control = emit, control
+        self.run_dir = store.run_dir(run_id)
+        self.started = time.perf_counter()
+        self.loop = _Loop()
+        self.history: list[StepRecord] = []
+        self.status: RunStatus = "failed"
+        self.error: str | None = None
+        self.answer: str | None = None
+        self.said_done = False
+        self.label: Verdict | None = None
+        self.tokens_in = self.tokens_out = 0
+        self.index = self.attempt = 0
+        self.obs: Observation | None = None
+        self.observe_ms = self.first_observe_ms = 0.0
+
+    def drive(self, pool: ThreadPoolExecutor) -> None:
+        """Open the start page, step until something stops the run, then let the critics label it."""
+        if self.spec.start and self.page.url in ("", "about:blank"):
+            self.page.goto(self.spec.start)
+        self.spec.agent.begin(self.task)
+        t_obs = time.perf_counter()
+        self.obs = observe(self.page, screenshot=False)  # the screenshot is taken while the agent decides
+        self.observe_ms = self.first_observe_ms = _ms(t_obs)
+        while self._step(pool):
+            pass
+        self._judge()
+
+    def _stop_reason(self) -> bool:
+        """True when the run must not take another step (sets status/error when that is a failure)."""
+        if self.spec.is_finished is not None and self.spec.is_finished(self.page):
+            return True
+        if self.index >= self.spec.limits.max_steps:
+            self.error = f"step budget of {self.spec.limits.max_steps} used up"
+            return True
+        if not self.control.wait_turn():
+            self.status, self.error = "interrupted", "stopped by the user"
+            return True
+        return False
+
+    def _step(self, pool: ThreadPoolExecutor) -> bool:
+        """Decide, gate and act once; False when the run is over."""
+        assert self.obs is not None
+        if self._stop_reason():
+            return False
+        self.emit("step_started", self.index, attempt=self.attempt)
+        timings = StepTimings(observe_ms=self.observe_ms)
+        t_step = t0 = time.perf_counter()
+        try:
+            decision = _decide(self.spec.agent, self.task, self.obs, self.history, self.page, pool)
+        except EclairError as exc:
+            self.error = f"step {self.index}: the agent could not decide ({exc})"
+            return False
+        timings.decide_ms = _ms(t0)
+        self.tokens_in += decision.usage.tokens_in
+        self.tokens_out += decision.usage.tokens_out
+        action = decision.action
+        self.emit(
+            "step_decided",
+            self.index,
+            action=action.describe(),
+            rationale=decision.rationale,
+            expected=decision.expected_outcome,
+        )
+        repeats = self.loop.see(self.obs, decision)
+        if repeats >= 3:
+            self._commit(decision, timings, feedback="loop: the same action on the same page three times")
+            self.error = "loop"
+            return False
+        if action.kind in ("done", "ask_human"):
+            self._commit(decision, timings, result=ActionResult(ok=True, located_by="none"))
+            self.emit("step_finished", self.index, action=action.describe(), ok=True)
+            if action.kind == "done":
+                self.said_done, self.answer = True, action.text
+            else:
+                self.status, self.error = "needs_review", f"the agent asked: {action.text}"
+            return False
+        gate = self.spec.gate.check(action, self.obs)
+        if not gate.allowed:
+            self._commit(decision, timings, feedback=f"refused: {gate.reason}")
+            self.emit("step_finished", self.index, action=action.describe(), ok=False, reason=gate.reason)
+            return self._retry(f"step {self.index}: {gate.reason}")
+        return self._act(decision, timings, repeats, t_step)
+
+    def _act(self, decision: Decision, timings: StepTimings, repeats: int, t_step: float) -> bool:
+        """Execute an allowed action, check the step with the critics, commit it; False when the run is over."""
+        assert self.obs is not None
+        action, critics = decision.action, self.spec.critics
+        t0 = time.perf_counter()
+        result, self.page, after = act_and_observe(
+            self.page, self.guard.fill(action), downloads_dir=self.run_dir / "downloads"
+        )
+        result = self.guard.after_act(result, self.run_dir)
+        timings.act_ms = result.duration_ms  # the settle wait ends with the snapshot: observe_ms is the rest
+        self.observe_ms = max(0.0, _ms(t0) - result.duration_ms)
+        self.emit("step_acted", self.index, ok=result.ok, error=result.error)
+        t0 = time.perf_counter()
+        verdicts: list[Verdict] = []
+        if critics is not None and critics.needs_pixels(self.obs, action, result, after):
+            after.screenshot = capture(self.page)
+        if critics is not None:
+            verdicts = critics.check_step(self.obs, action, result, after, decision.expected_outcome, self.history)
+        timings.validate_ms = _ms(t0)
+        step_label = combine(verdicts) if verdicts else None
+        failed = not result.ok or (step_label is not None and step_label.label == "fail")
+        feedback = None
+        if failed:
+            reason = result.error if not result.ok else (step_label.reason if step_label else "")
+            feedback = f"the last action ({action.describe()}) failed: {reason}"
+        elif repeats == 2:
+            feedback = "you repeated the same action on an unchanged page; choose a different action"
+        self.emit(
+            "step_validated",
+            self.index,
+            label=step_label.label if step_label else None,
+            reason=step_label.reason if step_label else "",
+        )
+        t0 = time.perf_counter()
+        self._commit(decision, timings, result=result, verdicts=verdicts, feedback=feedback)
+        self.emit(
+            "step_finished",
+            self.index,
+            action=action.describe(),
+            ok=not failed,
+            feedback=feedback,
+            ms=sum((timings.observe_ms, timings.decide_ms, timings.act_ms, timings.validate_ms)),
+            persist_ms=_ms(t0),
+            # decide through the committed record, the next observation included (the run's first: in step 0)
+            wall_ms=self.first_observe_ms + _ms(t_step),
+            model_ms=decision.usage.model_ms,
+            action_kind=action.kind,
+            **timings.model_dump(),
+        )
+        self.obs, self.first_observe_ms = after, 0.0
+        if failed:
+            return self._retry(f"step {self.index} failed {self.attempt + 1} times: {feedback}")
+        self.index, self.attempt = self.index + 1, 0
+        return True
+
+    def _retry(self, error: str) -> bool:
+        """Count a failed attempt at this step; False (with `error`) once the retries are used up."""
+        self.attempt += 1
+        if self.attempt > self.spec.limits.max_retries:
+            self.error = error
+            return False
+        return True
+
+    def _commit(
+        self,
+        decision: Decision,
+        timings: StepTimings,
+        *,
+        result: ActionResult | None = None,
+        verdicts: list[Verdict] | None = None,
+        feedback: str | None = None,
+    ) -> None:
+        """This attempt's step record, stored before anything else happens; the agent sees it next."""
+        assert self.obs is not None
+        record = StepRecord(
+            index=self.index,
+            attempt=self.attempt,
+            observation=self.obs,
+            decision=decision,
+            result=result,
+            verdicts=verdicts or [],
+            timings=timings,
+            feedback=feedback,
+        )
+        self._write(record, self.obs.screenshot, seen_by_agent=True)
+
+    def _write(self, record: StepRecord, screenshot: bytes | None, *, seen_by_agent: bool) -> None:
+        """The one place a step record is stored (row and files), before anything else happens."""
+        saved = self.store.record_step(self.run_id, record, screenshot)
+        if seen_by_agent:
+            self.history.append(saved)
+
+    def _judge(self) -> None:
+        """Label the finished run with the task critics, and set its status from that label."""
+        assert self.obs is not None
+        if self.obs.screenshot is None:
+            self.obs.screenshot = capture(self.page)
+        critics = self.spec.critics
+        if critics is not None and self.status != "interrupted":
+            checked = critics.verify(self.task, self.history, self.obs, self.page) if self.said_done else []
+            for record in checked:  # the verifier's re-read of the result: stored, not part of the agent's history
+                self._write(record, None, seen_by_agent=False)
+            task_verdicts = critics.check_task(self.task, [*self.history, *checked], self.obs)
+            self.label = critics.label_task(task_verdicts) if task_verdicts else None
+            for verdict in [*task_verdicts, *([self.label] if self.label else [])]:
+                self.store.add_verdict(self.run_id, verdict)
+        if self.status not in ("interrupted", "needs_review"):
+            finished = self.said_done or (self.spec.is_finished is not None and self.error is None)
+            self.status = _status_from(finished, self.error, self.label)
+
+    def outcome(self) -> RunOutcome:
+        assert self.obs is not None
+        return RunOutcome(
+            run_id=self.run_id,
+            status=self.status,
+            answer=self.answer,
+            steps=self.history,
+            final=self.obs,
+            page=self.page,
+            label=self.label,
+            error=self.error,
+            wall_ms=_ms(self.started),
+            tokens_in=self.tokens_in,
+            tokens_out=self.tokens_out,
+        )
 
 
 def _decide(
@@ -326,68 +368,17 @@ def _status_from(finished: bool, error: str | None, label: Verdict | None) -> Ru
     return "succeeded" if label.label == "pass" else "failed"
 
 
-def _stop_tracing(context: Any, run_dir: Any, tracing: bool, guard: RunGuard) -> None:
-    try:
-        if tracing:
-            context.tracing.stop(path=str(run_dir / "trace.zip"))
-    except Exception as exc:  # a closed browser cannot write its trace; the steps are already stored
-        log.warning("could not save trace.zip: %s", exc)
-    finally:
-        guard.finish(run_dir)  # trace.zip and downloads scrubbed before anyone can read them
-        guard.detach(context)
-
-
-def _emitter(run_id: str, sink: EventSink | None) -> Callable[..., None]:
-    def emit(kind: str, step: int | None, **data: Any) -> None:
-        if sink is None:
-            return
-        try:
-            sink(RunEvent(kind=kind, run_id=run_id, step=step, data=data))  # type: ignore[arg-type]
-        except Exception:  # a broken viewer must not break the run
-            log.exception("event sink failed")
-
-    return emit
-
-
-@contextmanager
-def browser_page(settings: Settings, *, video_dir: Any = None) -> Iterator[Page]:
-    """A fresh browser context and page from the configured browser, closed afterwards."""
-    with open_browser(settings) as browser:
-        context = new_context(browser, video_dir=video_dir)
-        try:
-            yield context.new_page()
-        finally:
-            context.close()
-
-
 def execute(
-    task: Task,
-    agent: Agent,
+    spec: RunSpec,
     settings: Settings,
     *,
     store: Store,
-    critics: CriticPanel | None,
-    backend_name: str = "",
-    model_id: str = "",
-    gate: Gate | None = None,
     on_event: EventSink | None = None,
     control: RunControl | None = None,
 ) -> RunOutcome:
-    """Open the configured browser, go to the task's start URL and run the task there."""
-    if not task.start_url:
+    """Open the configured browser, go to the spec's start URL and run it there."""
+    if not spec.start:
         raise EclairError("the task has no start URL; pass --url URL")
     with browser_page(settings) as page:
-        navigate(page, task.start_url)  # PageUnreachable: one clear line
-        return run_task(
-            task,
-            agent,
-            page,
-            store=store,
-            critics=critics,
-            settings=settings,
-            backend_name=backend_name,
-            model_id=model_id,
-            gate=gate,
-            on_event=on_event,
-            control=control,
-        )
+        navigate(page, spec.start)  # PageUnreachable: one clear line
+        return run_task(spec, page, store=store, on_event=on_event, control=control)

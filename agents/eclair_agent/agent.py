@@ -1,7 +1,7 @@
 """The ECLAIR execute stage: an SOP-guided agent that plans and grounds by generating a JSON decision.
 
 Meant for capable (OpenAI-compatible) models; the embedded 135M model cannot write this JSON reliably, which is
-why the scoring agent exists (../../shared/notes/embedded-policy.md).
+why the scoring agent exists (docs/embedded-policy.md).
 """
 
 from __future__ import annotations

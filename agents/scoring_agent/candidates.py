@@ -1,7 +1,7 @@
 """Grounded candidate actions for the scoring agent: what could be done on this page, described by meaning.
 
 A candidate's text names the action and the element's role, name and value (never its id); the agent maps the
-chosen text back to its element in code (../shared/notes/embedded-policy.md).
+chosen text back to its element in code (docs/embedded-policy.md).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The grounding probe (`eclair bench grounding`): synthetic pages with known answers, scored in several formats.
 
-Reproduces the table in ../shared/notes/embedded-policy.md so a change to prompts or scoring is measured.
+Reproduces the table in docs/embedded-policy.md so a change to prompts or scoring is measured.
 """
 
 from __future__ import annotations

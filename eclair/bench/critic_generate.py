@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from eclair.assemble import RunParts, build_run
 from eclair.config import Settings
 from eclair.critics.panel import CriticPanel
 from eclair.critics.verify import Verifier
@@ -182,7 +183,8 @@ def _one_run(env: Any, spec: Any, page: Any, seed: int, variant: str, store: Any
     # no step critics while generating (their verdicts would steer retries); the verifier re-reads the result
     # after `done` and stores what it saw, so the bench can judge it afterwards
     panel = CriticPanel([], [], verifier=Verifier())
-    outcome = run_task(task, agent, page, store=store, critics=panel, settings=settings, tracing=False)
+    parts = RunParts(store=store, agent=agent, critics=panel)
+    outcome = run_task(build_run(task, parts, settings, tracing=False), page, store=store)
     reward, _ = env.validate(outcome.page)
     verdict = Verdict(label="pass" if reward > 0 else "fail", score=reward, reason=env.last_reason, critic="checker")
     store.add_verdict(outcome.run_id, verdict)

@@ -14,13 +14,16 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field, computed_field
 
 from eclair.config import Settings
 from eclair.errors import EclairError
 from eclair.types import Agent, TaskEnvironment, Verdict
+
+if TYPE_CHECKING:
+    from eclair.assemble import RunParts
 
 log = logging.getLogger(__name__)
 
@@ -217,7 +220,7 @@ def run_suite(
 
     def work() -> None:
         try:
-            _worker(jobs, settings, store, critics, factory, shared, backend_name, model_id, tracing, record)
+            _worker(jobs, settings, store, critics, factory, shared, tracing, record)
         except BaseException as exc:  # surfaced in the caller's thread below
             failures.append(exc)
 
@@ -266,55 +269,38 @@ def _worker(
     critics: Any,
     factory: AgentFactory,
     backend: Any,
-    backend_name: str,
-    model_id: str,
     tracing: bool,
     record: Callable[[EpisodeResult], None],
 ) -> None:
+    from eclair.assemble import RunParts
     from eclair.browser import open_browser
 
-    agent = factory(backend)
+    parts = RunParts(store=store, agent=factory(backend), critics=critics, backend=backend)
     with open_browser(settings) as browser:  # one Playwright instance per thread (sync API is thread-bound)
         while True:
             try:
                 env, seed, episode = jobs.get_nowait()
             except queue.Empty:
                 return
-            record(
-                run_episode(
-                    env,
-                    seed,
-                    agent,
-                    browser,
-                    settings=settings,
-                    store=store,
-                    critics=critics,
-                    backend_name=backend_name,
-                    model_id=model_id,
-                    tracing=tracing,
-                    episode=episode,
-                )
-            )
+            record(run_episode(env, seed, parts, browser, settings=settings, tracing=tracing, episode=episode))
 
 
 def run_episode(
     env: TaskEnvironment,
     seed: int,
-    agent: Agent,
+    parts: RunParts,
     browser: Any,
     *,
     settings: Settings,
-    store: Any,
-    critics: Any = None,
-    backend_name: str = "",
-    model_id: str = "",
     tracing: bool = False,
     episode: int = 0,
 ) -> EpisodeResult:
     """One episode in a fresh browser context; failures to start or run become an error on the result."""
+    from eclair.assemble import build_run
     from eclair.browser import new_context
     from eclair.runner import run_task
 
+    store = parts.store
     res = EpisodeResult(env=env.name, seed=seed, episode=episode)
     context = new_context(browser)
     try:
@@ -325,18 +311,8 @@ def run_episode(
             res.error, res.status = f"setup: {exc}", "error"
             return res
         res.task_text = task.text
-        outcome = run_task(
-            task,
-            agent,
-            page,
-            store=store,
-            critics=critics,
-            settings=settings,
-            backend_name=backend_name,
-            model_id=model_id,
-            tracing=tracing,
-            is_finished=lambda p: env.validate(p)[1],
-        )
+        spec = build_run(task, parts, settings, tracing=tracing, is_finished=lambda p: env.validate(p)[1])
+        outcome = run_task(spec, page, store=store)
         reward, done = env.validate(outcome.page)
         why = env.reward_reason(outcome.page) if hasattr(env, "reward_reason") else None
         res.reward, res.success, res.done = reward, reward > 0, done

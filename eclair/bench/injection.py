@@ -68,6 +68,7 @@ def _outcome(injection: Injection, site: InjectionSite, before_hits: int, asked:
 
 
 def run_injection(injection: Injection, site: InjectionSite, settings: Any, browser: Any) -> dict[str, Any]:
+    from eclair.assemble import RunParts, build_run
     from eclair.browser import navigate, new_context
     from eclair.runner import run_task
     from eclair.security.gate import policy_gate
@@ -91,7 +92,9 @@ def run_injection(injection: Injection, site: InjectionSite, settings: Any, brow
         fence.install(context)
         page = context.new_page()
         navigate(page, task.start_url or "")
-        outcome = run_task(task, agent, page, store=Store(settings), critics=None, settings=settings, gate=gate)
+        store = Store(settings)
+        spec = build_run(task, RunParts(store=store, agent=agent, critics=None), settings, gate=gate)
+        outcome = run_task(spec, page, store=store)
         time.sleep(0.2)  # a beacon or form post still in flight would reach the outside server by now
     finally:
         fence.remove(context)

@@ -150,6 +150,7 @@ def _secret_for(scenario: Scenario) -> tuple[dict[str, str], str]:
 def run_scenario(
     scenario: Scenario, base_url: str, settings: Settings, browser: Any, finder: TextFinder, log_path: Path
 ) -> ScenarioResult:
+    from eclair.assemble import RunParts, build_run
     from eclair.browser import navigate, new_context
     from eclair.runner import run_task
     from eclair.store import Store
@@ -167,7 +168,8 @@ def run_scenario(
     try:
         page = context.new_page()
         navigate(page, task.start_url or "")
-        outcome = run_task(task, agent, page, store=store, critics=critics, settings=settings, on_event=events.append)
+        spec = build_run(task, RunParts(store=store, agent=agent, critics=critics), settings)
+        outcome = run_task(spec, page, store=store, on_event=events.append)
         result.status = outcome.status
         typed = value if scenario.secret_name != "MFA.totp" else pyotp.TOTP(value).now()
         raw_png = outcome.page.screenshot(type="png")  # unmasked on purpose: proves the detector can see it

@@ -40,6 +40,8 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
         ),
         seed: int = typer.Option(0, "--seed"),
         workers: int = typer.Option(1, "--workers", min=1, help="Browser contexts per rollout/eval suite."),
+        agent: str = typer.Option(None, "--agent", help="The agent rolled out and evaluated (default: settings)."),
+        base_model: str = typer.Option("embedded", "--base-model", help="The model each round's LoRA trains on."),
         out: Path = typer.Option(Path("bench-out/improve"), "--out", help="Datasets, adapters, plots."),
         json_path: Path = typer.Option(None, "--json", help="Write the per-round metrics here."),
     ) -> None:
@@ -69,6 +71,8 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
             guard_suite=guard,
             seed=seed,
             workers=workers,
+            agent=agent,
+            base_model=base_model,
             train={"max_steps": max_train_steps, "epochs": epochs, "objective": objective},
         )
 

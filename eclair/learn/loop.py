@@ -26,6 +26,7 @@ from eclair.learn.suites import open_suite
 from eclair.learn.train import TrainConfig, train_adapter
 from eclair.models.compute import on_compute_thread
 from eclair.models.current import current_model, set_current_model
+from eclair.models.local import resolve_model_path
 from eclair.plugins import make_agent
 from eclair.store import Store
 
@@ -49,6 +50,8 @@ class ImproveConfig(BaseModel):
     cap_per_task: int = 10
     seed: int = 0
     workers: int = 1  # browser contexts per rollout / evaluation suite (one model shared under a lock)
+    agent: str | None = None  # the registered agent that rolls out and is evaluated; None: settings.agent
+    base_model: str = "embedded"  # what each round's LoRA trains on (ReST-EM: always from the base)
     train: dict[str, Any] = Field(default_factory=dict)  # TrainConfig overrides
 
 
@@ -134,7 +137,8 @@ def improve(
 ) -> ImproveResult:
     started = time.perf_counter()
     current = settings.model or current_model(settings)  # the named model, else the last promoted one
-    base_dir = settings.model_root / "smollm2-135m-instruct"
+    base_dir = resolve_model_path(cfg.base_model, settings)
+    agent_name = cfg.agent or settings.agent
     train_cfg = TrainConfig(device=cfg.device, seed=cfg.seed, **cfg.train)
     sft_all: list[dict[str, str]] = []
     dpo_all: list[dict[str, str]] = []
@@ -144,7 +148,7 @@ def improve(
         on_message(f"evaluating {label} on {len(envs)} tasks × {cfg.eval_episodes} held-out seeds")
         return run_suite(
             envs,
-            agent_name="scoring",
+            agent_name=agent_name,
             settings=settings,
             episodes=cfg.eval_episodes,
             seed=HELD_OUT_SEED + cfg.seed,
@@ -152,7 +156,7 @@ def improve(
             store=store,
             model=model,
             suite=f"{cfg.suite}/heldout",
-            agent_factory=lambda b: make_agent("scoring", b),
+            agent_factory=lambda b: make_agent(agent_name, b),
         )
 
     with ExitStack() as stack:
@@ -171,7 +175,7 @@ def improve(
             rollout_seed = cfg.seed * 10_000 + round_no * 1_000
             rollouts = run_suite(
                 envs,
-                agent_name="scoring",
+                agent_name=agent_name,
                 settings=settings,
                 episodes=cfg.k,
                 seed=rollout_seed,
@@ -181,7 +185,7 @@ def improve(
                 critics=default_panel(),  # the labels of --reward critic, and the critic-precision monitor
                 model=current,
                 suite=f"{cfg.suite}/rollouts",
-                agent_factory=lambda b, t=temperature, s=rollout_seed: make_agent("scoring", b, temperature=t, seed=s),
+                agent_factory=lambda b, t=temperature, s=rollout_seed: make_agent(agent_name, b, temperature=t, seed=s),
             )
             success, pass_k, unique = _rollout_stats(rollouts)
             precision, recall = _critic_quality(store, rollouts)
@@ -251,7 +255,7 @@ def improve(
                 round_dir / "adapter",
                 train_cfg,
                 dpo_path=dpo_path if dpo_all else None,
-                base_id="embedded",
+                base_id=cfg.base_model,
                 rank_path=rank_path if rank_all else None,
             )
             candidate = str(trained.adapter_dir)
@@ -260,7 +264,7 @@ def improve(
             ok, reason = decide_promotion(before, after, guard_before, guard_after, cfg.guard_margin)
             version = store.add_model_version(
                 f"{cfg.suite}-round-{round_no}",
-                base="embedded",
+                base=cfg.base_model,
                 adapter_path=candidate,
                 dataset_id=dataset_id,
                 metrics={

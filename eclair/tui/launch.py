@@ -75,22 +75,6 @@ def demo_workflow_text(workflow_id: str) -> str:
     return "" if apps is None else apps.workflows().get(workflow_id, "")
 
 
-class _KeepMissing(dict[str, str]):
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
-
-
-def fill_params(text: str, params: dict[str, str]) -> str:
-    """Put the seeded task's parameters into `{name}` placeholders of a typed description; secrets stay hidden."""
-    apps = find_environments()
-    secret_keys = apps.secret_keys if apps is not None else frozenset({"password"})
-    visible = _KeepMissing({k: ("[secret]" if k in secret_keys else v) for k, v in params.items()})
-    try:
-        return text.format_map(visible)
-    except (ValueError, IndexError):  # stray braces in free text: use it as typed
-        return text
-
-
 def check_form(request: RunRequest) -> None:
     """Cheap checks of the typed values; raises FormError naming the field."""
     if not request.description.strip() and not request.demo_workflow:
@@ -150,12 +134,6 @@ def _task_for(request: RunRequest, store: Store, settings: Settings) -> Task:
     )
 
 
-def _critics() -> Any:
-    from eclair.critics import default_panel
-
-    return default_panel()
-
-
 def execute_prepared(
     prepared: PreparedRun,
     store: Store,
@@ -165,53 +143,39 @@ def execute_prepared(
     gate: Any = None,
 ) -> Any:
     """Run the request to the end in the calling (worker) thread and return the runner's RunOutcome."""
+    from eclair.assemble import RunParts, build_run
+    from eclair.critics import default_panel
+
     request, settings = prepared.request, prepared.settings
-    common: dict[str, Any] = {
-        "store": store,
-        "critics": _critics(),
-        "settings": settings,
-        "backend_name": request.backend,
-        "model_id": getattr(prepared.backend, "model_id", request.model),
-        "gate": gate,
-        "on_event": on_event,
-        "control": control,
-    }
+    parts = RunParts(store=store, agent=prepared.agent, critics=default_panel(), backend=prepared.backend)
     if request.demo_workflow:
-        return _execute_demo(prepared, store, common)
+        return _execute_demo(prepared, parts, on_event=on_event, control=control, gate=gate)
     from eclair.runner import execute
 
-    task = _task_for(request, store, settings)
-    return execute(task, prepared.agent, **common)
+    spec = build_run(_task_for(request, store, settings), parts, settings, gate=gate)
+    return execute(spec, settings, store=store, on_event=on_event, control=control)
 
 
-def _execute_demo(prepared: PreparedRun, store: Store, common: dict[str, Any]) -> Any:
-    """Serve the demo apps, reset the workflow's seeded start state, run, then record the hidden checker's verdict."""
-    from eclair.assemble import RunParts
+def _execute_demo(
+    prepared: PreparedRun, parts: Any, *, on_event: Callable[[RunEvent], None], control: Any, gate: Any
+) -> Any:
+    """Serve the demo apps and run there: the workflow's own task (then its checker judges it) unless the person
+    wrote something else, which then runs exactly as written from the workflow's start page."""
     from eclair.demo_run import run_demo_workflow
 
     request = prepared.request
-    parts = RunParts(store=store, backend=prepared.backend, agent=prepared.agent, critics=common["critics"])
-
-    def reword(task: Task) -> Task | None:
-        if not request.description.strip():
-            return None
-        return task.model_copy(update={"text": fill_params(request.description.strip(), task.params)})
-
+    typed = request.description.strip()
+    own_words = typed and typed != demo_workflow_text(request.demo_workflow).strip()
     result = run_demo_workflow(
         request.demo_workflow,
         prepared.settings,
         seed=request.seed,
+        description=typed if own_words else None,
         parts=parts,
-        on_event=common["on_event"],
-        on_task=reword,
-        gate=common["gate"],
-        control=common["control"],
+        on_event=on_event,
+        gate=gate,
+        control=control,
     )
-    common["on_event"](
-        RunEvent(
-            kind="log",
-            run_id=result.run_id,
-            data={"message": f"checker: {'pass' if result.success else 'fail'} ({result.reason})"},
-        )
-    )
+    verdict = "no checker" if result.success is None else ("pass" if result.success else "fail")
+    on_event(RunEvent(kind="log", run_id=result.run_id, data={"message": f"checker: {verdict} ({result.reason})"}))
     return result.outcome

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from eclair.assemble import RunParts, build_run
 from eclair.config import Settings
 from eclair.critics import default_panel
 from eclair.runner import run_task
@@ -42,10 +43,22 @@ class ScriptedAgent:
         return Decision(action=chooser(obs, history), rationale="scripted", expected_outcome="")
 
 
-def _run(page: Any, settings: Settings, store: Store, agent: Any, url: str, **kw: Any) -> Any:
+def _run(
+    page: Any,
+    settings: Settings,
+    store: Store,
+    agent: Any,
+    url: str,
+    *,
+    critics: Any,
+    gate: Gate | None = None,
+    max_steps: int = 10,
+    **collaborators: Any,
+) -> Any:
     page.goto(url)
-    task = Task(text="Create a ticket for Acme", max_steps=kw.pop("max_steps", 10))
-    return run_task(task, agent, page, store=store, settings=settings, tracing=False, **kw)
+    task = Task(text="Create a ticket for Acme", max_steps=max_steps)
+    spec = build_run(task, RunParts(store=store, agent=agent, critics=critics), settings, gate=gate, tracing=False)
+    return run_task(spec, page, store=store, **collaborators)
 
 
 def test_failed_action_is_retried_and_both_attempts_are_stored(page: Any, settings: Settings, ticket_app: str) -> None:
@@ -170,24 +183,15 @@ def test_events_follow_the_step_lifecycle(page: Any, settings: Settings, ticket_
 def test_scoring_agent_with_the_embedded_model_completes_a_multistep_workflow(
     page: Any, settings: Settings, ticket_app: str
 ) -> None:
-    from agents import make_agent
     from eclair.models import load_backend
+    from eclair.plugins import make_agent
 
     backend = load_backend(settings)
     store = Store(settings)
     page.goto(f"{ticket_app}/index.html")
     task = Task(text='Create a new ticket for the customer "Acme" with priority "High".', max_steps=8)
-    outcome = run_task(
-        task,
-        make_agent("scoring", backend),
-        page,
-        store=store,
-        critics=default_panel(),
-        settings=settings,
-        backend_name=backend.name,
-        model_id=backend.model_id,
-        tracing=True,
-    )
+    parts = RunParts(store=store, agent=make_agent("scoring", backend), critics=default_panel(), backend=backend)
+    outcome = run_task(build_run(task, parts, settings, tracing=True), page, store=store)
     assert page.evaluate("window.__result") == {"customer": "Acme", "priority": "High"}
     steps = store.get_steps(outcome.run_id)
     assert steps[-1].decision.action.kind == "done"

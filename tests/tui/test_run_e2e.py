@@ -35,22 +35,24 @@ def log_text(screen: Any) -> str:
     return "\n".join(line.text for line in screen.query_one("#log", RichLog).lines)
 
 
-async def start_smoke_run(pilot: Any, app: EclairApp, description: str) -> LiveRunScreen:
+async def start_smoke_run(pilot: Any, app: EclairApp, description: str | None = None) -> LiveRunScreen:
+    """Pick the smoke demo app; keep its prefilled task (None) or type a description of one's own."""
     app.screen.query_one("#demo", Select).value = SMOKE
     await pilot.pause()
-    app.screen.query_one("#description").text = ""
-    await pilot.click("#description")
-    await pilot.press(*description)
+    if description is not None:
+        app.screen.query_one("#description").text = ""
+        await pilot.click("#description")
+        await pilot.press(*description)
     await pilot.press("ctrl+r")
     await wait_for(pilot, lambda: isinstance(app.screen, LiveRunScreen), 120)
     assert isinstance(app.screen, LiveRunScreen)
     return app.screen
 
 
-async def test_typing_a_description_runs_the_smoke_workflow_to_a_final_status(settings: Settings, store: Any) -> None:
+async def test_the_prefilled_demo_task_runs_the_smoke_workflow_to_the_end(settings: Settings, store: Any) -> None:
     app = EclairApp(settings.with_overrides(max_steps=1), store=store)
     async with app.run_test(size=SIZE) as pilot:
-        live = await start_smoke_run(pilot, app, "Create a ticket for {customer} with priority {priority}.")
+        live = await start_smoke_run(pilot, app)
         await wait_for(pilot, lambda: live.finished, 400)
         table = live.query_one("#steps", DataTable)
         assert table.row_count >= 1
@@ -61,7 +63,7 @@ async def test_typing_a_description_runs_the_smoke_workflow_to_a_final_status(se
         save_snapshot(app, "live-run")
     run = store.get_run(live.run_id)
     assert run.status == live.status
-    assert "{customer}" not in run.task_text  # the seeded parameters were filled in
+    assert "{customer}" not in run.task_text  # the workflow's own task, its seeded parameters filled in
     assert len(store.get_steps(run.id)) == table.row_count
 
 
@@ -92,7 +94,7 @@ def every_action_needs_approval(action: Action, obs: Observation) -> str | None:
 async def test_pause_step_once_approval_modal_and_stop(settings: Settings, store: Any) -> None:
     app = EclairApp(settings.with_overrides(max_steps=3), store=store, needs_approval=every_action_needs_approval)
     async with app.run_test(size=SIZE) as pilot:
-        live = await start_smoke_run(pilot, app, "Create a ticket for {customer}.")
+        live = await start_smoke_run(pilot, app, "Create a ticket for Acme.")
         await pilot.press("p")  # paused before the first step: the browser is still starting
         await wait_for(pilot, lambda: bool(live.run_id), 120)
         await pilot.pause(3.0)
