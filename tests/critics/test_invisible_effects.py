@@ -22,6 +22,7 @@ THREE_BUTTONS = "".join(
 
 
 def test_a_script_only_click_is_not_a_failed_step(page_with: Any, tmp_path: Path) -> None:
+    from eclair.assemble import RunParts, build_run
     from eclair.runner import run_task
     from eclair.store import Store
 
@@ -30,7 +31,9 @@ def test_a_script_only_click_is_not_a_failed_step(page_with: Any, tmp_path: Path
     task = Task(text='Click the "Yes" button, then finish.', start_url=f"{SITE}/")
     agent = ScriptedAgent(['Click the "Yes" button'])
     panel = default_panel()
-    outcome = run_task(task, agent, page, store=Store(settings), critics=panel, settings=settings, tracing=False)
+    store = Store(settings)
+    spec = build_run(task, RunParts(store=store, agent=agent, critics=panel), settings, tracing=False)
+    outcome = run_task(spec, page, store=store)
 
     assert page.evaluate("window.answer") == "Yes"  # the click did run its script
     clicks = [s for s in outcome.steps if s.decision.action.kind == "click"]

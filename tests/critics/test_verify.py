@@ -86,6 +86,7 @@ def records_app(browser: Any) -> Iterator[tuple[Any, str, dict[str, dict[str, st
 
 
 def _run(page: Any, app: str, tmp_path: Path, ticket: str, steps: list[str]) -> tuple[Any, Any]:
+    from eclair.assemble import RunParts, build_run
     from eclair.runner import run_task
     from eclair.store import Store
 
@@ -94,7 +95,8 @@ def _run(page: Any, app: str, tmp_path: Path, ticket: str, steps: list[str]) -> 
     task = Task(text="Change the status of ticket #1041 to Pending.", params={"ticket": "1041", "status": "Pending"})
     task.start_url = f"{app}/tickets/{ticket}"
     page.goto(task.start_url)
-    outcome = run_task(task, ScriptedAgent(steps), page, store=store, critics=default_panel(), settings=settings)
+    parts = RunParts(store=store, agent=ScriptedAgent(steps), critics=default_panel())
+    outcome = run_task(build_run(task, parts, settings), page, store=store)
     verdict = next(v for i, v in store.get_verdicts(outcome.run_id) if i is None and v.critic == "verify.record")
     return store.get_steps(outcome.run_id, verification=True), verdict
 
