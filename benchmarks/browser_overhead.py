@@ -17,8 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from eclair.bench.browser import measure_browser_overhead
 from eclair.browser import current_page, estimate_tokens, new_context, observe, open_browser
-from eclair.browser.bench import measure_browser_overhead
 from eclair.config import load_settings
 
 DEMO_LOGINS = {"helpdesk": None, "clinic": "nurse.kim", "procurement": "alex.buyer"}  # None: first helpdesk user

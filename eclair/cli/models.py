@@ -111,8 +111,8 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
         repeats: int = typer.Option(5, "--repeats", help="Timed rounds (interleaved); medians are reported."),
     ) -> None:
         """Generation tokens/s and score() latency vs prompt prefill alone vs naive separate forwards."""
+        from eclair.bench.model import run_model_benchmark
         from eclair.config import load_settings
-        from eclair.models.bench import run_model_benchmark
 
         settings = load_settings(device=device)
         result = run_model_benchmark(

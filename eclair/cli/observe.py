@@ -60,7 +60,7 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
         json_path: Path | None = typer.Option(None, "--json", help="Write the figures here as JSON."),
     ) -> None:
         """observe+act through eclair vs a raw Playwright locator click on a typical form page (medians)."""
-        from eclair.browser.bench import measure_browser_overhead
+        from eclair.bench.browser import measure_browser_overhead
         from eclair.config import load_settings
 
         result = measure_browser_overhead(load_settings(), rounds=rounds)

@@ -137,7 +137,7 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
         json_path: Path = typer.Option(None, "--json", help="Write the figures as JSON here."),
     ) -> None:
         """Time record_step (row + fsynced files) with one writer and with N concurrent writers."""
-        from eclair.store.benchmark import run_store_benchmark
+        from eclair.bench.store import run_store_benchmark
 
         figures = run_store_benchmark(steps=steps, writers=writers)
         for key, value in figures.items():

@@ -22,7 +22,7 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
         json_path: Path | None = typer.Option(None, "--json", help="Write the figures here as JSON."),
     ) -> None:
         """Time the store reads behind Home, Live run and the Review queue on a store of N runs."""
-        from eclair.tui.bench import measure_store_reads
+        from eclair.bench.tui import measure_store_reads
 
         result = measure_store_reads(load_settings(), runs=runs)
         typer.echo(

@@ -177,7 +177,7 @@ def test_bfloat16_inference_keeps_the_calibrated_choice(backend: LocalBackend, s
 
 
 def test_model_benchmark_runs_and_agrees_with_naive(settings: Settings, tmp_path: Path) -> None:
-    from eclair.models.bench import run_model_benchmark
+    from eclair.bench.model import run_model_benchmark
 
     result = run_model_benchmark(settings.with_overrides(dtype="float32"), prompt_tokens=80, candidates=5, repeats=1)
     assert result["prompt_tokens"] >= 80 and result["candidates"] == 5

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
+from eclair.bench.tui import record_sample_run, sample_observation, sample_png
 from eclair.config import Settings
-from eclair.tui.bench import record_sample_run, sample_observation, sample_png
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 
