@@ -35,6 +35,14 @@ if [ ! -f "$STAMP" ] || [ pyproject.toml -nt "$STAMP" ]; then
   touch "$STAMP"
 fi
 
+# llama.cpp's OpenAI-compatible server, for the openai-backend tests: a ~3 min C++ build, once (pip caches the wheel).
+if ! "$VENV/bin/python" -c "import llama_cpp.server.app" >/dev/null 2>&1; then
+  echo "setup: building llama-cpp-python[server] (a few minutes, once)"
+  CMAKE_ARGS="${CMAKE_ARGS:--DLLAVA_BUILD=OFF}" CMAKE_BUILD_PARALLEL_LEVEL="$(nproc)" \
+    "$VENV/bin/pip" install -q "llama-cpp-python[server]>=0.3" \
+    || echo "setup: llama-cpp-python did not build; the llama.cpp server tests will fail" >&2
+fi
+
 # Playwright records video with ffmpeg at a fixed place; point it at Debian's ffmpeg.
 if command -v ffmpeg >/dev/null 2>&1; then
   rev=$("$VENV/bin/python" - <<'PYEOF'

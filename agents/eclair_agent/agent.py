@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from eclair.models import generate_json
 from eclair.models.base import Backend
 from eclair.types import (
+    ACTION_SPECS,
     UNTRUSTED_NOTE,
     Action,
     Decision,
@@ -26,6 +27,7 @@ from eclair.types import (
     fence_untrusted,
 )
 
+REPLY_TOKENS = 300
 _ENV = Environment(loader=FileSystemLoader(Path(__file__).parent), undefined=StrictUndefined, trim_blocks=True)
 
 
@@ -64,35 +66,45 @@ class EclairAgent:
         completion = self.backend.chat([{"role": "user", "content": prompt}], temperature=0.0, max_tokens=160)[0]
         self.plan = completion.text.strip()
 
-    def prompt(self, task: Task, obs: Observation, history: list[StepRecord]) -> str:
+    def prompt(
+        self, task: Task, obs: Observation, history: list[StepRecord], schema: dict[str, Any] | None = None
+    ) -> str:
         ok_steps = sum(1 for s in history if s.result is not None and s.result.ok and not s.feedback)
         lines = []
         for step in history[-8:]:
             mark = "ok" if (step.result is not None and step.result.ok and not step.feedback) else "failed"
             lines.append(f"{step.index + 1}. {step.decision.action.describe()} -> {mark}")
-        return _ENV.get_template("prompt.j2").render(
-            actions=action_space_prompt(),
-            task=task.text,
-            sop=task.sop or [],
-            sop_index=min(ok_steps, len(task.sop) - 1) if task.sop else -1,
-            plan=self.plan,
-            history=lines,
-            feedback=history[-1].feedback if history else None,
-            untrusted_note=UNTRUSTED_NOTE,
-            page=fence_untrusted(f"{obs.title} ({obs.url})\n{obs.text[: self.max_page_chars]}"),
-        )
+        values = {
+            "actions": action_space_prompt(),
+            "task": task.text,
+            "sop": task.sop or [],
+            "sop_index": min(ok_steps, len(task.sop) - 1) if task.sop else -1,
+            "plan": self.plan,
+            "history": lines,
+            "feedback": history[-1].feedback if history else None,
+            "untrusted_note": UNTRUSTED_NOTE,
+        }
+        template = _ENV.get_template("prompt.j2")
+        page_chars = self.max_page_chars
+        budget = _budget(self.backend, REPLY_TOKENS, schema)
+        if budget is not None:  # a small context: the page gets what the rest of the prompt leaves
+            rest = len(template.render(page=fence_untrusted(f"{obs.title} ({obs.url})\n"), **values))
+            page_chars = min(page_chars, max(200, budget - rest))
+        return template.render(page=fence_untrusted(f"{obs.title} ({obs.url})\n{obs.text[:page_chars]}"), **values)
 
     def decide(self, task: Task, obs: Observation, history: list[StepRecord]) -> Decision:
-        prompt = self.prompt(task, obs, history)
+        schema = reply_schema([e.id for e in obs.elements])
+        prompt = self.prompt(task, obs, history, schema)
         images: list[bytes] = [obs.screenshot] if (self.backend.supports_images and obs.screenshot) else []
         reply, completions = generate_json(
             self.backend,
             [{"role": "user", "content": prompt}],
             AgentReply,
             retries=self.max_retries,
+            schema=schema,
             images=images,
             temperature=self.temperature,
-            max_tokens=300,
+            max_tokens=REPLY_TOKENS,
         )
         action = reply.action
         if reply.is_done and action.kind != "done":
@@ -108,6 +120,35 @@ class EclairAgent:
             completion=completions[-1].text if completions else "",
             usage=usage,
         )
+
+
+def reply_schema(element_ids: list[str]) -> dict[str, Any]:
+    """AgentReply's schema with `action` as one variant per kind, each requiring the fields that kind needs.
+
+    Servers that enforce schemas (json_schema, llama.cpp grammars) then cannot return a click without an element;
+    element ids are limited to those on the page when there are not too many."""
+    fields = Action.model_json_schema()["properties"]
+    element = {"type": "string", "enum": element_ids} if 0 < len(element_ids) <= 200 else {"type": "string"}
+    variants = []
+    for spec in ACTION_SPECS.values():
+        props: dict[str, Any] = {"kind": {"type": "string", "enum": [spec.kind]}}
+        for name in spec.required:
+            props[name] = element if name == "element" else _not_null(fields[name])
+        variants.append({"type": "object", "properties": props, "required": ["kind", *spec.required]})
+    schema = AgentReply.model_json_schema()
+    schema["properties"]["action"] = {"anyOf": variants}
+    schema.pop("$defs", None)
+    return schema
+
+
+def _not_null(field: dict[str, Any]) -> dict[str, Any]:
+    options = [o for o in field.get("anyOf", [field]) if o.get("type") != "null"]
+    return {k: v for k, v in options[0].items() if k not in ("title", "default")}
+
+
+def _budget(backend: Backend, max_tokens: int, schema: dict[str, Any] | None) -> int | None:
+    measure = getattr(backend, "prompt_budget_chars", None)  # OpenAI-compatible backends know their context
+    return measure(max_tokens, schema) if callable(measure) else None
 
 
 def _sum_usage(completions: list[Any]) -> Usage:

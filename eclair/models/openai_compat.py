@@ -5,12 +5,13 @@ from __future__ import annotations
 import base64
 import json
 import logging
-import re
 import time
 from collections.abc import Sequence
 from typing import Any
 
 from eclair.models.base import Completion, Message, ModelError, ScoringUnsupported
+from eclair.models.context_fit import ContextWindow, content_chars, context_from_models, parse_overflow, trim_messages
+from eclair.models.structured import response_format, weaker_mode
 from eclair.types import Usage
 
 log = logging.getLogger(__name__)
@@ -18,6 +19,19 @@ log = logging.getLogger(__name__)
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 # Local servers (vLLM, llama.cpp, Ollama) accept any key; the client still insists on one.
 PLACEHOLDER_KEY = "no-key-needed"
+# What each server (base URL, model) accepted, so a refusal costs one request per process, not one per step.
+_SERVER_MODES: dict[tuple[str, str], str] = {}
+_SERVER_WINDOWS: dict[tuple[str, str], ContextWindow] = {}
+
+
+class _FormatRefused(Exception):
+    """The server refused the request's response_format."""
+
+
+class _ContextOverflow(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.overflow = parse_overflow(message)
 
 
 def schema_instruction(schema: dict[str, Any]) -> str:
@@ -65,13 +79,45 @@ class OpenAICompatBackend:
             )
         self.model_id = model
         self.supports_images = vision
-        self.json_schema = json_schema
+        self._key = (self.base_url, model)
+        self.structured_mode = _SERVER_MODES.get(self._key) or ("json_schema" if json_schema else "prompt")
+        self._mode_confirmed = self._key in _SERVER_MODES
+        self.window = _SERVER_WINDOWS.setdefault(self._key, ContextWindow())
+        self._window_asked = False
         self.timeout = timeout
         self.last_usage = Usage()
         # The client retries 408/409/429/5xx and dropped connections with exponential backoff (honouring Retry-After).
         self.client = openai.OpenAI(
             base_url=self.base_url, api_key=api_key or PLACEHOLDER_KEY, timeout=timeout, max_retries=max_retries
         )
+
+    @property
+    def json_schema(self) -> bool:
+        """Whether schemas go as `response_format: json_schema` (else a weaker mode, see STRUCTURED_MODES)."""
+        return self.structured_mode == "json_schema"
+
+    def prompt_budget_chars(self, max_tokens: int, schema: dict[str, Any] | None = None) -> int | None:
+        """Characters of caller messages that fit the server's context beside the reply (None: window unknown)."""
+        self._ask_window()
+        budget = self.window.budget_chars(max_tokens)
+        if budget is None:
+            return None
+        if schema is not None and (note := self._schema_note(schema)):
+            budget -= len(note)  # the instruction this backend adds itself
+        return max(0, budget)
+
+    @property
+    def enforces_schema(self) -> bool:
+        """Whether the server constrains replies to the schema itself (json_schema, or a llama.cpp grammar)."""
+        return self.structured_mode in ("json_schema", "json_object+schema")
+
+    def _schema_note(self, schema: dict[str, Any]) -> str | None:
+        # json_object needs the word JSON in the messages; a grammar-enforced schema need not be spelled out.
+        if self.structured_mode == "json_schema":
+            return None
+        if self.structured_mode == "json_object+schema":
+            return "Reply with only one JSON object, no other text."
+        return schema_instruction(schema)
 
     def score(self, prompt: str, continuations: Sequence[str]) -> list[float]:
         raise ScoringUnsupported(
@@ -83,8 +129,8 @@ class OpenAICompatBackend:
     ) -> list[dict[str, Any]]:
         """Messages as sent: images attached to the last user message, a JSON instruction when needed."""
         out = [dict(m) for m in messages]
-        if schema is not None and not self.json_schema:
-            out.append({"role": "user", "content": schema_instruction(schema)})
+        if schema is not None and (note := self._schema_note(schema)):
+            out.append({"role": "user", "content": note})
         if images and self.supports_images:
             index = max((i for i, m in enumerate(out) if m.get("role") == "user"), default=-1)
             if index < 0:
@@ -118,8 +164,8 @@ class OpenAICompatBackend:
         completions: list[Completion] = []
         # Some servers (llama.cpp) ignore n > 1: ask again until we have n.
         for _ in range(n):
-            request = self._request(messages, images, schema, temperature, n - len(completions), max_tokens, stop, seed)
-            response = self._create(request, schema)
+            args = (messages, images, schema, temperature, n - len(completions), max_tokens, stop, seed)
+            response = self._complete(*args)
             completions.extend(self._completions(response))
             usage = _add_usage(usage, response)
             if len(completions) >= n:
@@ -156,36 +202,90 @@ class OpenAICompatBackend:
             request["stop"] = list(stop)[:4]  # the API's limit
         if seed is not None:
             request["seed"] = seed
-        if schema is not None and self.json_schema:
-            request["response_format"] = {
-                "type": "json_schema",
-                # OpenAI accepts names of [A-Za-z0-9_-], at most 64 characters.
-                "json_schema": {
-                    "name": re.sub(r"[^A-Za-z0-9_-]", "_", str(schema.get("title") or "response"))[:64],
-                    "schema": schema,
-                },
-            }
+        fmt = response_format(self.structured_mode, schema) if schema is not None else None
+        if fmt is not None:
+            request["response_format"] = fmt
+        budget = self.window.budget_chars(max_tokens)
+        if budget is not None and content_chars(request["messages"]) > budget:
+            log.info("prompt of %d chars trimmed to the server's context", content_chars(request["messages"]))
+            request["messages"] = trim_messages(request["messages"], budget)
         return request
 
-    def _create(self, request: dict[str, Any], schema: dict[str, Any] | None) -> Any:
+    def _complete(self, *args: Any) -> Any:
+        """One request, asking for JSON the strongest way the server accepts and fitting its context."""
+        overflows = 0
+        while True:
+            request = self._request(*args)
+            try:
+                response = self._create(request)
+            except _FormatRefused as exc:
+                weaker = weaker_mode(self.structured_mode)
+                assert weaker is not None, "a request without response_format cannot be refused for it"
+                log.info(
+                    "%s refused response_format %s (%s); asking %s", self.base_url, self.structured_mode, exc, weaker
+                )
+                self.structured_mode = weaker
+                _SERVER_MODES[self._key] = weaker
+                continue
+            except _ContextOverflow as exc:
+                overflows += 1
+                if exc.overflow is None or overflows > 2:
+                    raise ModelError(
+                        f"{self.base_url} (model {self.model_id}): the prompt does not fit the model's context even "
+                        f"after trimming ({_short(exc)}); use a model with a longer context or lower max_tokens"
+                    ) from None
+                self.window.tokens = exc.overflow.context_tokens
+                if exc.overflow.prompt_tokens:
+                    self.window.learn_ratio(content_chars(request["messages"]), exc.overflow.prompt_tokens)
+                continue
+            if "response_format" in request and not self._mode_confirmed:
+                self._mode_confirmed = True
+                _SERVER_MODES[self._key] = self.structured_mode
+            prompt_tokens = int(getattr(getattr(response, "usage", None), "prompt_tokens", 0) or 0)
+            self.window.learn_ratio(content_chars(request["messages"]), prompt_tokens)
+            return response
+
+    def _ask_window(self) -> None:
+        """Read the context window from `/v1/models` once (vLLM reports `max_model_len`); errors are ignored."""
+        if self._window_asked or self.window.tokens is not None:
+            return
+        self._window_asked = True
+        try:
+            listing = self.client.with_options(max_retries=0, timeout=5).models.list()
+            data = [m.model_dump() if hasattr(m, "model_dump") else dict(m) for m in listing.data]
+            self.window.tokens = context_from_models({"data": data}, self.model_id)
+        except Exception as exc:  # a server without /v1/models still serves chat; overflow errors teach us later
+            log.debug("no context window from %s/models: %s", self.base_url, exc)
+
+    def _call(self, request: dict[str, Any]) -> Any:
+        import openai
+
+        if "response_format" in request and not self._mode_confirmed:
+            # Probing a response_format: some servers answer 500 for one they cannot do; do not retry those.
+            try:
+                return self.client.with_options(max_retries=0).chat.completions.create(**request)
+            except openai.InternalServerError as exc:
+                raise _FormatRefused(f"HTTP {exc.status_code}") from None
+            except (openai.RateLimitError, openai.APIConnectionError):
+                pass  # transient: the client below retries with backoff
+        return self.client.chat.completions.create(**request)
+
+    def _create(self, request: dict[str, Any]) -> Any:
         import openai
 
         where = f"{self.base_url} (model {self.model_id})"
         try:
-            return self.client.chat.completions.create(**request)
+            return self._call(request)
         except openai.BadRequestError as exc:
-            if "response_format" in request and _mentions_response_format(exc):
-                # The server cannot enforce schemas: remember that and fall back to asking in the prompt.
-                log.info("%s rejected response_format; falling back to parse-and-retry", where)
-                self.json_schema = False
-                retry = dict(request)
-                del retry["response_format"]
-                retry["messages"] = [
-                    *request["messages"],
-                    {"role": "user", "content": schema_instruction(schema or {})},
-                ]
-                return self._create(retry, None)
+            if parse_overflow(_short(exc, 2000)) is not None:
+                raise _ContextOverflow(_short(exc, 2000)) from None
+            if "response_format" in request and _about_response_format(exc):
+                raise _FormatRefused(f"400: {_short(exc, 80)}") from None
             raise ModelError(f"{where} rejected the request (400): {_short(exc)}") from None
+        except openai.UnprocessableEntityError as exc:
+            if "response_format" in request and _about_response_format(exc):
+                raise _FormatRefused(f"422: {_short(exc, 80)}") from None
+            raise ModelError(f"{where} rejected the request (422): {_short(exc)}") from None
         except openai.AuthenticationError:
             raise ModelError(f"{where} refused the API key (401); set OPENAI_API_KEY to a valid key") from None
         except openai.PermissionDeniedError as exc:
@@ -241,11 +341,11 @@ def _add_usage(total: Usage, response: Any) -> Usage:
     )
 
 
-def _mentions_response_format(exc: Exception) -> bool:
-    text = str(exc).lower()
-    return "response_format" in text or "json_schema" in text
+def _about_response_format(exc: Exception) -> bool:
+    text = f"{exc} {getattr(exc, 'body', '')}".lower()
+    return any(word in text for word in ("response_format", "json_schema", "json_object", "schema"))
 
 
-def _short(exc: Exception) -> str:
+def _short(exc: Exception, limit: int = 200) -> str:
     message = getattr(exc, "message", None) or str(exc)
-    return " ".join(str(message).split())[:200]
+    return " ".join(str(message).split())[:limit]

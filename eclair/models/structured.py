@@ -19,6 +19,31 @@ T = TypeVar("T", bound=BaseModel)
 _FENCE = re.compile(r"```(?:json|JSON)?\s*\n?(.*?)```", re.DOTALL)
 
 
+# How a server is asked for JSON, strongest first. A server that refuses one is asked the next way; every reply is
+# validated against the pydantic model here all the same. "json_object+schema" is json_object with a `schema`
+# key, which llama-cpp-python turns into a grammar (so even a small model writes valid JSON); "prompt" only asks.
+STRUCTURED_MODES = ("json_schema", "json_object+schema", "json_object", "prompt")
+
+
+def response_format(mode: str, schema: dict[str, Any]) -> dict[str, Any] | None:
+    """The `response_format` request field for `mode` (None: ask in the prompt only)."""
+    if mode == "json_schema":
+        # OpenAI accepts names of [A-Za-z0-9_-], at most 64 characters.
+        name = re.sub(r"[^A-Za-z0-9_-]", "_", str(schema.get("title") or "response"))[:64]
+        return {"type": "json_schema", "json_schema": {"name": name, "schema": schema}}
+    if mode == "json_object+schema":
+        return {"type": "json_object", "schema": schema}
+    if mode == "json_object":
+        return {"type": "json_object"}
+    return None
+
+
+def weaker_mode(mode: str) -> str | None:
+    """The next way to ask for JSON after `mode` was refused; None after "prompt"."""
+    index = STRUCTURED_MODES.index(mode)
+    return STRUCTURED_MODES[index + 1] if index + 1 < len(STRUCTURED_MODES) else None
+
+
 class JSONParseError(ValueError):
     """The text holds no JSON value, or one that does not match the expected model."""
 
@@ -59,14 +84,17 @@ def generate_json(
     model_cls: type[T],
     *,
     retries: int = 2,
+    schema: dict[str, Any] | None = None,
     **chat_kwargs: Any,
 ) -> tuple[T, list[Completion]]:
     """Ask for JSON matching `model_cls`; on a bad reply, show the model its error and ask again (bounded).
 
     Returns the parsed object and every completion made (for token accounting). Raises ModelError when no attempt
-    parses: the caller fails the step; nothing here ever invents an action.
+    parses: the caller fails the step; nothing here ever invents an action. `schema` may narrow the model's own
+    schema (e.g. to the fields each action kind needs) for servers that enforce it; replies are validated by
+    `model_cls` all the same.
     """
-    schema = model_cls.model_json_schema()
+    schema = schema or model_cls.model_json_schema()
     conversation = list(messages)
     completions: list[Completion] = []
     error = ""
@@ -78,13 +106,15 @@ def generate_json(
         except JSONParseError as exc:
             error = str(exc)
             log.info("attempt %d: model reply did not parse: %s", attempt + 1, error)
+        # A server that enforces the schema needs only the problem; others see the schema again.
+        spelled = "" if getattr(backend, "enforces_schema", False) else f" matching this schema:\n{json.dumps(schema)}"
         conversation = [
             *conversation,
             {"role": "assistant", "content": reply.text},
             {
                 "role": "user",
-                "content": f"That reply could not be used ({error}). Answer again with only one JSON object "
-                f"matching this schema, no other text:\n{json.dumps(schema)}",
+                "content": f"That reply could not be used ({error}). Answer again with only one JSON object, "
+                f"no other text{spelled}",
             },
         ]
     raise ModelError(

@@ -85,7 +85,7 @@ def test_schema_uses_response_format_and_parses(server: ChatServer) -> None:
     assert response_format["json_schema"]["schema"]["properties"].keys() == {"kind", "element"}
 
 
-def test_server_without_json_schema_falls_back_to_prompt(server: ChatServer) -> None:
+def test_server_without_json_schema_falls_back_to_json_object(server: ChatServer) -> None:
     server.script(
         Reply(status=400, body=error_body("response_format json_schema is not supported")),
         Reply(body=completion_body('Sure! ```json\n{"kind": "click", "element": "e2"}\n```')),
@@ -93,10 +93,10 @@ def test_server_without_json_schema_falls_back_to_prompt(server: ChatServer) -> 
     backend = make_backend(server)
     action, _ = generate_json(backend, [{"role": "user", "content": "act"}], ClickAction)
     assert action.element == "e2"
-    assert backend.json_schema is False
+    assert backend.json_schema is False and backend.structured_mode == "json_object+schema"
     retry = server.requests[1].json
-    assert "response_format" not in retry
-    assert "JSON schema" in retry["messages"][-1]["content"]
+    assert retry["response_format"] == {"type": "json_object", "schema": ClickAction.model_json_schema()}
+    assert "JSON object" in retry["messages"][-1]["content"]  # the server enforces the schema: not spelled out
 
 
 def test_parse_error_is_shown_to_the_model_then_retried(server: ChatServer) -> None:
