@@ -86,7 +86,7 @@ class EclairAgent:
         }
         template = _ENV.get_template("prompt.j2")
         page_chars = self.max_page_chars
-        budget = _budget(self.backend, REPLY_TOKENS, schema)
+        budget = _budget(self.backend, REPLY_TOKENS, schema) if schema is not None else None
         if budget is not None:  # a small context: the page gets what the rest of the prompt leaves
             rest = len(template.render(page=fence_untrusted(f"{obs.title} ({obs.url})\n"), **values))
             page_chars = min(page_chars, max(200, budget - rest))
