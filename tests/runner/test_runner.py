@@ -180,6 +180,7 @@ def test_events_follow_the_step_lifecycle(page: Any, settings: Settings, ticket_
 
 
 @pytest.mark.slow
+@pytest.mark.sqlite_only  # the model's time is the same on any engine; the other runner tests cover Postgres
 def test_scoring_agent_with_the_embedded_model_completes_a_multistep_workflow(
     page: Any, settings: Settings, ticket_app: str
 ) -> None:
