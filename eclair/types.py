@@ -230,6 +230,7 @@ class Candidate(BaseModel):
     text: str
     score: float = 0.0
     raw_score: float | None = None  # log-likelihood before calibration
+    features: dict[str, float] = Field(default_factory=dict)  # the policy's non-zero feature values, by name
 
 
 class Usage(BaseModel):

@@ -1,44 +1,54 @@
-"""The scoring agent: a policy a 135M model runs well.
+"""The scoring agent: a policy a 135M model runs well, made of named features and learned weights.
 
-It enumerates grounded candidate actions, scores each one's text by log-likelihood after a short prompt (task
-last), calibrates against the same prompt without the task (PMI), and picks the best — greedily, or by softmax
-sampling with a temperature for exploration. Candidates and scores go into the Decision: they are the training
-signal later.
+It enumerates grounded candidate actions and describes each by a vector of named features (features/): the
+model's calibrated log-likelihood (PMI: score after a short prompt with the task last, minus the same without the
+task), meaning similarity, label↔value fit, novelty, loops, and the page-reading rules. A candidate's score is the
+weighted sum (weights.py: a versioned file, fitted from traces). It picks the best — greedily, or by softmax
+sampling with a temperature for exploration. Candidates, feature vectors and scores go into the Decision: they are
+the training signal later, and review and ablation read them from the store.
 """
 
 from __future__ import annotations
 
 import math
 import random
-import re
 import time
+from collections.abc import Iterable, Mapping
+from pathlib import Path
 
-from agents.scoring_agent.candidates import enumerate_candidates, prune, task_values, typed_values
-from agents.scoring_agent.fields import fit_format, keyed_values, stems, with_labels
-from agents.scoring_agent.priors import SUBMIT_WORDS, continues_after, pending, state_prior
-from agents.scoring_agent.prompt import continuation, page_lines, render
-from agents.scoring_agent.records import commit_button, drop_card_misses, record_prior, shown_values
-from agents.scoring_agent.sop import fitting, ground_step, sop_position
-from agents.scoring_agent.widgets import (
-    awaits_suggestions,
-    stale_days,
-    suggestions,
-    widget_prior,
-    widget_targets,
+from agents.scoring_agent.candidates import enumerate_candidates, prune, task_values, typed_values, wants_typing
+from agents.scoring_agent.features import FEATURE_NAMES, MODEL_FEATURE, StepContext, feature_vector
+from agents.scoring_agent.features.embedding import similarities
+from agents.scoring_agent.fields import keyed_values, stems, with_labels
+from agents.scoring_agent.lexicon import DANGER_WORDS, SUBMIT_WORDS, quoted
+from agents.scoring_agent.loops import loop_reason, stuck_cycle
+from agents.scoring_agent.priors import continues_after, pending
+from agents.scoring_agent.progress import (
+    drop_failed_repeats,
+    flagged_fields,
+    form_errors,
+    fresh_confirmations,
+    missing_values,
 )
+from agents.scoring_agent.prompt import continuation, page_lines, render
+from agents.scoring_agent.records import commit_button, drop_card_misses
+from agents.scoring_agent.sop import fitting, ground_step, sop_position
+from agents.scoring_agent.values import parse_values
+from agents.scoring_agent.weights import Weights, load_weights
+from agents.scoring_agent.widgets import awaits_suggestions, stale_days, suggestions, widget_targets
 from eclair.models.base import Backend
 from eclair.types import Action, Candidate, Decision, Observation, StepRecord, Task, Usage
 
-_AWAY_WORDS = re.compile(r"\b(cancel|log ?out|sign ?out|reset|clear|back|discard|close)\b", re.I)
-_SUBMIT_WORDS = SUBMIT_WORDS
-_QUOTED_NAME = re.compile(r'"([^"]*)"')
+__all__ = ["ScoringAgent", "_drop_failed_repeats", "flagged_fields", "form_errors"]
+_drop_failed_repeats = drop_failed_repeats  # the name tests and older callers use
 
 
 class ScoringAgent:
-    """Pick the next action by calibrated log-likelihood of candidate action texts."""
+    """Pick the next action by the weighted sum of each candidate's named features."""
 
     name = "scoring"
     uses_screenshot = False  # text only: the runner captures the screenshot while the model decides
+    feature_names = FEATURE_NAMES
 
     def __init__(
         self,
@@ -50,8 +60,8 @@ class ScoringAgent:
         max_page_lines: int = 40,
         seed: int | None = None,
         chat_template: bool = True,
-        away_penalty: float = 3.0,
-        submit_bonus: float = 2.0,
+        weights: Weights | Mapping[str, float] | str | Path | None = None,
+        disabled_features: Iterable[str] = (),
     ) -> None:
         self.backend = backend
         self.temperature = temperature
@@ -59,8 +69,9 @@ class ScoringAgent:
         self.max_candidates = max_candidates
         self.max_page_lines = max_page_lines
         self.chat_template = chat_template
-        self.away_penalty = away_penalty
-        self.submit_bonus = submit_bonus
+        model_dir = str(getattr(backend, "model_id", "") or "")
+        self.policy = load_weights(weights, model_dir).without(disabled_features)
+        self.weights = dict(self.policy.values)
         self.rng = random.Random(seed)
 
     def begin(self, task: Task) -> None:
@@ -74,19 +85,16 @@ class ScoringAgent:
 
     def decide(self, task: Task, obs: Observation, history: list[StepRecord]) -> Decision:
         obs = with_labels(obs)  # unnamed fields take their nearest label's text
-        goal = self.goal(task, history)
-        values = task_values(task)
-        values += keyed_values(task.text, obs, values)
-        todo = pending(task.text, obs, history, values)
-        done_so_far = [s.decision.completion.strip() for s in history if s.result is not None and s.result.ok][-6:]
-        fresh = _fresh_confirmations(obs, history)
+        ctx = self._context(task, obs, history)
+        cycle = stuck_cycle(history, obs)
+        if cycle is not None:
+            reason = loop_reason(cycle)
+            return Decision(action=Action(kind="ask_human", text=reason), rationale=reason, completion="ask_human")
         errors = form_errors(task, obs, history)
-        flagged = flagged_fields(obs, errors, history)  # a field a new validation message names is the one to fix first
-        todo += [e.name for e in obs.elements if e.id in flagged and e.name not in todo]  # no submit before it
-        if self._finished(task, history) and not fresh and not todo and not errors:
+        if self._finished(task, history) and not ctx.fresh and not ctx.todo and not errors:
             return Decision(
                 action=Action(kind="done"),
-                rationale="every task value is entered and submitted",
+                rationale="every task value is entered and the step the task asked for is done",
                 expected_outcome="the task is complete",
                 completion="done",
             )
@@ -97,78 +105,94 @@ class ScoringAgent:
                 expected_outcome="a suggestion list opens under the field",
                 completion="wait",
             )
-        cands = enumerate_candidates(task, obs, history, flagged)
-        cands = drop_card_misses(_drop_failed_repeats(cands, history), obs, task.text, values)
-        offered = suggestions(obs, history)  # an open suggestion list for what was just typed comes first
-        cands = [c for c in cands if c.action.element in offered] or cands
-        stale = stale_days(obs, values)
-        cands = [c for c in cands if c.action.element not in stale] or cands
+        cands = self._candidates(task, obs, history, ctx)
         if not cands:
             return Decision(
                 action=Action(kind="done"), rationale="no action is possible on this page", completion="done"
             )
-        must = widget_targets(task.text, obs, values) | flagged
-        kept = prune([c for c in cands if c.action.element not in must], goal + " " + task.text, self.max_candidates)
-        cands = [c for c in cands if c.action.element in must or c in kept]
-        lines = page_lines(obs, goal, self.max_page_lines)
+        lines = page_lines(obs, ctx.goal, self.max_page_lines)
         chat = getattr(self.backend, "render_chat", None) if self.chat_template else None
-        prompt = render(lines, goal, done_so_far, chat)
-        texts = [continuation(c.text, chat) for c in cands]
+        prompt = render(lines, ctx.goal, [s.decision.completion.strip() for s in _clean(history)][-6:], chat)
         started = time.perf_counter()
-        if self.calibrate:
-            # the task-less prompt shares the page prefix, so its KV cache is reused (PMI calibration)
-            raw, prior = self._score_many([prompt, render(lines, None, done_so_far, chat)], texts)
-            scores = [r - p for r, p in zip(raw, prior, strict=True)]
-        else:
-            raw = self.backend.score(prompt, texts)
-            scores = list(raw)
-        usage = self.backend.last_usage.model_copy()
+        raw = self._model_scores(ctx, cands, lines, prompt, chat, history)
+        usage = self.backend.last_usage.model_copy() if raw else Usage()
         usage.model_ms = (time.perf_counter() - started) * 1000.0
-        scores = [
-            s
-            + self._prior(task, history, c, fresh, todo, obs)
-            + state_prior(task.text, obs, history, c, values, todo, self.submit_bonus)
-            + record_prior(task.text, obs, history, c, values, todo, self.submit_bonus)
-            + widget_prior(task.text, obs, c, values, self.submit_bonus)
-            + (self.submit_bonus if c.action.element in flagged else 0.0)
-            for s, c in zip(scores, cands, strict=True)
+        if self.policy.of("task_similarity"):
+            ctx.similarity = similarities(ctx.goal, [c.text for c in cands])
+        vectors = [feature_vector(c, ctx) for c in cands]
+        scored = [
+            c.model_copy(update={"score": self.policy.score(v), "raw_score": raw.get(c.text), "features": v})
+            for c, v in zip(cands, vectors, strict=True)
         ]
-        scored = [c.model_copy(update={"score": s, "raw_score": r}) for c, s, r in zip(cands, scores, raw, strict=True)]
-        chosen, why = self._choose_for(task, goal, scored)
-        completion = continuation(chosen.text, chat)  # exactly what was scored: the training target
+        chosen, why = self._choose_for(task, ctx.goal, scored)
         return Decision(
             action=chosen.action,
             rationale=why,
             expected_outcome=_expected(chosen),
             prompt=prompt,
-            completion=completion,
+            completion=continuation(chosen.text, chat),  # exactly what was scored: the training target
             candidates=scored,
             usage=Usage(tokens_in=usage.tokens_in, tokens_out=0, model_ms=usage.model_ms),
         )
 
-    def _prior(
-        self,
-        task: Task,
-        history: list[StepRecord],
-        cand: Candidate,
-        fresh: set[str],
-        todo: list[str],
-        obs: Observation | None = None,
-    ) -> float:
-        """Progress-aware priors on top of the model: leave-the-form controls the task never names are unlikely;
-        a confirmation that just appeared, or a submit once every task value is in, is the likely next step."""
-        text = cand.text.lower()
-        away = _AWAY_WORDS.search(text)
-        if away and away.group(0) not in task.text.lower():
-            return -self.away_penalty
-        if cand.action.kind != "click" or not _SUBMIT_WORDS.search(text) or todo:
-            return 0.0
-        if any(f'"{name.lower()}"' in text for name in fresh) or self._values_entered(task, history, obs):
-            return self.submit_bonus
-        return 0.0
+    def _context(self, task: Task, obs: Observation, history: list[StepRecord]) -> StepContext:
+        values = task_values(task)
+        values += keyed_values(task.text, obs, values)
+        todo = pending(task.text, obs, history, values)
+        flagged = flagged_fields(obs, form_errors(task, obs, history), history)  # fix a field a message names first
+        todo += [e.name for e in obs.elements if e.id in flagged and e.name not in todo]  # no submit before it
+        entered = bool(typed_values(history)) and not missing_values(task, history, obs)
+        return StepContext(
+            task=task,
+            obs=obs,
+            history=history,
+            goal=self.goal(task, history),
+            values=values,
+            parsed=parse_values(task.text),
+            todo=todo,
+            fresh=fresh_confirmations(obs, history),
+            flagged=flagged,
+            values_entered=entered,
+        )
 
-    def _values_entered(self, task: Task, history: list[StepRecord], obs: Observation | None = None) -> bool:
-        return bool(typed_values(history)) and not _missing_values(task, history, obs)
+    def _candidates(self, task: Task, obs: Observation, history: list[StepRecord], ctx: StepContext) -> list[Candidate]:
+        """Grounded candidates after the hard filters (safety, and what just failed) and pruning to the limit."""
+        cands = enumerate_candidates(task, obs, history, ctx.flagged)
+        cands = [c for c in cands if not _unasked_danger(task.text, c)] or cands
+        cands = drop_card_misses(drop_failed_repeats(cands, history), obs, task.text, ctx.values)
+        offered = suggestions(obs, history)  # an open suggestion list for what was just typed comes first
+        cands = [c for c in cands if c.action.element in offered] or cands
+        stale = stale_days(obs, ctx.values)
+        cands = [c for c in cands if c.action.element not in stale] or cands
+        must = widget_targets(task.text, obs, ctx.values) | ctx.flagged
+        kept = prune([c for c in cands if c.action.element not in must], f"{ctx.goal} {task.text}", self.max_candidates)
+        return [c for c in cands if c.action.element in must or c in kept]
+
+    def _model_scores(
+        self,
+        ctx: StepContext,
+        cands: list[Candidate],
+        lines: list[str],
+        prompt: str,
+        chat: object,
+        history: list[StepRecord],
+    ) -> dict[str, float]:
+        """Raw log-likelihood per candidate text; the calibrated (PMI) value goes into the context for the feature.
+        Skipped when the model feature weighs nothing (an ablation without the model)."""
+        if not self.policy.of(MODEL_FEATURE):
+            return {}
+        texts = [continuation(c.text, chat) for c in cands]  # type: ignore[arg-type]
+        if self.calibrate:
+            done_so_far = [s.decision.completion.strip() for s in _clean(history)][-6:]
+            task_less = render(lines, None, done_so_far, chat)  # type: ignore[arg-type]
+            # the task-less prompt shares the page prefix, so its KV cache is reused (PMI calibration)
+            raw, prior = self._score_many([prompt, task_less], texts)
+            calibrated = [r - p for r, p in zip(raw, prior, strict=True)]
+        else:
+            raw = list(self.backend.score(prompt, texts))
+            calibrated = raw
+        ctx.model = {c.text: s for c, s in zip(cands, calibrated, strict=True)}
+        return {c.text: r for c, r in zip(cands, raw, strict=True)}
 
     def _score_many(self, prompts: list[str], texts: list[str]) -> list[list[float]]:
         score_many = getattr(self.backend, "score_many", None)
@@ -196,9 +220,10 @@ class ScoringAgent:
         return self.rng.choices(scored, weights=weights, k=1)[0]
 
     def _finished(self, task: Task, history: list[StepRecord]) -> bool:
-        """Done when the SOP is used up, or every task value is entered and a submit-like click then worked (or
-        the click on the button that saves the field just changed)."""
-        ok_steps = [s for s in history if s.result is not None and s.result.ok and not s.feedback]
+        """Done when the SOP is used up; when every task value is entered and a submit-like click then worked (or
+        the click on the button that saves the field just changed); or when a click-only task's named controls
+        were all clicked and the task asks for nothing after the last."""
+        ok_steps = _clean(history)
         if not ok_steps:
             return False
         if task.sop:
@@ -206,111 +231,47 @@ class ScoringAgent:
         last = ok_steps[-1]
         if last.decision.action.kind not in ("click", "press"):
             return False
+        named = _quoted_name(last.decision.completion)
+        if continues_after(task.text, named):
+            return False
+        if _named_clicks_done(task.text, ok_steps, named):
+            return True
         saved = len(ok_steps) > 1 and last.decision.action.element == commit_button(last.observation, ok_steps[:-1])
-        if last.decision.action.kind == "click" and not (saved or _SUBMIT_WORDS.search(last.decision.completion)):
+        if last.decision.action.kind == "click" and not (saved or SUBMIT_WORDS.search(last.decision.completion)):
             return False
-        named = _QUOTED_NAME.search(last.decision.completion)
-        if continues_after(task.text, named.group(1) if named else ""):
-            return False
-        if not typed_values(history) and not stems(named.group(1) if named else "") & stems(task.text):
+        if not typed_values(history) and not stems(named) & stems(task.text):
             return False  # a save or submit that the task never asks for, with nothing changed, finishes nothing
-        return not _missing_values(task, history, last.observation)  # a default already at a task value counts
+        return not missing_values(task, history, last.observation)  # a default already at a task value counts
 
 
-def _fresh_confirmations(obs: Observation, history: list[StepRecord]) -> set[str]:
-    """Names of submit-like controls that appeared since the last clean action (e.g. a confirm dialog)."""
-    clean = [s for s in history if s.result is not None and s.result.ok and not s.feedback]
-    if not clean:
-        return set()
-    before = {(e.role, e.name) for e in clean[-1].observation.elements}
-    return {
-        e.name
-        for e in obs.elements
-        if e.role in ("button", "link") and _SUBMIT_WORDS.search(e.name) and (e.role, e.name) not in before
-    }
+def _clean(history: list[StepRecord]) -> list[StepRecord]:
+    """Steps that ran and passed their checks."""
+    return [s for s in history if s.result is not None and s.result.ok and not s.feedback]
 
 
-_FORM_ERROR = re.compile(
-    r"\b(is required|are required|required field|please (fix|correct|enter|fill|select|choose)|is invalid|"
-    r"is not valid|does not exist|must be|can(not|'t) be (blank|empty))\b",
-    re.IGNORECASE,
-)
-_FIELD_ROLES = {"textbox", "searchbox", "combobox", "spinbutton", "listbox"}
+def _quoted_name(completion: str) -> str:
+    names = quoted(completion)
+    return names[0] if names else ""
 
 
-def form_errors(task: Task, obs: Observation, history: list[StepRecord]) -> list[str]:
-    """Validation messages on the page that it did not show before the first submit ("Customer is required."):
-    while one shows, the submit did not finish the task. Lines carrying a task value (a subject that says
-    "invalid") are not messages."""
-    submits = [
-        s
-        for s in history
-        if s.result is not None
-        and s.result.ok
-        and s.decision.action.kind in ("click", "press")
-        and (s.decision.action.kind == "press" or _SUBMIT_WORDS.search(s.decision.completion))
-    ]
-    if not submits:
-        return []
-    before = {e.name for e in submits[0].observation.elements}
-    values = [v.lower() for v in task_values(task)]
-    return [
-        e.name
-        for e in obs.elements
-        if e.name not in before and _FORM_ERROR.search(e.name) and not any(v in e.name.lower() for v in values)
-    ]
+def _named_clicks_done(task_text: str, ok_steps: list[StepRecord], last_name: str) -> bool:
+    """A click-only task ('Click the "Yes" button, then finish.') whose quoted controls were all clicked, the last
+    one just now: there is nothing left to do, even when the click changed nothing visible."""
+    names = [n.lower() for n in quoted(task_text)]
+    if not names or wants_typing(task_text) or last_name.lower() != names[-1]:
+        return False
+    clicked = {_quoted_name(s.decision.completion).lower() for s in ok_steps if s.decision.action.kind == "click"}
+    return all(n in clicked for n in names)
 
 
-def flagged_fields(obs: Observation, errors: list[str], history: list[StepRecord]) -> set[str]:
-    """Ids of the form fields a validation message names, while they hold what they held when it first showed
-    (changed since: submit again)."""
-    if not errors:
-        return set()
-    said = " ".join(errors).lower()
-    first = next((s.observation for s in history if any(e.name in errors for e in s.observation.elements)), obs)
-    then = {e.name: (e.value or "").strip() for e in first.elements}
-    return {
-        e.id
-        for e in obs.elements
-        if e.role in _FIELD_ROLES
-        and len(e.name) > 2
-        and re.search(rf"\b{re.escape(e.name.lower())}\b", said)
-        and (e.value or "").strip() == then.get(e.name, "")
-    }
-
-
-def _missing_values(task: Task, history: list[StepRecord], obs: Observation | None = None) -> list[str]:
-    """Task values not yet typed or selected, nor shown in a field (a date picked on a calendar), nor satisfied by
-    a click on something carrying them."""
-    typed = typed_values(history).values()
-    entered = {v.lower() for v in typed} | {fit_format(v, "mm/dd/yyyy").lower() for v in typed}
-    entered |= {(e.value or "").strip().lower() for e in obs.elements} if obs is not None else set()
-    entered |= shown_values([s.observation for s in history], task_values(task))
-    wanted = [v.lower() for v in task_values(task)]
-    return [v for v in wanted if v not in entered and not _mentioned_as_click(v, history)]
-
-
-def _mentioned_as_click(value: str, history: list[StepRecord]) -> bool:
-    """A task value satisfied by clicking (a button or option carrying that name) rather than typing."""
-    return any(s.decision.action.kind == "click" and value in s.decision.completion.lower() for s in history)
-
-
-def _drop_failed_repeats(cands: list[Candidate], history: list[StepRecord]) -> list[Candidate]:
-    """Do not offer again an action that failed on this step (any of its attempts so far). An image icon that ran
-    but did nothing gets one more try: the first click on an icon whose image swaps on hover can be lost."""
-    failed = []
-    for step in reversed(history):
-        if not step.feedback:
-            break
-        failed.append(step.decision.action)
-    once = {a.element for a in failed if failed.count(a) == 1 and a.kind == "click" and _icon_ran(a, history)}
-    return [c for c in cands if c.action not in failed or c.action.element in once] or cands
-
-
-def _icon_ran(action: Action, history: list[StepRecord]) -> bool:
-    step = next(s for s in reversed(history) if s.decision.action == action)
-    el = next((e for e in step.observation.elements if e.id == action.element), None)
-    return el is not None and el.role == "img" and step.result is not None and step.result.ok
+def _unasked_danger(task_text: str, cand: Candidate) -> bool:
+    """A click that ends the session or destroys data (Log out, Delete) which the task does not ask for: the one
+    hard filter, for safety."""
+    if cand.action.kind != "click":
+        return False
+    words = {m.group(0).lower().replace(" ", "") for m in DANGER_WORDS.finditer(cand.text)}
+    asked = {m.group(0).lower().replace(" ", "") for m in DANGER_WORDS.finditer(task_text)}
+    return bool(words - asked)
 
 
 def _expected(chosen: Candidate) -> str:

@@ -19,46 +19,26 @@ from agents.scoring_agent.fields import (
     value_keys,
     with_labels,
 )
+from agents.scoring_agent.lexicon import (
+    CLICK_TASK,
+    DATE_IN_TEXT,
+    EMAIL,
+    NON_CLICK_ROLES,
+    NUMBER,
+    QUOTED,
+    SELECT_ROLES,
+    TEXT_ROLES,
+    TOGGLE_ROLES,
+    TYPE_VERB,
+)
 from eclair.types import Action, Candidate, Element, Observation, StepRecord, Task
 
-TEXT_ROLES = {"textbox", "searchbox", "combobox-text", "spinbutton", "textarea"}
-SELECT_ROLES = {"combobox", "listbox"}
-TOGGLE_ROLES = {"checkbox", "radio", "switch"}
-NON_CLICK_ROLES = {
-    "text",
-    "statictext",
-    "paragraph",
-    "heading",
-    "img",
-    "image",
-    "separator",
-    "cell",
-    "row",
-    "table",
-    "group",
-    "region",
-    "list",
-    "form",
-    "dialog",
-    "label",
-    "status",
-    "alert",
-    "generic-text",
-}
 _WORD = re.compile(r"[a-z0-9]+")
-_QUOTED = re.compile(r"\"([^\"]+)\"|“([^”]+)”|(?<![a-zA-Z])'([^']+)'(?![a-zA-Z])")
-_DATE = re.compile(r"\b(\d{1,2}/\d{1,2}/\d{2,4}|\d{4}-\d{2}-\d{2})\b")
-_NUMBER = re.compile(r"(?<![\w/.-])(\d+(?:\.\d+)?)(?![\w/])")
-_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.]+\b")
-_CLICK_VERB = re.compile(r"^\s*(click|select|check|uncheck|tick|choose|tap|press|expand|open)\b", re.I)
-_TYPE_VERB = re.compile(
-    r"\b(enter|type|fill|write|input|search|reply|forward|send|set|put|change|update|rename|log ?in|sign ?in)\b", re.I
-)
 
 
 def wants_typing(task_text: str) -> bool:
     """False for a task that only asks to click things ('Click on a "text" widget'): nothing is to be typed."""
-    return not _CLICK_VERB.search(task_text) or bool(_TYPE_VERB.search(task_text))
+    return not CLICK_TASK.search(task_text) or bool(TYPE_VERB.search(task_text))
 
 
 def words(text: str) -> set[str]:
@@ -73,9 +53,9 @@ def task_values(task: Task) -> list[str]:
             found.append(str(value))
     for name in task.secrets:
         found.append("{{" + name + "}}")
-    for match in _QUOTED.finditer(task.text):
+    for match in QUOTED.finditer(task.text):
         found.append(next(g for g in match.groups() if g))
-    for pattern in (_DATE, _EMAIL, _NUMBER):
+    for pattern in (DATE_IN_TEXT, EMAIL, NUMBER):
         found.extend(m.group(1) if m.groups() else m.group(0) for m in pattern.finditer(task.text))
     seen: set[str] = set()
     unique = []

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import re
 
+from agents.scoring_agent.lexicon import FIELD_ROLES, LABEL_ROLES
+from agents.scoring_agent.lexicon import ISO_DATE as _ISO
+from agents.scoring_agent.lexicon import US_DATE as _DATE
 from eclair.types import Element, Observation
 
-FIELD_ROLES = {"textbox", "searchbox", "combobox-text", "spinbutton", "textarea"}
-LABEL_ROLES = {"label", "text", "columnheader", "cell", "term", "statictext"}
 STOP = {
     "a", "an", "the", "and", "or", "of", "to", "in", "into", "on", "for", "with", "by", "from", "as", "at", "is",
     "it", "its", "them", "their", "this", "that", "then", "field", "fields", "box", "text", "textbox", "both",
@@ -218,10 +219,6 @@ def free_words(task_text: str, obs: Observation, known_lower: set[str]) -> list[
     ]
     # of two free words in a row ("thriller movies") the first is the value, the second names its kind
     return [words[i] for i in free if i - 1 not in free]
-
-
-_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 
 
 def fit_format(value: str, placeholder: str) -> str:

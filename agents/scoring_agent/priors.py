@@ -12,14 +12,10 @@ import re
 
 from agents.scoring_agent.candidates import TEXT_ROLES, TOGGLE_ROLES, mentions, typed_values, words
 from agents.scoring_agent.fields import STOP, field_labels, pairing, stems
+from agents.scoring_agent.lexicon import DOUBLE_QUOTED, SUBMIT_WORDS
 from agents.scoring_agent.records import opens_overflow
 from eclair.types import Candidate, Element, Observation, StepRecord
 
-SUBMIT_WORDS = re.compile(
-    r"\b(submit|save|create|confirm|send|approve|reject|ok|done|search|log ?in|sign ?in|register|add|update|"
-    r"book|finish|apply|schedule|close|delete|post|continue)\b",
-    re.I,
-)
 _COLLAPSE_WORDS = re.compile(r"\b(collapse|close|hide|fold)\b", re.I)
 _EXPAND_WORDS = re.compile(r"\b(expand|unfold)\b", re.I)
 _EXPANDABLE_ROLES = {"tab", "treeitem", "button", "clickable", "menuitem"}
@@ -83,7 +79,6 @@ def ordinal_target(obs: Observation, history: list[StepRecord], n: int) -> str |
 
 _CONTINUES = re.compile(r"\bthen\b.*\b(click|select|choose|find|open|type|enter|press|check)\b", re.I | re.S)
 _NAME_CHARS = 2
-_QUOTED = re.compile(r'"([^"]+)"')
 _CHOICE_ROLES = {"option", "clickable", "link", "menuitem", "listitem", "treeitem", "button"}
 
 
@@ -156,50 +151,63 @@ def state_prior(
     weight: float,
 ) -> float:
     """Prior in units of `weight` (the agent's submit bonus) from the task's wording and the page state."""
+    return weight * sum(state_signals(task_text, obs, history, cand, values, todo).values())
+
+
+def state_signals(
+    task_text: str, obs: Observation, history: list[StepRecord], cand: Candidate, values: list[str], todo: list[str]
+) -> dict[str, float]:
+    """The page-state signals that fire for this candidate, by feature name (first match wins, as a rule list)."""
     action = cand.action
     el = next((e for e in obs.elements if e.id == action.element), None)
     if el is None:
-        return 0.0
+        return {}
     if action.kind == "type" and action.text:
         value = next((v for v in values if v.lower() == action.text.lower()), action.text)
-        paired = weight * pairing(task_text, value, f"{el.name} {el.placeholder}", values, field_labels(obs))
+        paired = pairing(task_text, value, f"{el.name} {el.placeholder}", values, field_labels(obs))
         prefix = re.search(
             r"\b(?:starts?|begins?|beginning|starting) with\s+[\"']?" + re.escape(value), task_text, re.I
         )
-        return paired + (2 * weight if prefix else 0.0)  # a suggestion list filters on how the item starts
+        return {"value_keyed_to_label": float(paired), "starts_with_value": 2.0 if prefix else 0.0}
     if action.kind != "click":
-        return 0.0
+        return {}
+    return _click_signal(task_text, obs, history, el, values, todo)
+
+
+def _click_signal(
+    task_text: str, obs: Observation, history: list[StepRecord], el: Element, values: list[str], todo: list[str]
+) -> dict[str, float]:
     role = el.role.lower()
     typed = {(s.decision.action.text or "").lower() for s in history if s.decision.action.kind == "type"}
     is_submit = role in ("button", "link", "tab", "clickable") and bool(SUBMIT_WORDS.search(el.name))
     if "expanded" in el.states and not _COLLAPSE_WORDS.search(task_text):
-        return -weight
+        return {"collapses_section": -1.0}
     last_ok = [s for s in history if s.result is not None and s.result.ok and not s.feedback]
     again = last_ok and last_ok[-1].decision.action.kind == "click" and last_ok[-1].decision.action.element == el.id
     lost = again and role == "img" and _same_page(last_ok[-1].observation, obs)  # an icon click that was lost
     if again and not lost and not opens_overflow(task_text, obs, el):  # a menu that did not open: click again
-        return -weight  # the same click again undoes or repeats it
+        return {"same_click_again": -1.0}  # the same click again undoes or repeats it
     if is_submit and todo:
-        return -weight
+        return {"submit_before_done": -1.0}
     if role in TEXT_ROLES and el.name in todo:
-        return weight  # a field still to fill that typing cannot reach (a date picker's box) opens on a click
+        return {"opens_pending_field": 1.0}  # a field still to fill that typing cannot reach (a date picker's box)
     n = ordinal(task_text) if role == "link" else None
     if n is not None and ordinal_target(obs, history, n) == el.id:
-        return 2 * weight  # the task counts: the n-th result, or the page that holds it
+        return {"nth_result": 2.0}  # the task counts: the n-th result, or the page that holds it
     if EXPAND_TODO in todo and role in _EXPANDABLE_ROLES and "expanded" not in el.states:
-        return weight
+        return {"expands_section": 1.0}
     kinds = {role, el.tag} | ({role.removesuffix("box")} if el.tag != "textarea" else set())
     if any(v.lower() in kinds for v in values if len(v) > 2):
-        return 2 * weight  # the task names this kind of control: 'Click on a "checkbox" widget'
+        return {"names_control_kind": 2.0}  # the task names this kind of control: 'Click on a "checkbox" widget'
     if not named_by_task(task_text, el, typed):
-        quoted = [q.lower() for q in _QUOTED.findall(task_text) if len(q) >= 2]
+        quoted = [q.lower() for q in DOUBLE_QUOTED.findall(task_text) if len(q) >= 2]
         fits = bool(quoted) and all(q in el.name.lower() for q in quoted) and role in _CHOICE_ROLES
-        return 2 * weight if fits else 0.0  # 'an item that starts with "An" and ends with "ica"': Antarctica
+        return {"holds_quoted_parts": 2.0 if fits else 0.0}  # 'starts with "An" and ends with "ica"': Antarctica
     if role in TOGGLE_ROLES:
-        return -0.5 * weight if "checked" in el.states else 1.25 * weight
+        return {"named_toggle": -0.5 if "checked" in el.states else 1.25}
     if any(s.decision.action.element == el.id for s in history if s.result is not None and s.result.ok):
-        return 0.0
-    return weight
+        return {}
+    return {"named_by_task": 1.0}
 
 
 def continues_after(task_text: str, clicked: str) -> bool:

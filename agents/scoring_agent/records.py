@@ -13,19 +13,19 @@ import re
 
 from agents.scoring_agent.candidates import heading_text, mentions
 from agents.scoring_agent.fields import stems
+from agents.scoring_agent.lexicon import (
+    AWAY_WORDS,
+    CLICK_TASK,
+    CONTROL_ROLES,
+    DOUBLE_QUOTED,
+    TEXT_ONLY_ROLES,
+)
 from eclair.types import Candidate, Element, Observation, StepRecord
 
-TEXT_ONLY_ROLES = {
-    "cell", "text", "statictext", "term", "definition", "listitem", "paragraph", "caption", "heading", "columnheader",
-}  # fmt: skip
 _TARGET_ROLES = {"link", "clickable", "button"}
-_CONTROL_ROLES = {"link", "button", "tab", "menuitem", "clickable"}
-_AWAY = re.compile(r"\b(cancel|log ?out|sign ?out|reset|clear|back|discard|close)\b", re.I)
-_CLICK_TASK = re.compile(r"^\s*(click|select|check|uncheck|tick|choose|tap|press|expand|open)\b", re.I)
 _HANDLE = re.compile(r"(?<![\w@#])[@#][\w.-]*\w")
 _PROPER = re.compile(r"(?<=[a-z,] )[A-Z][a-z]+\b")
 _OVERFLOW = re.compile(r"^(more|menu|options|actions|…|\.\.\.|⋮|⋯)\b|\b(more|menu|options)$", re.I)
-_QUOTED = re.compile(r'"([^"]+)"')
 _REPEATABLE = {"link", "button", "clickable", "img", "menuitem", "tab"}
 
 
@@ -56,7 +56,7 @@ def record_targets(obs: Observation, values: list[str]) -> set[str]:
     """Ids of the links on the one list row that shows the task's record (most task values, at least an id's worth)."""
     scored = []
     for row in table_rows(obs):
-        links = [e.id for e in row if e.role in _TARGET_ROLES and e.name and not _AWAY.search(e.name)]
+        links = [e.id for e in row if e.role in _TARGET_ROLES and e.name and not AWAY_WORDS.search(e.name)]
         if links:
             scored.append((_hits([e.name for e in row], values), links))
     if not scored:
@@ -104,7 +104,7 @@ def opens_overflow(task_text: str, obs: Observation, el: Element) -> bool:
     """A "more" / "menu" control while the task quotes a control no element on the page names: it is behind it."""
     if not _OVERFLOW.search(el.name.strip()):
         return False
-    quoted = [q for q in _QUOTED.findall(task_text) if len(q) > 2]
+    quoted = [q for q in DOUBLE_QUOTED.findall(task_text) if len(q) > 2]
     return bool(quoted) and not any(mentions(e.name, q) for q in quoted for e in obs.elements)
 
 
@@ -125,7 +125,7 @@ def _site_nav(obs: Observation) -> set[str]:
     if heading is None:
         return set()
     top = heading.bbox[1]
-    return {e.id for e in obs.elements if e.role in _CONTROL_ROLES and e.bbox[1] + e.bbox[3] <= top}
+    return {e.id for e in obs.elements if e.role in CONTROL_ROLES and e.bbox[1] + e.bbox[3] <= top}
 
 
 def action_words(task_text: str, obs: Observation) -> set[str]:
@@ -153,7 +153,7 @@ def commit_button(obs: Observation, history: list[StepRecord]) -> str | None:
     if changed not in ids:
         return None
     for el in obs.elements[ids.index(changed) + 1 :]:
-        if el.role == "button" and el.name and not _AWAY.search(el.name) and "disabled" not in el.states:
+        if el.role == "button" and el.name and not AWAY_WORDS.search(el.name) and "disabled" not in el.states:
             return el.id
     return None
 
@@ -168,29 +168,36 @@ def record_prior(
     weight: float,
 ) -> float:
     """Prior in units of `weight` from where the task's record is and what the agent just changed."""
+    return weight * sum(record_signals(task_text, obs, history, cand, values, todo).values())
+
+
+def record_signals(
+    task_text: str, obs: Observation, history: list[StepRecord], cand: Candidate, values: list[str], todo: list[str]
+) -> dict[str, float]:
+    """The record-layout signals that fire for this click, by feature name."""
     action = cand.action
     if action.kind != "click":
-        return 0.0
+        return {}
     el = next((e for e in obs.elements if e.id == action.element), None)
     if el is None:
-        return 0.0
+        return {}
     role = el.role.lower()
-    quoted = [q for q in _QUOTED.findall(task_text) if len(q) > 2]
+    quoted = [q for q in DOUBLE_QUOTED.findall(task_text) if len(q) > 2]
     other = [h for h in _HANDLE.findall(el.name) if not mentions(task_text, h)]
     if role == "listitem" and any(mentions(el.name, q) for q in quoted) and not other:
-        return weight  # the menu entry the task names ("Block @user" for 'click on the "Block" button')
+        return {"menu_entry_named": 1.0}  # the menu entry the task names ("Block @user" for 'the "Block" button')
     if role in TEXT_ONLY_ROLES:
-        return 0.0 if _CLICK_TASK.search(task_text) else -1.5 * weight  # text that is not a control
-    score = 0.0
+        return {} if CLICK_TASK.search(task_text) else {"text_not_control": -1.5}  # text that is not a control
+    out: dict[str, float] = {}
     if opens_overflow(task_text, obs, el):
-        score += weight
+        out["opens_overflow"] = 1.0
     targets = record_targets(obs, values)
     if el.id in targets:
-        score += 2 * weight
+        out["record_row_link"] = 2.0
     if (targets or todo or record_in_view(obs, values)) and el.id in _site_nav(obs):
-        score -= weight  # the record (or a form still to fill) is here: the navigation bar leads away from it
-    elif role in _CONTROL_ROLES and action_words(task_text, obs) & stems(el.name):
-        score += 0.5 * weight  # the control's label shares a word with the task ("Record vitals", "Referrals")
+        out["leaves_record"] = -1.0  # the record (or a form still to fill) is here: the nav bar leads away from it
+    elif role in CONTROL_ROLES and action_words(task_text, obs) & stems(el.name):
+        out["label_shares_task_word"] = 0.5  # the control's label shares a word with the task ("Record vitals")
     if not todo and el.id == commit_button(obs, history) and not _unset_choice(obs, task_text):
-        score += weight
-    return score
+        out["saves_change"] = 1.0
+    return out

@@ -10,15 +10,10 @@ from __future__ import annotations
 import re
 
 from agents.scoring_agent.candidates import mentions
+from agents.scoring_agent.lexicon import ISO_DATE, MONTHS, US_DATE
 from eclair.types import Candidate, Element, Observation, StepRecord
 
-_MONTHS = [
-    "january", "february", "march", "april", "may", "june",
-    "july", "august", "september", "october", "november", "december",
-]  # fmt: skip
-_MONTH_YEAR = re.compile(r"\b(" + "|".join(_MONTHS) + r")\s+(\d{4})\b", re.I)
-_US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_MONTH_YEAR = re.compile(r"\b(" + "|".join(MONTHS) + r")\s+(\d{4})\b", re.I)
 _PREV = {"prev", "previous", "<", "‹", "«"}
 _NEXT = {"next", ">", "›", "»"}
 _SUGGESTION_ROLES = {"clickable", "option", "listitem", "menuitem", "link"}
@@ -31,7 +26,7 @@ _DURATION = re.compile(r"\b(?:(\d+)\s*h(?:ours?|rs?)?)?\s*(?:(\d+)\s*m(?:in(?:ut
 def _date_of(values: list[str]) -> tuple[int, int, int] | None:
     """(year, month, day) of the first date among the task values."""
     for value in values:
-        us, iso = _US_DATE.match(value), _ISO_DATE.match(value)
+        us, iso = US_DATE.match(value), ISO_DATE.match(value)
         if us:
             return int(us.group(3)), int(us.group(1)), int(us.group(2))
         if iso:
@@ -60,7 +55,7 @@ def calendar_target(obs: Observation, values: list[str]) -> str | None:
     if shown is None or len(days) < 28:
         return None
     year, month, day = date
-    here = (int(shown.group(2)), _MONTHS.index(shown.group(1).lower()) + 1)
+    here = (int(shown.group(2)), MONTHS.index(shown.group(1).lower()) + 1)
     if here == (year, month):
         return days.get(str(day))
     way = _PREV if (year, month) < here else _NEXT
@@ -138,15 +133,21 @@ def widget_targets(task_text: str, obs: Observation, values: list[str]) -> set[s
 
 def widget_prior(task_text: str, obs: Observation, cand: Candidate, values: list[str], weight: float) -> float:
     """+2 weights for the calendar link towards the task's date and for the offer the task ranks first."""
+    return weight * sum(widget_signals(task_text, obs, cand, values).values())
+
+
+def widget_signals(task_text: str, obs: Observation, cand: Candidate, values: list[str]) -> dict[str, float]:
+    """The widget signals that fire for this click, by feature name."""
     if cand.action.kind != "click" or cand.action.element is None:
-        return 0.0
-    day = calendar_target(obs, values)
-    if cand.action.element in {day, ranked_target(task_text, obs)}:
-        return 2 * weight
+        return {}
+    if cand.action.element == calendar_target(obs, values):
+        return {"calendar_day": 2.0}
+    if cand.action.element == ranked_target(task_text, obs):
+        return {"ranked_offer": 2.0}
     el = next((e for e in obs.elements if e.id == cand.action.element), None)
     if el is not None and el.role == "link" and el.name.strip().isdigit() and calendar_open(obs):
-        return -2 * weight  # another day ("16" of 10/16/2016 while October is not shown), or the date is in
-    return 0.0
+        return {"calendar_day": -2.0}  # another day ("16" of 10/16/2016 while October is not shown), or the date is in
+    return {}
 
 
 def awaits_suggestions(obs: Observation, history: list[StepRecord]) -> bool:

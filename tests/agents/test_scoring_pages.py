@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from agents.scoring_agent.agent import ScoringAgent, _drop_failed_repeats
 from agents.scoring_agent.candidates import enumerate_candidates
+from agents.scoring_agent.features import StepContext, feature_vector
 from agents.scoring_agent.fields import field_labels, keyed_values, pairing, with_labels
 from agents.scoring_agent.priors import ordinal_target, pending, state_prior
 from agents.scoring_agent.records import card_misses, drop_card_misses, record_prior, record_words
@@ -166,10 +167,12 @@ def test_small_named_images_are_clicked_large_ones_are_not() -> None:
 
 
 def test_close_leads_away_unless_the_task_says_close() -> None:
-    agent = ScoringAgent(backend=None)  # type: ignore[arg-type]
     cand = Candidate(action=Action(kind="click", element="1"), text='click clickable "close reply left arrow"')
-    assert agent._prior(Task(id="t", text='Reply with "hi".'), [], cand, set(), []) < 0
-    assert agent._prior(Task(id="t", text="Close the dialog."), [], cand, set(), []) == 0
+    reply, close = Task(id="t", text='Reply with "hi".'), Task(id="t", text="Close the dialog.")
+    assert feature_vector(cand, _ctx(reply, _page()))["leaves_form"] == 1.0
+    assert "leaves_form" not in feature_vector(cand, _ctx(close, _page()))
+    weights = ScoringAgent(backend=None).policy  # type: ignore[arg-type]
+    assert weights.score(feature_vector(cand, _ctx(reply, _page()))) < 0
 
 
 def test_an_icon_that_did_nothing_gets_one_more_click_other_controls_do_not() -> None:
@@ -264,7 +267,8 @@ def test_a_validation_message_after_the_submit_withholds_done_and_points_at_its_
     subject_says_invalid = Task(text='Create a ticket with the subject "Total is invalid".')
     listed = _page(Element(id="7", role="cell", name="Total is invalid", tag="td"), *form.elements)
     assert form_errors(subject_says_invalid, listed, [clicked]) == []  # the task's own words are no error
-    decided = ScoringAgent(backend=_Flat()).decide(task, after, [typed, clicked])  # type: ignore[arg-type]
+    agent = ScoringAgent(backend=_Flat(), disabled_features=["task_similarity"])  # type: ignore[arg-type]
+    decided = agent.decide(task, after, [typed, clicked])
     assert decided.action.kind == "type" and decided.action.element == "1"  # before: done
     offered = {c.action.text for c in decided.candidates if c.action.element == "1"}
     assert "Acme" in offered  # typed into Description before; offered again to the field the message names
@@ -280,3 +284,7 @@ class _Flat:
 
     def score(self, prompt: str, texts: list[str]) -> list[float]:
         return [0.0] * len(texts)
+
+
+def _ctx(task: Task, page: Observation) -> StepContext:
+    return StepContext(task, page, [], task.text, [], [], [], set(), set(), False)
