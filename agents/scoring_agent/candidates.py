@@ -31,6 +31,7 @@ from agents.scoring_agent.lexicon import (
     TOGGLE_ROLES,
     TYPE_VERB,
 )
+from agents.scoring_agent.values import extra_values
 from eclair.types import Action, Candidate, Element, Observation, StepRecord, Task
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -57,6 +58,7 @@ def task_values(task: Task) -> list[str]:
         found.append(next(g for g in match.groups() if g))
     for pattern in (DATE_IN_TEXT, EMAIL, NUMBER):
         found.extend(m.group(1) if m.groups() else m.group(0) for m in pattern.finditer(task.text))
+    found.extend(extra_values(task.text, found))  # free text: "log on as j.doe, password hunter2"
     seen: set[str] = set()
     unique = []
     for value in found:

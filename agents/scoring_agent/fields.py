@@ -14,6 +14,7 @@ import re
 from agents.scoring_agent.lexicon import FIELD_ROLES, LABEL_ROLES
 from agents.scoring_agent.lexicon import ISO_DATE as _ISO
 from agents.scoring_agent.lexicon import US_DATE as _DATE
+from agents.scoring_agent.values import CONNECTORS, parse_values
 from eclair.types import Element, Observation
 
 STOP = {
@@ -168,7 +169,7 @@ def keyed_values(task_text: str, obs: Observation, known: list[str]) -> list[str
             if (word if small else _stem(word)) not in label:
                 continue
             j = i + 1
-            while j < len(lowered) and lowered[j] in STOP and not small:
+            while j < len(lowered) and (lowered[j] in STOP or lowered[j] in CONNECTORS) and not small:
                 j += 1
             if j < len(tokens):
                 value = tokens[j].strip(".,:;'\"")
@@ -188,7 +189,8 @@ def keyed_values(task_text: str, obs: Observation, known: list[str]) -> list[str
                     found.append(value)
                     known_lower.add(value.lower())
             break
-    if (found or known) and '"' not in task_text and "'" not in task_text:  # a form-fill task without quotes
+    purposeful = any(v.concept for v in parse_values(task_text))  # the task says what each value is for
+    if (found or known) and '"' not in task_text and "'" not in task_text and not purposeful:  # no quotes
         found += free_words(task_text, obs, known_lower)
     return found
 

@@ -29,7 +29,9 @@ CONCEPTS: dict[str, set[str]] = {
     "code": {"code", "id", "number", "numbe", "reference", "refer", "ref", "sku", "zip", "postcode", "coupon"},
 }  # fmt: skip
 
-_TOKEN = r"[^\s,;]+"
+# words that introduce a value ("a comment saying …"): never a value themselves
+CONNECTORS = {"saying", "says", "reading", "reads", "titled", "entitled", "named", "called", "because", "is"}
+_TOKEN = r"[^\s,;()\[\]]+"
 _CLAUSE_END = r"(?=[.;](?:\s|$)|,\s*(?:then|and)\b|\s+and then\b|\s+then\b|$)"
 _SHORT_END = r"(?=[.,;](?:\s|$)|\s+(?:with|and|for|to|in|on|at|by|priority|due|assigned)\b|$)"
 _QUOTED_OR = r"(?:\"(?P<q>[^\"]+)\"|“(?P<c>[^”]+)”|'(?P<s>[^']+)'|"
@@ -84,7 +86,7 @@ def _value(match: re.Match[str]) -> tuple[str, bool]:
         if groups.get(group):
             return str(groups[group]).strip(), True
     text = str(groups.get("v") or "").strip()
-    return (text[:-1] if text.endswith(".") else text).strip(), False
+    return text.rstrip(".:").strip() if " " not in text else text.rstrip(".").strip(), False
 
 
 def parse_values(text: str) -> list[TaskValue]:

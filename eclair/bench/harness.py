@@ -257,9 +257,14 @@ def _load_backend(settings: Settings, backend: str | None, model: str | None, *,
 
 
 def _make_agent_factory(agent_name: str) -> AgentFactory:
+    return agent_factory(agent_name)
+
+
+def agent_factory(agent_name: str, **options: Any) -> AgentFactory:
+    """A factory for the named agent built with `options` (e.g. `disabled_features` for an ablation)."""
     from eclair.plugins import make_agent
 
-    return lambda backend: make_agent(agent_name, backend)
+    return lambda backend: make_agent(agent_name, backend, **options)
 
 
 def _worker(

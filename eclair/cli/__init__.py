@@ -39,6 +39,7 @@ COMMAND_MODULES = [
     "eclair.cli.explore",
     "eclair.cli.secrets",
     "eclair.cli.families",
+    "eclair.cli.ablate",
 ]
 
 for _name in COMMAND_MODULES:
