@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from importlib import resources
 from typing import Any
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
 
@@ -44,3 +47,25 @@ def log_in(page: Page, username: str, password: str, *, timeout_ms: int = 15_000
     with page.expect_navigation(timeout=timeout_ms, wait_until="load"):
         password_box.press("Enter")
     return page.locator("input[type=password]:visible").count() == 0
+
+
+@contextmanager
+def side_page(page: Page) -> Iterator[Page]:
+    """A page in a new context of the same browser, signed in as `page` is (its cookies and storage), so a check
+    can look around the app without touching the agent's tab or showing up as one of its tabs."""
+    browser = page.context.browser
+    if browser is None:
+        raise RuntimeError("side_page needs a page of a launched or connected browser")
+    context = browser.new_context(storage_state=page.context.storage_state())
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def content_key(page: Page) -> str:
+    """A cheap fingerprint of what the page shows now (URL and text length), to skip re-checking an unchanged page."""
+    try:
+        return f"{page.url}|{page.evaluate('() => document.body ? document.body.innerText.length : 0')}"
+    except PlaywrightError:
+        return f"{page.url}|?"

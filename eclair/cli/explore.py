@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
+from typing import Any
 
 import click
 import typer
 from typer.core import TyperGroup
+
+from eclair.errors import EclairError
 
 
 class _UrlOrCommand(TyperGroup):
@@ -57,6 +61,50 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
         counts = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in report.counts.items())
         typer.echo(f"{report.app}: {counts}; {report.proposed} tasks proposed ({report.splits})")
         typer.echo(f"see it: eclair explore show {report.app}")
+
+    @explore_app.command("attempt")
+    def attempt_command(
+        app_name: str = typer.Argument(..., help="An app explored before."),
+        split: str = typer.Option("train", "--split", help="train, heldout or all."),
+        k: int = typer.Option(1, "--k", min=1, help="Episodes per proposed task (seeds --seed, --seed+1, …)."),
+        seed: int = typer.Option(0, "--seed", help="First seed of the drawn values."),
+        temperature: float = typer.Option(0.0, "--temperature", min=0.0, help="Sample the policy (0: greedy)."),
+        workers: int = typer.Option(1, "--workers", min=1, help="Episodes at once (one browser context each)."),
+        limit: int | None = typer.Option(None, "--limit", min=1, help="Only the first N proposals."),
+        model: str | None = typer.Option(None, "--model", help="Model to act with (default: the current one)."),
+        json_out: Path | None = typer.Option(None, "--json", help="Write the report here as JSON."),
+    ) -> None:
+        """Run the app's proposed tasks with the policy; the proposer's own state check labels each run."""
+        from eclair.config import load_settings
+        from eclair.explore.attempt import attempt
+
+        if split not in ("train", "heldout", "all"):
+            raise EclairError(f"--split {split!r} is not train, heldout or all")
+
+        def show(r: Any) -> None:
+            mark = "verified" if r.success else ("error: " + r.error if r.error else "not verified")
+            typer.echo(f"{r.env} seed {r.seed}: {mark} ({r.steps} steps)  {r.task_text}")
+
+        report = attempt(
+            load_settings(),
+            app_name,
+            split=None if split == "all" else split,
+            k=k,
+            seed=seed,
+            workers=workers,
+            temperature=temperature,
+            limit=limit,
+            model=model,
+            on_result=show,
+        )
+        kinds = ", ".join(f"{kind} {v}/{n}" for kind, (v, n) in sorted(report.by_kind.items()))
+        typer.echo(
+            f"{report.app} {report.split}: {report.verified}/{report.episodes} verified ({kinds}); "
+            f"{report.errors} errors; {report.wall_s:.0f} s"
+        )
+        if json_out:
+            json_out.parent.mkdir(parents=True, exist_ok=True)
+            json_out.write_text(json.dumps(report.model_dump() | {"rate": report.rate}, indent=2))
 
     @explore_app.command("show")
     def show_command(

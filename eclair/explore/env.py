@@ -6,7 +6,7 @@ import os
 from typing import Any
 
 from eclair.browser import navigate
-from eclair.browser.pagemap import log_in, read_page_map
+from eclair.browser.pagemap import content_key, log_in, read_page_map, side_page
 from eclair.config import Settings
 from eclair.errors import EclairError
 from eclair.explore.propose import ProposedTask
@@ -28,6 +28,7 @@ class ExploreEnv:
         self.login = login
         self.intended: dict[str, str] = {}
         self.last: Verification | None = None
+        self._checked_at = ""  # content_key of the agent's page when `last` was computed
 
     def setup(self, page: Any, seed: int) -> Task:
         self._sign_in(page)
@@ -39,13 +40,18 @@ class ExploreEnv:
             text, intended = self.task.instantiate(seed + attempt * 100_003, current)
             if self.task.kind == "edit" or not verify_task(page, self.task, intended).passed:
                 break
-        self.intended = intended
+        self.intended, self.last, self._checked_at = intended, None, ""
         navigate(page, self.task.start_url)
         return Task(text=text, start_url=self.task.start_url, params={}, workflow=None)
 
     def validate(self, page: Any) -> tuple[float, bool]:
-        self.last = verify_task(page, self.task, self.intended)
-        return (1.0 if self.last.passed else 0.0), True
+        """Check the app in a side context (the agent's tab stays where it is); done once the effect is there."""
+        key = content_key(page)
+        if self.last is None or key != self._checked_at:
+            with side_page(page) as side:
+                self.last = verify_task(side, self.task, self.intended)
+            self._checked_at = key
+        return (1.0 if self.last.passed else 0.0), self.last.passed
 
     def teardown(self) -> None:
         """Nothing to release: the app is the user's (a staging copy when writes are allowed)."""

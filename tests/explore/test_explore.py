@@ -115,7 +115,9 @@ def test_explore_env_rewards_only_the_change_it_asked_for(helpdesk: Any, tmp_pat
     env = ExploreEnv("helpdesk", proposal["id"], ProposedTask.model_validate(proposal["task"]))
     task = env.setup(page, seed=100)
     assert task.text and task.start_url == start and env.intended
-    assert env.validate(page) == (0.0, True)
+    before = page.url
+    assert env.validate(page) == (0.0, False)
+    assert page.url == before  # the check looked in a side context, not in the agent's tab
     _apply(page, env.task.check_urls[0], env.intended, "Save changes")
     assert env.validate(page) == (1.0, True), env.last
 
