@@ -28,7 +28,7 @@ class _Unmasked(guard_module.RunGuard):
 
     trace_screenshots = True  # type: ignore[assignment]
 
-    def attach(self, context: Any) -> None:
+    def attach(self, context: Any, *, allowed_domains: tuple[str, ...] = ()) -> None:
         pass
 
     def store(self, store: Any) -> Any:
