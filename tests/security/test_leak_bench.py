@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 import eclair.security.guard as guard_module
 from eclair.bench.security import run_security_bench
+from eclair.bench.security_control import masking_switched_off
 
 SCENARIOS = ["echo-next-page", "eclair-error-message", "totp-code"]
 
@@ -23,38 +22,11 @@ def test_masked_runs_leak_nothing_anywhere(tmp_path: Path) -> None:
     assert (tmp_path / "security.json").exists()
 
 
-class _Unmasked(guard_module.RunGuard):
-    """Types secrets like the real guard but masks nothing: the scanners must find the value everywhere."""
-
-    trace_screenshots = True  # type: ignore[assignment]
-
-    def attach(self, context: Any, *, allowed_domains: tuple[str, ...] = ()) -> None:
-        pass
-
-    def store(self, store: Any) -> Any:
-        return store
-
-    def sink(self, sink: Any) -> Any:
-        return sink
-
-    def logs(self) -> Any:
-        return contextlib.nullcontext()
-
-    def after_act(self, result: Any, run_dir: Path) -> Any:
-        return result
-
-    def finish(self, run_dir: Path) -> None:
-        pass
-
-
 @pytest.mark.slow
-def test_the_scanners_catch_an_unmasked_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    real = guard_module.RunGuard.for_task.__func__  # type: ignore[attr-defined]
-    monkeypatch.setattr(
-        guard_module.RunGuard,
-        "for_task",
-        classmethod(lambda cls, task, settings=None: _Unmasked(real(guard_module.RunGuard, task, settings).masker)),
-    )
-    report = run_security_bench(json_path=None, only=["echo-next-page"])
+def test_the_scanners_catch_an_unmasked_run(tmp_path: Path) -> None:
+    real_for_task = guard_module.RunGuard.__dict__["for_task"]
+    with masking_switched_off():
+        report = run_security_bench(json_path=None, only=["echo-next-page"])
+    assert guard_module.RunGuard.__dict__["for_task"] is real_for_task  # the real guard is back after the block
     leaks = report["scenarios"][0]["leaks"]
     assert {"prompts", "db", "step_json", "screenshots", "trace", "export", "events"} <= set(leaks), leaks
