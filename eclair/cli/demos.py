@@ -6,6 +6,7 @@ import signal
 import time
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 import typer
 
@@ -47,19 +48,35 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
         """Success rate per demo workflow (fresh seeded app state per episode), steps, wall time and tokens."""
         from eclair.plugins import environments
 
-        apps = environments()
-        if list_workflows:
-            for name, ids in apps.suites().items():
-                typer.echo(f"{name} ({len(ids)}): {', '.join(ids)}")
-            for workflow_id, description in apps.workflows().items():
-                typer.echo(f"  {workflow_id:36s} {description}")
-            return
-        ids = apps.resolve(suite)  # unknown ids fail here, before anything starts
-        with apps.serve() as server:
-            envs = [apps.make_env(workflow_id, server.base_url) for workflow_id in ids]
-            _run_and_report(
-                envs, f"demos/{suite}", agent, backend, model, episodes, seed, workers, max_steps, critics, json_out
-            )
+        bench_family(
+            environments(),
+            suite,
+            list_workflows,
+            agent=agent,
+            backend=backend,
+            model=model,
+            episodes=episodes,
+            seed=seed,
+            workers=workers,
+            max_steps=max_steps,
+            critics=critics,
+            json_out=json_out,
+        )
+
+
+def bench_family(family: Any, workflow_set: str, list_only: bool, **run_options: Any) -> None:
+    """`eclair bench demos` and `eclair bench <family>`: list the family's sets and workflows, or serve its apps,
+    run one set and report it."""
+    if list_only:
+        for name, ids in family.suites().items():
+            typer.echo(f"{name} ({len(ids)}): {', '.join(ids)}")
+        for workflow_id, description in family.workflows().items():
+            typer.echo(f"  {workflow_id:36s} {description}")
+        return
+    ids = family.resolve(workflow_set)  # unknown ids fail here, before anything starts
+    with family.serve() as server:
+        envs = [family.make_env(workflow_id, server.base_url) for workflow_id in ids]
+        _run_and_report(envs, f"{family.name}/{workflow_set}", **run_options)
 
 
 def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:

@@ -37,29 +37,20 @@ def _register_family(bench: typer.Typer, family_name: str) -> None:
         json_out: Path = typer.Option(None, "--json", help="Write the JSON report here (PNG chart beside it)."),
         list_workflows: bool = typer.Option(False, "--list", help="Print the sets and workflows, then exit."),
     ) -> None:
-        from eclair.cli.demos import _run_and_report
+        from eclair.cli.demos import bench_family
         from eclair.plugins import environments
 
-        family = environments(family_name)
-        if list_workflows:
-            for name, ids in family.suites().items():
-                typer.echo(f"{name} ({len(ids)}): {', '.join(ids)}")
-            for workflow_id, description in family.workflows().items():
-                typer.echo(f"  {workflow_id:30s} {description}")
-            return
-        ids = family.resolve(workflow_set)  # unknown ids fail here, before anything starts
-        with family.serve() as server:
-            envs = [family.make_env(workflow_id, server.base_url) for workflow_id in ids]
-            _run_and_report(
-                envs,
-                f"{family_name}/{workflow_set}",
-                agent,
-                backend,
-                model,
-                episodes,
-                seed,
-                workers,
-                max_steps,
-                critics,
-                json_out,
-            )
+        bench_family(
+            environments(family_name),
+            workflow_set,
+            list_workflows,
+            agent=agent,
+            backend=backend,
+            model=model,
+            episodes=episodes,
+            seed=seed,
+            workers=workers,
+            max_steps=max_steps,
+            critics=critics,
+            json_out=json_out,
+        )
