@@ -27,15 +27,23 @@ def read_page_map(page: Page) -> dict[str, Any]:
     return dict(json.loads(page.evaluate(_script())))
 
 
+_PASSWORD_BOX = "input[type=password]:visible"
+
+
+def shows_login_form(page: Page) -> bool:
+    """Whether the page asks for a password (a login form), i.e. the context is not signed in here."""
+    return page.locator(_PASSWORD_BOX).count() > 0
+
+
 def log_in(page: Page, username: str, password: str, *, timeout_ms: int = 15_000) -> bool:
     """Fill the page's login form (the first password field and the text field before it) and submit it.
 
     Returns True when the page no longer shows a password field afterwards. The password goes straight to the
     field; it is never logged or returned.
     """
-    password_box = page.locator("input[type=password]:visible").first
-    if password_box.count() == 0:
+    if not shows_login_form(page):
         return False
+    password_box = page.locator(_PASSWORD_BOX).first
     form = password_box.locator("xpath=ancestor::form[1]")
     scope = form if form.count() else page
     user_box = scope.locator(
@@ -46,7 +54,7 @@ def log_in(page: Page, username: str, password: str, *, timeout_ms: int = 15_000
     password_box.fill(password)
     with page.expect_navigation(timeout=timeout_ms, wait_until="load"):
         password_box.press("Enter")
-    return page.locator("input[type=password]:visible").count() == 0
+    return not shows_login_form(page)
 
 
 @contextmanager

@@ -6,7 +6,7 @@ import os
 from typing import Any
 
 from eclair.browser import navigate
-from eclair.browser.pagemap import content_key, log_in, read_page_map, side_page
+from eclair.browser.pagemap import content_key, log_in, read_page_map, shows_login_form, side_page
 from eclair.config import Settings
 from eclair.errors import EclairError
 from eclair.explore.propose import ProposedTask
@@ -60,7 +60,7 @@ class ExploreEnv:
         if not self.login:
             return
         navigate(page, self.task.start_url)
-        if page.locator("input[type=password]:visible").count() == 0:
+        if not shows_login_form(page):
             return  # the context is signed in already
         password = os.environ.get(self.login["password_env"], "")
         if not password or not log_in(page, self.login["username"], password):

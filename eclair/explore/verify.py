@@ -83,10 +83,15 @@ def current_values(raw: dict) -> dict[str, str]:
     return {str(f["label"]): str(f.get("value", "")) for form in raw.get("forms", []) for f in form.get("fields", [])}
 
 
+def _values_by_label(raw: dict) -> dict[str, str]:
+    """current_values keyed by the normalised label, for comparing with a task's labels."""
+    return {_norm(label): value for label, value in current_values(raw).items()}
+
+
 def _check_form(raw: dict, intended: dict[str, str]) -> Verification:
     """An edit: the record's own form, read back, holds each intended value in the field of that label."""
-    fields = {_norm(f["label"]): f for form in raw.get("forms", []) for f in form.get("fields", [])}
-    found = {label: _same(fields.get(_norm(label), {}).get("value", ""), v) for label, v in intended.items()}
+    fields = _values_by_label(raw)
+    found = {label: _same(fields.get(_norm(label), ""), v) for label, v in intended.items()}
     missing = [label for label, ok in found.items() if not ok]
     return Verification(passed=not missing, found=found, reason=f"not set: {', '.join(missing)}" if missing else "")
 
@@ -118,7 +123,7 @@ def _check_rows(raw: dict, intended: dict[str, str]) -> Verification:
 def _check_record(raw: dict, intended: dict[str, str], from_list: Verification) -> Verification:
     """The values a list row did not show are on the row's record page (its text or its form's fields)."""
     text = _norm(raw.get("text", ""))
-    fields = {_norm(f["label"]): f.get("value", "") for form in raw.get("forms", []) for f in form.get("fields", [])}
+    fields = _values_by_label(raw)
     found = dict(from_list.found)
     for label, value in intended.items():
         if not found.get(label):
