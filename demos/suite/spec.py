@@ -102,6 +102,16 @@ class DemoEnv:
         self.initial: State = {}
         self.last_reason = ""
 
+    def __getstate__(self) -> dict[str, Any]:
+        # Sent to another process (a Ray worker), the env starts with no episodes of its own and a new lock.
+        state = self.__dict__.copy()
+        state["_episodes"], state["_lock"] = {}, None
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+
     def _admin(self, method: str, path: str, **kwargs: Any) -> Any:
         url = f"{self.base_url}/{self.spec.app}/__admin/{path}"
         try:

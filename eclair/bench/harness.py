@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import inspect
 import logging
-import queue
 import statistics
 import threading
 import time
@@ -18,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field, computed_field
 
+from eclair.bench.executors import EpisodeWork, Executor, parse_executor, run_threads
 from eclair.config import Settings
 from eclair.errors import EclairError
 from eclair.types import Agent, TaskEnvironment, Verdict
@@ -183,34 +183,39 @@ def run_suite(
     suite: str = "",
     tracing: bool = False,
     siblings: int = 1,
+    executor: str | Executor = "threads",
 ) -> SuiteResult:
     """Run every env for `episodes` episodes; episode e of every task uses seed + e // siblings.
 
     `siblings` > 1 replays each seed that many times (sampling agents then differ at equal states, which is what
-    DPO pairs are made of); 1 gives every episode a fresh seed."""
+    DPO pairs are made of); 1 gives every episode a fresh seed. `executor` is threads (this process) or
+    ray[:ADDRESS] (Ray actors, one browser each, one model per node); both write the same records."""
     if episodes < 1 or workers < 1 or siblings < 1:
         raise EclairError("--episodes, --workers and --siblings must be at least 1")
-    loaded = _load_backend(settings, backend, model, needed=agent_factory is None)
-    factory = agent_factory or _make_agent_factory(agent_name)
-    shared = LockedBackend(loaded) if loaded is not None and workers > 1 else loaded
-    backend_name = getattr(loaded, "name", backend or "")
-    model_id = getattr(loaded, "model_id", model or "")
+    where = parse_executor(executor)
+    needs_model = agent_factory is None or backend is not None or model is not None
+    loaded = _load_backend(settings, backend, model, needed=needs_model) if where.kind == "threads" else None
+    work = EpisodeWork(
+        settings=settings,
+        store=store,
+        critics=critics,
+        factory=agent_factory or _make_agent_factory(agent_name),
+        tracing=tracing,
+        backend=LockedBackend(loaded) if loaded is not None and workers > 1 else loaded,
+        load=(backend, model) if needs_model else None,
+    )
     result = SuiteResult(
         suite=suite,
         agent=agent_name,
-        backend=backend_name,
-        model=model_id,
+        backend=getattr(loaded, "name", backend or ""),
+        model=getattr(loaded, "model_id", model or ""),
         seed=seed,
         episodes_per_task=episodes,
         workers=workers,
         started_at=datetime.now(UTC).isoformat(timespec="seconds"),
         env_order=[env.name for env in envs],
     )
-    jobs: queue.Queue[tuple[TaskEnvironment, int, int]] = queue.Queue()
-    for job in episode_jobs(envs, episodes, seed, siblings):
-        jobs.put(job)
     lock = threading.Lock()
-    failures: list[BaseException] = []
 
     def record(res: EpisodeResult) -> None:
         with lock:
@@ -218,24 +223,15 @@ def run_suite(
             if on_result is not None:
                 on_result(res)
 
-    def work() -> None:
-        try:
-            _worker(jobs, settings, store, critics, factory, shared, tracing, record)
-        except BaseException as exc:  # surfaced in the caller's thread below
-            failures.append(exc)
-
+    jobs = episode_jobs(envs, episodes, seed, siblings)
     started = time.perf_counter()
-    if workers == 1:
-        work()
+    if where.kind == "ray":
+        from eclair.bench.ray_executor import run_on_ray
+
+        result.backend, result.model = run_on_ray(where.address, jobs, work, workers, record)
     else:
-        threads = [threading.Thread(target=work, name=f"bench-worker-{i}") for i in range(workers)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        run_threads(jobs, work, workers, record)
     result.wall_s = time.perf_counter() - started
-    if failures:
-        raise failures[0]
     order = {name: i for i, name in enumerate(result.env_order)}
     result.results.sort(key=lambda r: (order.get(r.env, len(order)), r.episode))
     return result
@@ -265,29 +261,6 @@ def agent_factory(agent_name: str, **options: Any) -> AgentFactory:
     from eclair.plugins import make_agent
 
     return lambda backend: make_agent(agent_name, backend, **options)
-
-
-def _worker(
-    jobs: queue.Queue[tuple[TaskEnvironment, int, int]],
-    settings: Settings,
-    store: Any,
-    critics: Any,
-    factory: AgentFactory,
-    backend: Any,
-    tracing: bool,
-    record: Callable[[EpisodeResult], None],
-) -> None:
-    from eclair.assemble import RunParts
-    from eclair.browser import open_browser
-
-    parts = RunParts(store=store, agent=factory(backend), critics=critics, backend=backend)
-    with open_browser(settings) as browser:  # one Playwright instance per thread (sync API is thread-bound)
-        while True:
-            try:
-                env, seed, episode = jobs.get_nowait()
-            except queue.Empty:
-                return
-            record(run_episode(env, seed, parts, browser, settings=settings, tracing=tracing, episode=episode))
 
 
 def run_episode(

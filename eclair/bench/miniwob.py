@@ -192,6 +192,10 @@ class MiniWoBServer:
     def task_url(self, task_name: str) -> str:
         return f"{self.base_url}/miniwob/{task_name}.html"
 
+    def __reduce__(self) -> tuple[type[MiniWoBAddress], tuple[str]]:
+        # Sent to another process (a Ray worker), the server travels as its address; it keeps running here.
+        return MiniWoBAddress, (self.base_url,)
+
     def close(self) -> None:
         self._httpd.shutdown()
         self._httpd.server_close()
@@ -202,6 +206,19 @@ class MiniWoBServer:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class MiniWoBAddress:
+    """A MiniWoBServer as seen from another process: its address only (close() leaves the server alone)."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+
+    def task_url(self, task_name: str) -> str:
+        return f"{self.base_url}/miniwob/{task_name}.html"
+
+    def close(self) -> None:
+        """The server belongs to the process that started it."""
 
 
 def serve_miniwob(port: int = 0) -> MiniWoBServer:

@@ -10,6 +10,8 @@ from typing import Any
 
 import typer
 
+from eclair.bench.executors import EXECUTOR_HELP, parse_executor
+
 
 def register(app: typer.Typer, bench: typer.Typer) -> None:
     """Add this room's commands to `app` and its benchmarks to `bench`."""
@@ -40,6 +42,7 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
         backend: str = typer.Option(None, "--backend", help="local | openai (default from settings)."),
         model: str = typer.Option(None, "--model", help="embedded, a HF dir, a PEFT adapter dir, or a model name."),
         workers: int = typer.Option(1, "--workers", min=1, help="Browser contexts run in parallel."),
+        executor: str = typer.Option("threads", "--executor", help=EXECUTOR_HELP),
         max_steps: int = typer.Option(None, "--max-steps", min=1, help="Cap on steps per episode."),
         critics: bool = typer.Option(True, "--critics/--no-critics", help="Run the default critic panel."),
         json_out: Path = typer.Option(None, "--json", help="Write the JSON report here (PNG chart beside it)."),
@@ -58,6 +61,7 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
             episodes=episodes,
             seed=seed,
             workers=workers,
+            executor=executor,
             max_steps=max_steps,
             critics=critics,
             json_out=json_out,
@@ -74,6 +78,7 @@ def bench_family(family: Any, workflow_set: str, list_only: bool, **run_options:
             typer.echo(f"  {workflow_id:36s} {description}")
         return
     ids = family.resolve(workflow_set)  # unknown ids fail here, before anything starts
+    parse_executor(run_options.get("executor"))  # so does a bad --executor
     with family.serve() as server:
         envs = [family.make_env(workflow_id, server.base_url) for workflow_id in ids]
         _run_and_report(envs, f"{family.name}/{workflow_set}", **run_options)
@@ -92,6 +97,7 @@ def _run_and_report(
     episodes: int,
     seed: int,
     workers: int,
+    executor: str,
     max_steps: int | None,
     critics: bool,
     json_out: Path | None,
@@ -121,6 +127,7 @@ def _run_and_report(
         episodes=episodes,
         seed=seed,
         workers=workers,
+        executor=executor,
         store=Store(settings),
         critics=panel,
         on_result=progress,

@@ -10,6 +10,7 @@ import click
 import typer
 from typer.core import TyperGroup
 
+from eclair.bench.executors import EXECUTOR_HELP, parse_executor
 from eclair.errors import EclairError
 
 
@@ -70,6 +71,7 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
         seed: int = typer.Option(0, "--seed", help="First seed of the drawn values."),
         temperature: float = typer.Option(0.0, "--temperature", min=0.0, help="Sample the policy (0: greedy)."),
         workers: int = typer.Option(1, "--workers", min=1, help="Episodes at once (one browser context each)."),
+        executor: str = typer.Option("threads", "--executor", help=EXECUTOR_HELP),
         limit: int | None = typer.Option(None, "--limit", min=1, help="Only the first N proposals."),
         model: str | None = typer.Option(None, "--model", help="Model to act with (default: the current one)."),
         json_out: Path | None = typer.Option(None, "--json", help="Write the report here as JSON."),
@@ -80,6 +82,7 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
 
         if split not in ("train", "heldout", "all"):
             raise EclairError(f"--split {split!r} is not train, heldout or all")
+        parse_executor(executor)
 
         def show(r: Any) -> None:
             mark = "verified" if r.success else ("error: " + r.error if r.error else "not verified")
@@ -92,6 +95,7 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
             k=k,
             seed=seed,
             workers=workers,
+            executor=executor,
             temperature=temperature,
             limit=limit,
             model=model,

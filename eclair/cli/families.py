@@ -10,6 +10,8 @@ from pathlib import Path
 
 import typer
 
+from eclair.bench.executors import EXECUTOR_HELP
+
 OWN_COMMANDS = {"demos"}  # families that have a command of their own
 
 
@@ -32,6 +34,7 @@ def _register_family(bench: typer.Typer, family_name: str) -> None:
         backend: str = typer.Option(None, "--backend", help="local | openai (default from settings)."),
         model: str = typer.Option(None, "--model", help="embedded, a HF dir, a PEFT adapter dir, or a model name."),
         workers: int = typer.Option(1, "--workers", min=1, help="Browser contexts run in parallel."),
+        executor: str = typer.Option("threads", "--executor", help=EXECUTOR_HELP),
         max_steps: int = typer.Option(None, "--max-steps", min=1, help="Cap on steps per episode."),
         critics: bool = typer.Option(True, "--critics/--no-critics", help="Run the default critic panel."),
         json_out: Path = typer.Option(None, "--json", help="Write the JSON report here (PNG chart beside it)."),
@@ -50,6 +53,7 @@ def _register_family(bench: typer.Typer, family_name: str) -> None:
             episodes=episodes,
             seed=seed,
             workers=workers,
+            executor=executor,
             max_steps=max_steps,
             critics=critics,
             json_out=json_out,

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from eclair.bench.executors import EXECUTOR_HELP, parse_executor
 from eclair.config import load_settings
 from eclair.errors import EclairError
 
@@ -40,6 +41,7 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
         ),
         seed: int = typer.Option(0, "--seed"),
         workers: int = typer.Option(1, "--workers", min=1, help="Browser contexts per rollout/eval suite."),
+        executor: str = typer.Option("threads", "--executor", help=EXECUTOR_HELP),
         agent: str = typer.Option(None, "--agent", help="The agent rolled out and evaluated (default: settings)."),
         base_model: str = typer.Option("embedded", "--base-model", help="The model each round's LoRA trains on."),
         out: Path = typer.Option(Path("bench-out/improve"), "--out", help="Datasets, adapters, plots."),
@@ -57,6 +59,7 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
             raise EclairError(f"--device {device!r} is not cpu or cuda")
         if objective not in OBJECTIVES:
             raise EclairError(f"--objective {objective!r} is not one of {', '.join(OBJECTIVES)}")
+        parse_executor(executor)
         settings = load_settings(device=device)
         cfg = ImproveConfig(
             suite=suite,
@@ -71,6 +74,7 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
             guard_suite=guard,
             seed=seed,
             workers=workers,
+            executor=executor,
             agent=agent,
             base_model=base_model,
             train={"max_steps": max_train_steps, "epochs": epochs, "objective": objective},

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import typer
 
+from eclair.bench.executors import EXECUTOR_HELP, parse_executor
+
 
 def register(app: typer.Typer, bench: typer.Typer) -> None:
     """Add this room's commands to `app` and its benchmarks to `bench`."""
@@ -23,6 +25,7 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
         backend: str = typer.Option(None, "--backend", help="local | openai (default from settings)."),
         model: str = typer.Option(None, "--model", help="embedded, a HF dir, a PEFT adapter dir, or a model name."),
         workers: int = typer.Option(1, "--workers", min=1, help="Browser contexts run in parallel."),
+        executor: str = typer.Option("threads", "--executor", help=EXECUTOR_HELP),
         max_steps: int = typer.Option(None, "--max-steps", min=1, help="Cap on steps per episode."),
         critics: bool = typer.Option(True, "--critics/--no-critics", help="Run the default critic panel."),
         trace: bool = typer.Option(False, "--trace/--no-trace", help="Save a Playwright trace.zip per run."),
@@ -48,6 +51,7 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
             typer.echo(f"all ({len(miniwob.all_tasks())}): {', '.join(miniwob.all_tasks())}")
             return
         names = miniwob.resolve_tasks(tasks, task_set)
+        parse_executor(executor)  # a bad --executor fails before the server starts
         with miniwob.serve_miniwob() as server:
             envs = miniwob.make_envs(names, server)
             _run_and_report(
@@ -59,6 +63,7 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
                 episodes=episodes,
                 seed=seed,
                 workers=workers,
+                executor=executor,
                 critics=critics,
                 trace=trace,
                 json_out=json_out,
@@ -122,6 +127,7 @@ def _run_and_report(
     json_out: Path | None,
     title: str,
     max_steps: int | None = None,
+    executor: str = "threads",
 ) -> None:
     from eclair.bench.harness import EpisodeResult, run_suite
     from eclair.bench.report import write_report
@@ -167,6 +173,7 @@ def _run_and_report(
         model=model,
         suite=suite,
         tracing=trace,
+        executor=executor,
     )
     _, table, png = write_report(result, json_out, title)
     typer.echo(table)

@@ -42,6 +42,7 @@ def attempt(
     k: int = 1,
     seed: int = 0,
     workers: int = 1,
+    executor: str = "threads",
     temperature: float = 0.0,
     limit: int | None = None,
     model: str | None = None,
@@ -65,6 +66,7 @@ def attempt(
         episodes=k,
         seed=seed,
         workers=workers,
+        executor=executor,
         store=store,
         critics=default_panel(),
         model=model or settings.model or current_model(settings),  # the factory needs the backend loaded here

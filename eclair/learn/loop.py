@@ -50,6 +50,7 @@ class ImproveConfig(BaseModel):
     cap_per_task: int = 10
     seed: int = 0
     workers: int = 1  # browser contexts per rollout / evaluation suite (one model shared under a lock)
+    executor: str = "threads"  # threads, or ray[:ADDRESS]: rollouts and evaluations as Ray actor tasks
     agent: str | None = None  # the registered agent that rolls out and is evaluated; None: settings.agent
     base_model: str = "embedded"  # what each round's LoRA trains on (ReST-EM: always from the base)
     train: dict[str, Any] = Field(default_factory=dict)  # TrainConfig overrides
@@ -153,6 +154,7 @@ def improve(
             episodes=cfg.eval_episodes,
             seed=HELD_OUT_SEED + cfg.seed,
             workers=cfg.workers,
+            executor=cfg.executor,
             store=store,
             model=model,
             suite=f"{cfg.suite}/heldout",
@@ -181,6 +183,7 @@ def improve(
                 seed=rollout_seed,
                 siblings=cfg.siblings,
                 workers=cfg.workers,
+                executor=cfg.executor,
                 store=store,
                 critics=default_panel(),  # the labels of --reward critic, and the critic-precision monitor
                 model=current,

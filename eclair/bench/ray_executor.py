@@ -1,0 +1,214 @@
+"""`--executor ray[:ADDRESS]`: episodes as tasks on Ray actors, each with its own Playwright browser.
+
+Each EpisodeActor launches Chromium once (eclair.browser.open_browser) and runs `harness.run_episode` in a fresh
+context per job. A model-driven agent calls the node's one ModelHost actor (one loaded model per node, like the
+thread executor's one model under a lock). Actors write through the same store URL as the driver: the runner
+commits every step as it happens (crash-safe, screenshots under traces_dir), which returned records could not
+do; SQLite takes writers from several processes through WAL, BEGIN IMMEDIATE and its busy timeout
+(eclair/store/engine.py). So a cluster needs a server database (Postgres) and a shared traces_dir.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from eclair.bench.executors import EpisodeWork, Job
+from eclair.errors import EclairError
+
+if TYPE_CHECKING:
+    from eclair.bench.harness import EpisodeResult
+    from eclair.config import Settings
+
+log = logging.getLogger(__name__)
+
+
+class RayUnavailable(EclairError):
+    """Ray is not installed, or the cluster at the address cannot be joined."""
+
+
+def _ray() -> Any:
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")  # no usage reporting (and no prompt about it)
+    try:
+        import ray
+    except ImportError:
+        raise RayUnavailable("--executor ray needs Ray: pip install 'eclair[scale]' or use threads") from None
+    return ray
+
+
+def ensure_ray(address: str | None = None, num_cpus: int | None = None) -> Any:
+    """Join the cluster at `address`, or start a local Ray with `num_cpus` CPUs (no dashboard); once per process."""
+    ray = _ray()
+    if ray.is_initialized():
+        return ray
+    try:
+        if address:
+            ray.init(address=address, logging_level=logging.WARNING)
+        else:
+            ray.init(num_cpus=num_cpus, include_dashboard=False, logging_level=logging.WARNING)
+    except (ConnectionError, ValueError, RuntimeError) as exc:
+        raise RayUnavailable(
+            f"--executor ray:{address or ''} could not start or join Ray ({str(exc).splitlines()[0]}); "
+            "check the address (ray status) or use --executor threads"
+        ) from None
+    return ray
+
+
+class ModelHost:
+    """One node's loaded model; episode actors call it one request at a time (the model is not thread-safe)."""
+
+    def __init__(self, settings: Settings, backend: str | None, model: str | None) -> None:
+        from eclair.models import load_backend
+
+        try:
+            import torch
+
+            torch.set_num_threads(max(1, os.cpu_count() or 1))  # Ray pins actors to 1 thread; the model uses all
+        except ImportError:
+            pass
+        self.backend = load_backend(settings, backend=backend, model=model)
+
+    def describe(self, name: str) -> tuple[str, Any]:
+        try:
+            attr = getattr(self.backend, name)
+        except AttributeError:
+            return "missing", None
+        return ("method", None) if inspect.ismethod(attr) else ("value", attr)
+
+    def call(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, Any]:
+        out = getattr(self.backend, name)(*args, **kwargs)
+        return out, getattr(self.backend, "last_usage", None)
+
+    def identity(self) -> tuple[str, str]:
+        return str(getattr(self.backend, "name", "")), str(getattr(self.backend, "model_id", ""))
+
+
+class RemoteBackend:
+    """A backend whose methods run on the node's ModelHost; `last_usage` is this actor's own last call's."""
+
+    def __init__(self, host: Any) -> None:
+        self._host = host
+        self._attrs: dict[str, tuple[str, Any]] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") or name in ("_host", "_attrs"):
+            raise AttributeError(name)
+        ray = _ray()
+        if name not in self._attrs:
+            self._attrs[name] = ray.get(self._host.describe.remote(name))
+        kind, value = self._attrs[name]
+        if kind == "missing":
+            raise AttributeError(name)
+        if kind == "value":
+            return value
+
+        def remote_call(*args: Any, **kwargs: Any) -> Any:
+            out, usage = ray.get(self._host.call.remote(name, args, kwargs))
+            self.__dict__["last_usage"] = usage  # later reads find it here, not on the host
+            return out
+
+        return remote_call
+
+
+class EpisodeActor:
+    """One worker: its own Chromium and agent; runs one episode per call in a fresh browser context."""
+
+    def __init__(self, work: EpisodeWork, store_settings: Settings) -> None:
+        self.work = work
+        self.store_settings = store_settings
+        self.parts: Any = None
+        self._browser_cm: Any = None
+        self.browser: Any = None
+
+    def node_id(self) -> str:
+        return str(_ray().get_runtime_context().get_node_id())
+
+    def start(self, host: Any) -> None:
+        from eclair.assemble import RunParts
+        from eclair.browser import open_browser
+        from eclair.store import Store
+
+        backend = RemoteBackend(host) if host is not None else None
+        store = Store(self.store_settings, recover=False)  # recover=False: other workers' runs are live, not stale
+        self.parts = RunParts(store=store, agent=self.work.factory(backend), critics=self.work.critics, backend=backend)
+        self._browser_cm = open_browser(self.work.settings)
+        self.browser = self._browser_cm.__enter__()
+
+    def run(self, env: Any, seed: int, episode: int) -> EpisodeResult:
+        from eclair.bench.harness import run_episode
+
+        w = self.work
+        return run_episode(env, seed, self.parts, self.browser, settings=w.settings, tracing=w.tracing, episode=episode)
+
+    def close(self) -> None:
+        if self._browser_cm is not None:
+            self._browser_cm.__exit__(None, None, None)
+        if self.parts is not None:
+            self.parts.store.close()
+
+
+def run_on_ray(
+    address: str | None,
+    jobs: Sequence[Job],
+    work: EpisodeWork,
+    workers: int,
+    record: Callable[[EpisodeResult], None],
+) -> tuple[str, str]:
+    """Run `jobs` on min(workers, jobs) EpisodeActors; returns the model's (backend name, model id) if one ran."""
+    ray = ensure_ray(address, num_cpus=max(workers, os.cpu_count() or 1))
+    from ray.util import ActorPool
+    from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
+
+    shipped = _ship_envs(ray, jobs)
+    store_settings = getattr(work.store, "settings", work.settings)
+    shared = replace(work, store=None, backend=None)  # the store's engine stays here; each actor opens its own
+    actor_cls = ray.remote(num_cpus=1, max_restarts=0)(EpisodeActor)
+    actors = [actor_cls.remote(shared, store_settings) for _ in range(max(1, min(workers, len(jobs))))]
+    hosts: dict[str, Any] = {}
+    try:
+        nodes = ray.get([a.node_id.remote() for a in actors])
+        if work.load is not None:
+            host_cls = ray.remote(num_cpus=0, max_concurrency=1)(ModelHost)
+            for node in sorted(set(nodes)):
+                strategy = NodeAffinitySchedulingStrategy(node_id=node, soft=False)
+                hosts[node] = host_cls.options(scheduling_strategy=strategy).remote(work.settings, *work.load)
+        ray.get([a.start.remote(hosts.get(node)) for a, node in zip(actors, nodes, strict=True)])
+        identity = ray.get(next(iter(hosts.values())).identity.remote()) if hosts else ("", "")
+        pool = ActorPool(actors)
+        for env_ref, seed, episode in shipped:
+            pool.submit(lambda actor, job: actor.run.remote(*job), (env_ref, seed, episode))
+        while pool.has_next():
+            record(pool.get_next_unordered())
+        return identity
+    finally:
+        _stop(ray, actors, list(hosts.values()))
+
+
+def _ship_envs(ray: Any, jobs: Sequence[Job]) -> list[tuple[Any, int, int]]:
+    """Put each env in the object store once; one that cannot be pickled is named with the fix."""
+    refs: dict[int, Any] = {}
+    shipped = []
+    for env, seed, episode in jobs:
+        if id(env) not in refs:
+            try:
+                refs[id(env)] = ray.put(env)
+            except Exception as exc:  # pickling errors come as TypeError, PicklingError, or Ray's own wrappers
+                raise EclairError(
+                    f"--executor ray: environment {env.name} cannot be sent to a Ray worker ({exc}); "
+                    "use --executor threads"
+                ) from None
+        shipped.append((refs[id(env)], seed, episode))
+    return shipped
+
+
+def _stop(ray: Any, actors: list[Any], hosts: list[Any]) -> None:
+    try:
+        ray.get([a.close.remote() for a in actors], timeout=60)
+    except Exception as exc:  # a dead actor has nothing left to close
+        log.warning("closing Ray episode actors: %s", exc)
+    for handle in actors + hosts:
+        ray.kill(handle)
