@@ -4,22 +4,26 @@
   [project.entry-points."eclair.agents"]        name = "package.module:AgentClass"   (called as cls(backend, **opts))
   [project.entry-points."eclair.environments"]  name = "package.module:OBJECT"       (an `EnvironmentFamily`)
   [project.entry-points."eclair.probes"]        name = "package.module:function"     (a model probe, see cli/learn)
+  [project.entry-points."eclair.fitters"]       name = "package.module:function"     (an agent's `WeightFitter`,
+                                                                                    under the agent's own name)
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from functools import cache
 from importlib.metadata import EntryPoint, entry_points
+from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from eclair.errors import EclairError
-from eclair.types import Agent, TaskEnvironment
+from eclair.types import Agent, StepRecord, TaskEnvironment
 
 AGENT_GROUP = "eclair.agents"
 ENVIRONMENT_GROUP = "eclair.environments"
 PROBE_GROUP = "eclair.probes"
+FITTER_GROUP = "eclair.fitters"
 REINSTALL_HINT = "reinstall eclair so its entry points are registered: pip install --no-deps -e ."
 
 
@@ -69,6 +73,14 @@ class EnvironmentFamily(Protocol):
 AgentFactory = Callable[..., Agent]
 
 
+class WeightFitter(Protocol):
+    """Fits an agent's own policy weights from good steps and saves them into `model_dir` (a model version's
+    directory, where the agent looks for them when that model runs), starting from `start_model`'s weights.
+    Returns a JSON-able summary (rows fitted, loss before and after)."""
+
+    def __call__(self, steps: Sequence[StepRecord], model_dir: Path, start_model: str) -> Mapping[str, Any]: ...
+
+
 @cache
 def _group(group: str) -> dict[str, EntryPoint]:
     return {ep.name: ep for ep in entry_points(group=group)}
@@ -114,3 +126,8 @@ def find_environments(name: str = "demos") -> EnvironmentFamily | None:
 def probe(name: str) -> Callable[..., Any]:
     """The model probe registered as `name` (e.g. `grounding`)."""
     return _load(PROBE_GROUP, name, "probe")  # type: ignore[no-any-return]
+
+
+def weight_fitter(agent: str) -> WeightFitter | None:
+    """The weight fitter the agent `agent`'s package registers, or None (an agent with no learned weights)."""
+    return _load(FITTER_GROUP, agent, "weight fitter") if agent in _group(FITTER_GROUP) else None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -137,6 +137,14 @@ def fit_weights(
     digest = hashlib.sha1(np.round(w, 4).tobytes()).hexdigest()[:8]
     meta = {"fit_rows": len(rows), "loss_before": round(_loss(mats, w0), 4), "loss_after": round(loss, 4)}
     return Weights({n: round(float(v), 4) for n, v in zip(names, w, strict=True)}, f"fit-{digest}", "fit", meta)
+
+
+def fit_into(steps: Sequence[StepRecord], model_dir: Path, start_model: str) -> dict[str, object]:
+    """`eclair improve`'s hook (entry point `eclair.fitters`): fit from `start_model`'s weights, save them as the
+    model version's own file in `model_dir`, and return the fit's summary."""
+    fitted = fit_weights(steps, load_weights(model_dir=start_model))
+    path = fitted.save(Path(model_dir) / WEIGHTS_FILE)
+    return {**fitted.meta, "version": fitted.version, "path": str(path)}
 
 
 def _loss(mats: list[tuple[np.ndarray, int]], w: np.ndarray) -> float:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import typer
@@ -11,22 +13,52 @@ from rich.markup import escape
 from rich.table import Table
 
 from eclair.bench.executors import EXECUTOR_HELP, parse_executor
-from eclair.config import load_settings
+from eclair.config import Settings, load_settings
 from eclair.errors import EclairError
+from eclair.types import TaskEnvironment
 
 console = Console(stderr=True)
+
+
+def suite_opener(settings: Settings) -> Callable[..., AbstractContextManager[list[TaskEnvironment]]]:
+    """Open a suite by name for `eclair improve`: the named suites, and `explore:APP/SPLIT` (an explored app's
+    proposed tasks, whose proposer checks them). Composed here: learn and explore do not import each other."""
+    from eclair.explore.env import explore_envs
+    from eclair.learn.suites import open_suite
+
+    @contextmanager
+    def opener(name: str, *, seed: int = 0) -> Iterator[list[TaskEnvironment]]:
+        if name.startswith("explore:"):
+            app, _, split = name.removeprefix("explore:").partition("/")
+            yield list(explore_envs(settings, app, split or None))
+            return
+        with open_suite(name, seed=seed) as envs:
+            yield envs
+
+    return opener
 
 
 def register(app: typer.Typer, bench: typer.Typer) -> None:
     @app.command("improve")
     def improve_command(
-        suite: str = typer.Option(..., "--suite", help="miniwob-dev, demos, demos-smoke, curriculum[:N] or TASKS."),
+        suite: str = typer.Option(
+            ...,
+            "--suite",
+            help="miniwob-dev, demos, demos-smoke, curriculum[:N], TASKS, or explore:APP (an explored app's proposed "
+            "tasks: rollouts on its train split, promotion on its heldout split, the proposer's check as the reward).",
+        ),
         rounds: int = typer.Option(2, "--rounds", min=1),
         k: int = typer.Option(4, "--k", min=1, help="Rollouts per task per round."),
         siblings: int = typer.Option(
             1, "--siblings", min=1, help="Rollouts per seed (>1 samples a start state again: DPO pairs)."
         ),
-        eval_episodes: int = typer.Option(5, "--eval-episodes", min=1, help="Held-out seeds per task."),
+        eval_episodes: int = typer.Option(5, "--eval-episodes", min=1, help="Held-out seeds per task (promotion)."),
+        report_episodes: int = typer.Option(
+            None, "--report-episodes", min=0, help="Report seeds per task after the rounds (default: as eval; 0: skip)."
+        ),
+        fit_weights: bool = typer.Option(
+            True, "--fit-weights/--no-fit-weights", help="Also fit the agent's feature weights each round."
+        ),
         reward: str = typer.Option("critic", "--reward", help="critic (no ground truth) or env (benchmark checker)."),
         temperature: float = typer.Option(0.5, "--temperature", help="Initial sampling temperature."),
         device: str = typer.Option("cpu", "--device", help="cpu or cuda."),
@@ -61,8 +93,14 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
             raise EclairError(f"--objective {objective!r} is not one of {', '.join(OBJECTIVES)}")
         parse_executor(executor)
         settings = load_settings(device=device)
+        eval_suite = None
+        if suite.startswith("explore:") and "/" not in suite:  # learn on the train split, promote on the heldout one
+            suite, eval_suite = f"{suite}/train", f"{suite}/heldout"
         cfg = ImproveConfig(
             suite=suite,
+            eval_suite=eval_suite,
+            report_episodes=report_episodes,
+            fit_weights=fit_weights,
             rounds=rounds,
             k=k,
             siblings=siblings,
@@ -88,7 +126,15 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
                 f"{metrics.heldout_after:.0%}, {verdict} ({metrics.reason})"
             )
 
-        result = improve(cfg, settings, store=Store(settings), work_dir=out, on_round=show, on_message=console.print)
+        result = improve(
+            cfg,
+            settings,
+            store=Store(settings),
+            work_dir=out,
+            suites=suite_opener(settings),
+            on_round=show,
+            on_message=console.print,
+        )
         table = Table(title=f"eclair improve --suite {suite} --reward {reward} --objective {objective}")
         for col in (
             "round",
@@ -128,6 +174,11 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
         payload = result.model_dump(mode="json")
         (json_path or out / "improve.json").parent.mkdir(parents=True, exist_ok=True)
         (json_path or out / "improve.json").write_text(json.dumps(payload, indent=2))
+        if result.report_before is not None:
+            typer.echo(
+                f"report seeds from {result.report_seed}: {result.report_before:.0%} (starting model) → "
+                f"{result.report_after:.0%} (promoted model)"
+            )
         typer.echo(f"promoted model: {result.promoted_model}\nlearning curve: {png}")
 
     @bench.command("grounding")

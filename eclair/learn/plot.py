@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from eclair.learn.loop import ImproveResult
+    from eclair.learn.rounds import ImproveResult
 
 
 def plot_rounds(result: ImproveResult, out: Path) -> Path:

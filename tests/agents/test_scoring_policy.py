@@ -80,6 +80,20 @@ def test_fit_weights_learns_what_good_steps_chose_from_the_hand_set_start() -> N
     assert fit_weights([], start).values == start.values  # nothing to learn from: the start
 
 
+def test_improve_finds_the_fitter_and_the_fitted_weights_travel_with_the_model_version(tmp_path: Path) -> None:
+    from eclair.plugins import weight_fitter
+
+    fitter = weight_fitter("scoring")
+    assert fitter is not None and weight_fitter("eclair") is None  # the eclair agent has no feature weights
+    first = tmp_path / "round-1"
+    summary = fitter([_fit_step(1 + i % 2) for i in range(12)], first, "embedded")
+    assert summary["fit_rows"] == 12 and (first / WEIGHTS_FILE).is_file()
+    assert load_weights(model_dir=str(first)).version == summary["version"]  # the model version's own file
+    second = tmp_path / "round-2"
+    fitter([], second, str(first))  # no new rows: round 2 starts from round 1's weights, not the shipped default
+    assert load_weights(model_dir=str(second)).values == load_weights(model_dir=str(first)).values
+
+
 def test_a_cycle_of_clicks_with_nothing_new_asks_a_person() -> None:
     page = _buttons("A", "B", "Save")
     a, b = Action(kind="click", element="0"), Action(kind="click", element="1")

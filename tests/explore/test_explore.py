@@ -122,6 +122,20 @@ def test_explore_env_rewards_only_the_change_it_asked_for(helpdesk: Any, tmp_pat
     assert env.validate(page) == (1.0, True), env.last
 
 
+def test_improve_opens_an_explored_app_by_split(helpdesk: Any, tmp_path: Any) -> None:
+    from eclair.cli.learn import suite_opener
+
+    _, app, _ = helpdesk
+    settings = Settings(data_dir=tmp_path, traces_dir=tmp_path / "traces")
+    report = save_exploration(Store(settings), app, seed=2)
+    opener = suite_opener(settings)
+    with opener("explore:helpdesk/train") as train, opener("explore:helpdesk/heldout") as heldout:
+        assert len(train) == report.splits.get("train", 0) and len(heldout) == report.splits.get("heldout", 0)
+        assert not {e.proposal_id for e in train} & {e.proposal_id for e in heldout}  # promotion never sees train
+    with opener("explore:helpdesk") as every:
+        assert len(every) == report.proposed
+
+
 def test_cli_errors_name_the_input(tmp_path: Any, monkeypatch: Any) -> None:
     monkeypatch.setenv("ECLAIR_DATA_DIR", str(tmp_path))
     runner = CliRunner()

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from eclair.config import Settings
-from eclair.learn.loop import decide_promotion, next_temperature
 from eclair.learn.mine import label_runs, mine
+from eclair.learn.rounds import decide_promotion, next_temperature
 from eclair.store import Store
 from eclair.types import Action, ActionResult, Decision, Observation, StepRecord, Task, Verdict
 
