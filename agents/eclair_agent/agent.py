@@ -56,7 +56,7 @@ class EclairAgent:
     @property
     def uses_screenshot(self) -> bool:
         """A vision backend gets the Set-of-Marks screenshot, so it must exist before deciding."""
-        return bool(getattr(self.backend, "supports_images", False))
+        return bool(self.backend.supports_images)
 
     def begin(self, task: Task) -> None:
         self.plan = ""
@@ -86,7 +86,7 @@ class EclairAgent:
         }
         template = _ENV.get_template("prompt.j2")
         page_chars = self.max_page_chars
-        budget = _budget(self.backend, REPLY_TOKENS, schema) if schema is not None else None
+        budget = self.backend.prompt_budget_chars(REPLY_TOKENS, schema) if schema is not None else None
         if budget is not None:  # a small context: the page gets what the rest of the prompt leaves
             rest = len(template.render(page=fence_untrusted(f"{obs.title} ({obs.url})\n"), **values))
             page_chars = min(page_chars, max(200, budget - rest))
@@ -144,11 +144,6 @@ def reply_schema(element_ids: list[str]) -> dict[str, Any]:
 def _not_null(field: dict[str, Any]) -> dict[str, Any]:
     options = [o for o in field.get("anyOf", [field]) if o.get("type") != "null"]
     return {k: v for k, v in options[0].items() if k not in ("title", "default")}
-
-
-def _budget(backend: Backend, max_tokens: int, schema: dict[str, Any] | None) -> int | None:
-    measure = getattr(backend, "prompt_budget_chars", None)  # OpenAI-compatible backends know their context
-    return measure(max_tokens, schema) if callable(measure) else None
 
 
 def _sum_usage(completions: list[Any]) -> Usage:

@@ -36,7 +36,7 @@ from agents.scoring_agent.sop import fitting, ground_step, sop_position
 from agents.scoring_agent.values import parse_values
 from agents.scoring_agent.weights import Weights, load_weights
 from agents.scoring_agent.widgets import awaits_suggestions, stale_days, suggestions, widget_targets
-from eclair.models.base import Backend
+from eclair.models.base import Backend, require_scorer, scorer_of
 from eclair.types import Action, Candidate, Decision, Observation, StepRecord, Task, Usage
 
 __all__ = ["ScoringAgent", "_drop_failed_repeats", "flagged_fields", "form_errors"]
@@ -64,6 +64,7 @@ class ScoringAgent:
         disabled_features: Iterable[str] = (),
     ) -> None:
         self.backend = backend
+        self.scorer = scorer_of(backend)  # None for a chat API: then only an ablation without the model runs
         self.temperature = temperature
         self.calibrate = calibrate
         self.max_candidates = max_candidates
@@ -111,7 +112,7 @@ class ScoringAgent:
                 action=Action(kind="done"), rationale="no action is possible on this page", completion="done"
             )
         lines = page_lines(obs, ctx.goal, self.max_page_lines)
-        chat = getattr(self.backend, "render_chat", None) if self.chat_template else None
+        chat = self.scorer.render_chat if self.chat_template and self.scorer is not None else None
         prompt = render(lines, ctx.goal, [s.decision.completion.strip() for s in _clean(history)][-6:], chat)
         started = time.perf_counter()
         raw = self._model_scores(ctx, cands, lines, prompt, chat, history)
@@ -181,24 +182,19 @@ class ScoringAgent:
         Skipped when the model feature weighs nothing (an ablation without the model)."""
         if not self.policy.of(MODEL_FEATURE):
             return {}
+        scorer = require_scorer(self.backend)
         texts = [continuation(c.text, chat) for c in cands]  # type: ignore[arg-type]
         if self.calibrate:
             done_so_far = [s.decision.completion.strip() for s in _clean(history)][-6:]
             task_less = render(lines, None, done_so_far, chat)  # type: ignore[arg-type]
             # the task-less prompt shares the page prefix, so its KV cache is reused (PMI calibration)
-            raw, prior = self._score_many([prompt, task_less], texts)
+            raw, prior = scorer.score_many([prompt, task_less], texts)
             calibrated = [r - p for r, p in zip(raw, prior, strict=True)]
         else:
-            raw = list(self.backend.score(prompt, texts))
+            raw = list(scorer.score(prompt, texts))
             calibrated = raw
         ctx.model = {c.text: s for c, s in zip(cands, calibrated, strict=True)}
         return {c.text: r for c, r in zip(cands, raw, strict=True)}
-
-    def _score_many(self, prompts: list[str], texts: list[str]) -> list[list[float]]:
-        score_many = getattr(self.backend, "score_many", None)
-        if score_many is not None:
-            return list(score_many(prompts, texts))
-        return [self.backend.score(p, texts) for p in prompts]
 
     def _choose_for(self, task: Task, goal: str, scored: list[Candidate]) -> tuple[Candidate, str]:
         """With an SOP, the one candidate that does the step wins; several that fit are the model's to pick."""

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from agents.scoring_agent.agent import ScoringAgent
-from eclair.models.base import Backend
+from eclair.models.base import Backend, require_scorer
 from eclair.types import Element, Observation, Task
 
 WORDS = (
@@ -97,19 +97,20 @@ def _argmax(scores: list[float]) -> int:
 
 def run_probe(backend: Backend, *, trials: int = 40, n_buttons: int = 6, seed: int = 0) -> dict[str, Any]:
     """Accuracy of each prompt/candidate format on the same seeded pages, plus decision latency."""
+    scorer = require_scorer(backend)
     rng = random.Random(seed)
     pages = [synthetic_page(rng, n_buttons) for _ in range(trials)]
     formats: dict[str, Callable[[Observation, str], str]] = {}
 
     def ids_only(obs: Observation, task: str) -> str:
-        scores = backend.score(_ids_prompt(obs, task), [f" click [{e.id}]" for e in obs.elements])
+        scores = scorer.score(_ids_prompt(obs, task), [f" click [{e.id}]" for e in obs.elements])
         return obs.elements[_argmax(scores)].id
 
     def ids_and_names(obs: Observation, task: str, calibrate: bool = False) -> str:
         conts = [f' click [{e.id}] button "{e.name}"' for e in obs.elements]
-        scores = backend.score(_ids_prompt(obs, task), conts)
+        scores = scorer.score(_ids_prompt(obs, task), conts)
         if calibrate:
-            prior = backend.score(f"Page:\n{obs.text}\nNext action:", conts)
+            prior = scorer.score(f"Page:\n{obs.text}\nNext action:", conts)
             scores = [s - p for s, p in zip(scores, prior, strict=True)]
         return obs.elements[_argmax(scores)].id
 

@@ -109,6 +109,7 @@ class PromptRecorder:
     name = "recorder"
     model_id = "prompt-recorder"
     supports_images = True
+    enforces_schema = False
 
     def __init__(self) -> None:
         self.last_usage = Usage()
@@ -120,9 +121,18 @@ class PromptRecorder:
         self.images.extend(images)
         return [Completion(text='{"label": "unsure", "score": 0.5, "reason": "recorder"}')]
 
+    def prompt_budget_chars(self, max_tokens: int, schema: dict[str, Any] | None = None) -> int | None:
+        return None
+
+    def render_chat(self, messages: Sequence[Message]) -> str:
+        return "".join(f"{m['role'].title()}: {m['content']}\n" for m in messages) + "Assistant: "
+
     def score(self, prompt: str, continuations: Sequence[str]) -> list[float]:
         self.texts.append(prompt + "".join(continuations))
         return [0.0 for _ in continuations]
+
+    def score_many(self, prompts: Sequence[str], continuations: Sequence[str]) -> list[list[float]]:
+        return [self.score(p, continuations) for p in prompts]
 
 
 @dataclass

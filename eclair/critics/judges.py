@@ -1,6 +1,6 @@
 """Model judges for steps, task completion and SOP adherence.
 
-Two ways to ask a model: backends with `score()` (the embedded 135M model) are judged by comparing calibrated
+Two ways to ask a model: backends that are a `Scorer` (the embedded 135M model) are judged by comparing calibrated
 log-likelihoods of "Yes"/"No" after the question — PMI against the same question without the evidence — since
 their free-form JSON is unreliable; other backends answer JSON through `generate_json`. Anything malformed is
 "unsure", never "pass".
@@ -17,6 +17,7 @@ from pydantic import BaseModel
 
 from eclair.critics.base import CriticRole
 from eclair.critics.diff import describe_changes
+from eclair.models.base import Backend, scorer_of
 from eclair.types import Action, ActionResult, Observation, StepRecord, Task, Verdict
 
 log = logging.getLogger(__name__)
@@ -92,49 +93,23 @@ class ModelJudge:
     name = "judge"
     role: CriticRole = "judge"
 
-    def __init__(self, backend: Any, *, margin: float = 1.0, temperature: float = 2.0, max_page_chars: int = 700):
+    def __init__(self, backend: Backend, *, margin: float = 1.0, temperature: float = 2.0, max_page_chars: int = 700):
         self.backend = backend
         self.margin = margin  # |calibrated log-odds| below this is "unsure"
         self.temperature = temperature  # log-odds → score squashing
         self.max_page_chars = max_page_chars
-        self._can_score: bool | None = None
-
-    def _render(self, user: str) -> str:
-        messages = [{"role": "user", "content": user}]
-        render = getattr(self.backend, "render_chat", None)
-        if callable(render):
-            return str(render(messages))
-        return f"User: {user}\nAssistant: "
+        self.scorer = scorer_of(backend)  # log-likelihoods when the backend declares them (a local model)
 
     def can_score(self) -> bool:
-        """Whether the backend returns log-likelihoods (probed once with a two-token call)."""
-        if self._can_score is None:
-            self._scores([self._render("Answer Yes or No.")])
-        return bool(self._can_score)
-
-    def _scores(self, prompts: Sequence[str]) -> list[list[float]] | None:
-        """[[logp(Yes), logp(No)] per prompt], or None when the backend cannot score."""
-        if self._can_score is False:
-            return None
-        from eclair.models.base import ScoringUnsupported
-
-        try:
-            many = getattr(self.backend, "score_many", None)
-            if callable(many):
-                result = [list(r) for r in many(list(prompts), [YES, NO])]
-            else:
-                result = [list(self.backend.score(p, [YES, NO])) for p in prompts]
-        except (ScoringUnsupported, NotImplementedError, AttributeError):
-            self._can_score = False
-            return None
-        self._can_score = True
-        return result
+        """Whether the backend returns log-likelihoods (it is a `Scorer`)."""
+        return self.scorer is not None
 
     def ask(self, evidence: str, question: str, *, images: Sequence[bytes] = ()) -> Verdict:
         """pass/fail/unsure for a yes/no question about `evidence`."""
-        scored = self._scores([self._render(f"{evidence}\n\n{question}"), self._render(question)])
-        if scored is not None:
-            (yes, no), (prior_yes, prior_no) = scored
+        if self.scorer is not None:
+            asked = (f"{evidence}\n\n{question}", question)  # the bare question is the PMI prior
+            prompts = [self.scorer.render_chat([{"role": "user", "content": user}]) for user in asked]
+            (yes, no), (prior_yes, prior_no) = self.scorer.score_many(prompts, [YES, NO])
             log_odds = (yes - no) - (prior_yes - prior_no)  # PMI: what the evidence adds to the bare question
             label = "pass" if log_odds >= self.margin else "fail" if log_odds <= -self.margin else "unsure"
             return Verdict(
@@ -150,7 +125,7 @@ class ModelJudge:
         from eclair.models.structured import generate_json
 
         messages = [{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}]
-        use_images = list(images) if getattr(self.backend, "supports_images", False) else []
+        use_images = list(images) if self.backend.supports_images else []
         try:
             answer, _ = generate_json(self.backend, messages, JudgeAnswer, retries=1, images=use_images, max_tokens=160)
         except ModelError as exc:
@@ -190,7 +165,7 @@ class StepJudge(ModelJudge):
     def needs_pixels(
         self, before: Observation, action: Action, after: Observation, result: ActionResult | None
     ) -> bool:
-        return bool(getattr(self.backend, "supports_images", False))
+        return bool(self.backend.supports_images)
 
 
 def trajectory_text(trajectory: Sequence[StepRecord], *, include_rationale: bool = False) -> str:
@@ -213,7 +188,7 @@ class CompletionJudge(ModelJudge):
 
     name = "judge.completion"
 
-    def __init__(self, backend: Any, *, include_rationale: bool = False, **kwargs: Any) -> None:
+    def __init__(self, backend: Backend, *, include_rationale: bool = False, **kwargs: Any) -> None:
         super().__init__(backend, **kwargs)
         self.include_rationale = include_rationale
 

@@ -93,7 +93,8 @@ def load_model_and_tokenizer(path: Path, device: str, settings: Settings | None 
     from transformers import AutoModelForCausalLM, AutoTokenizer
     from transformers.utils import logging as hf_logging
 
-    hf_logging.disable_progress_bar()  # a "Loading weights" bar per load would litter every command's output
+    # A "Loading weights" bar per load would litter every command's output.
+    hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
     dtype = pick_dtype(device, settings.dtype if settings is not None else "auto")
     adapter_config = path / "adapter_config.json"
     base_path = path
@@ -141,7 +142,8 @@ class LocalBackend:
     """A transformers model on this machine: chat with its chat template, and score() with a shared KV cache."""
 
     name = "local"
-    supports_images = False
+    supports_images = False  # a text model: chat() drops images
+    enforces_schema = False  # a schema is asked for in the prompt; generate_json validates the reply
 
     def __init__(self, model_path_or_id: str = "embedded", device: str = "cpu", settings: Settings | None = None):
         from eclair.models.scoring import PrefixScorer
@@ -184,6 +186,10 @@ class LocalBackend:
             tokens = self.scorer.last_prefill_tokens + self.scorer.last_scored_tokens
             self.last_usage = Usage(tokens_in=tokens, model_ms=(time.perf_counter() - started) * 1000)
         return results
+
+    def prompt_budget_chars(self, max_tokens: int, schema: dict[str, Any] | None = None) -> int | None:
+        """None: no server reports a window here; the agents bound local prompts by their own page limits."""
+        return None
 
     # -- generation -------------------------------------------------------------------------------------------------
 

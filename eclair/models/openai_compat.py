@@ -9,7 +9,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from eclair.models.base import Completion, Message, ModelError, ScoringUnsupported
+from eclair.models.base import Completion, Message, ModelError
 from eclair.models.context_fit import ContextWindow, content_chars, context_from_models, parse_overflow, trim_messages
 from eclair.models.structured import response_format, weaker_mode
 from eclair.types import Usage
@@ -53,7 +53,7 @@ def image_data_url(image: bytes) -> str:
 
 
 class OpenAICompatBackend:
-    """A remote chat model. `score()` is not available: chat APIs do not return prompt log-likelihoods."""
+    """A remote chat model; not a `Scorer`: chat APIs do not return prompt log-likelihoods."""
 
     name = "openai"
 
@@ -118,11 +118,6 @@ class OpenAICompatBackend:
         if self.structured_mode == "json_object+schema":
             return "Reply with only one JSON object, no other text."
         return schema_instruction(schema)
-
-    def score(self, prompt: str, continuations: Sequence[str]) -> list[float]:
-        raise ScoringUnsupported(
-            f"the openai backend ({self.model_id}) cannot score continuations; use --backend local to score"
-        )
 
     def build_messages(
         self, messages: Sequence[Message], images: Sequence[bytes], schema: dict[str, Any] | None

@@ -62,7 +62,8 @@ def convert_gguf(gguf_path: Path, out_dir: Path) -> Path:
     from transformers import AutoModelForCausalLM, AutoTokenizer
     from transformers.utils import logging as hf_logging
 
-    hf_logging.disable_progress_bar()  # the one-time conversion reports its own time; no per-shard bars
+    # The one-time conversion reports its own time; no per-shard bars.
+    hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
     if not gguf_path.is_file():
         raise ModelError(f"GGUF file {gguf_path} does not exist; pass an existing .gguf path")
     started = time.perf_counter()

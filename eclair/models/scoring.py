@@ -93,7 +93,8 @@ class PrefixScorer:
 
     @property
     def device(self) -> torch.device:
-        return next(self.model.parameters()).device
+        device: torch.device = next(self.model.parameters()).device
+        return device
 
     def encode(self, text: str) -> list[int]:
         return encode(self.tokenizer, text)

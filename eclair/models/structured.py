@@ -107,7 +107,7 @@ def generate_json(
             error = str(exc)
             log.info("attempt %d: model reply did not parse: %s", attempt + 1, error)
         # A server that enforces the schema needs only the problem; others see the schema again.
-        spelled = "" if getattr(backend, "enforces_schema", False) else f" matching this schema:\n{json.dumps(schema)}"
+        spelled = "" if backend.enforces_schema else f" matching this schema:\n{json.dumps(schema)}"
         conversation = [
             *conversation,
             {"role": "assistant", "content": reply.text},
@@ -118,6 +118,6 @@ def generate_json(
             },
         ]
     raise ModelError(
-        f"model {getattr(backend, 'model_id', '?')} gave no valid {model_cls.__name__} JSON after "
+        f"model {backend.model_id} gave no valid {model_cls.__name__} JSON after "
         f"{retries + 1} attempts (last problem: {error[:200]})"
     )

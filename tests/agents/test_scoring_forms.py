@@ -4,18 +4,8 @@ box labelled for its purpose, on login forms of several layouts and on a comment
 from __future__ import annotations
 
 from agents.scoring_agent.agent import ScoringAgent
-from eclair.types import Action, ActionResult, Element, Observation, StepRecord, Task, Usage
-
-
-class _Flat:
-    """Scores every candidate alike: the decision shows the features other than the model."""
-
-    name = "flat"
-    model_id = ""
-    last_usage = Usage()
-
-    def score(self, prompt: str, texts: list[str]) -> list[float]:
-        return [0.0] * len(texts)
+from eclair.types import Action, ActionResult, Element, Observation, StepRecord, Task
+from tests.agents.flat_scorer import FlatScorer
 
 
 def _box(id_: str, name: str = "", placeholder: str = "", y: float = 0.0, tag: str = "input") -> Element:
@@ -32,7 +22,7 @@ def _apply(obs: Observation, action: Action) -> Observation:
 
 def _run(task: str, page: Observation, max_steps: int = 6) -> tuple[dict[str, str], list[Action]]:
     """Run the agent on the page until it says done; returns the values each box held and the actions."""
-    agent = ScoringAgent(backend=_Flat(), disabled_features=["task_similarity"])  # type: ignore[arg-type]
+    agent = ScoringAgent(backend=FlatScorer(), disabled_features=["task_similarity"])  # type: ignore[arg-type]
     obs, history, filled = page, [], {}
     for index in range(max_steps):
         decision = agent.decide(Task(text=task), obs, history)

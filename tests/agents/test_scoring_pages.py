@@ -9,7 +9,8 @@ from agents.scoring_agent.features import StepContext, feature_vector
 from agents.scoring_agent.fields import field_labels, keyed_values, pairing, with_labels
 from agents.scoring_agent.priors import ordinal_target, pending, state_prior
 from agents.scoring_agent.records import card_misses, drop_card_misses, record_prior, record_words
-from eclair.types import Action, ActionResult, Candidate, Decision, Element, Observation, StepRecord, Task, Usage
+from eclair.types import Action, ActionResult, Candidate, Decision, Element, Observation, StepRecord, Task
+from tests.agents.flat_scorer import FlatScorer
 
 
 def _box(i: str, name: str, value: str = "") -> Element:
@@ -267,23 +268,13 @@ def test_a_validation_message_after_the_submit_withholds_done_and_points_at_its_
     subject_says_invalid = Task(text='Create a ticket with the subject "Total is invalid".')
     listed = _page(Element(id="7", role="cell", name="Total is invalid", tag="td"), *form.elements)
     assert form_errors(subject_says_invalid, listed, [clicked]) == []  # the task's own words are no error
-    agent = ScoringAgent(backend=_Flat(), disabled_features=["task_similarity"])  # type: ignore[arg-type]
+    agent = ScoringAgent(backend=FlatScorer(), disabled_features=["task_similarity"])  # type: ignore[arg-type]
     decided = agent.decide(task, after, [typed, clicked])
     assert decided.action.kind == "type" and decided.action.element == "1"  # before: done
     offered = {c.action.text for c in decided.candidates if c.action.element == "1"}
     assert "Acme" in offered  # typed into Description before; offered again to the field the message names
     submit = next(c for c in decided.candidates if c.action.element == "5")
     assert max(c.score for c in decided.candidates if c.action.element == "1") > submit.score  # fix it first
-
-
-class _Flat:
-    """Scores every candidate alike, so the decision shows the agent's priors alone."""
-
-    name = "flat"
-    last_usage = Usage()
-
-    def score(self, prompt: str, texts: list[str]) -> list[float]:
-        return [0.0] * len(texts)
 
 
 def _ctx(task: Task, page: Observation) -> StepContext:

@@ -12,21 +12,13 @@ from agents.scoring_agent.agent import ScoringAgent
 from agents.scoring_agent.features import FEATURE_NAMES, FEATURES, MODEL_FEATURE
 from agents.scoring_agent.loops import stuck_cycle
 from agents.scoring_agent.weights import WEIGHTS_FILE, Weights, WeightsError, fit_weights, load_weights, read_weights
-from eclair.types import Action, ActionResult, Candidate, Decision, Element, Observation, StepRecord, Task, Usage
-
-
-class _Flat:
-    name = "flat"
-    model_id = ""
-    last_usage = Usage()
-
-    def score(self, prompt: str, texts: list[str]) -> list[float]:
-        return [0.0] * len(texts)
+from eclair.types import Action, ActionResult, Candidate, Decision, Element, Observation, StepRecord, Task
+from tests.agents.flat_scorer import FlatScorer
 
 
 def _agent(weights: dict[str, float] | None = None, off: tuple[str, ...] = ()) -> ScoringAgent:
     disabled = ["task_similarity", *off]
-    return ScoringAgent(backend=_Flat(), weights=weights, disabled_features=disabled)  # type: ignore[arg-type]
+    return ScoringAgent(backend=FlatScorer(), weights=weights, disabled_features=disabled)  # type: ignore[arg-type]
 
 
 def _buttons(*names: str) -> Observation:

@@ -185,3 +185,16 @@ def test_model_benchmark_runs_and_agrees_with_naive(settings: Settings, tmp_path
     assert result["packed_tokens_run"] < result["candidate_tokens_total"]
     assert result["generation_tokens"] > 0 and result["generation_tokens_per_s"] > 0
     assert json.loads(json.dumps(result))["summary"]  # JSON-serialisable for --json
+
+
+def test_declares_what_it_can_do(backend: LocalBackend) -> None:
+    from eclair.bench.harness import LockedBackend
+    from eclair.models.base import Backend, require_scorer, scorer_of
+
+    assert isinstance(backend, Backend) and require_scorer(backend) is backend
+    assert not backend.supports_images and not backend.enforces_schema
+    assert backend.prompt_budget_chars(100) is None
+    shared = LockedBackend(backend)  # the bench's thread-shared wrapper keeps the declarations
+    assert scorer_of(shared) is not None and shared.supports_images is False
+    rendered = backend.render_chat([{"role": "user", "content": "Is it done?"}])
+    assert rendered.rstrip().endswith("assistant") and "Is it done?" in rendered

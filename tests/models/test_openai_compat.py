@@ -13,6 +13,7 @@ from pydantic import BaseModel
 
 from eclair.config import Settings
 from eclair.models import Completion, ModelError, OpenAICompatBackend, ScoringUnsupported, generate_json, load_backend
+from eclair.models.base import Backend, require_scorer, scorer_of
 from tests.models.chat_server import ChatServer, Reply, completion_body, error_body
 
 PNG = base64.b64decode(
@@ -187,9 +188,11 @@ def test_n_completions_even_when_server_returns_one(server: ChatServer) -> None:
     assert "n" not in server.requests[1].json  # only the one still missing
 
 
-def test_score_is_unsupported(server: ChatServer) -> None:
-    with pytest.raises(ScoringUnsupported):
-        make_backend(server).score("prompt", ["a", "b"])
+def test_a_chat_api_is_no_scorer(server: ChatServer) -> None:
+    backend = make_backend(server)
+    assert isinstance(backend, Backend) and scorer_of(backend) is None
+    with pytest.raises(ScoringUnsupported, match="use --backend local"):
+        require_scorer(backend)
 
 
 def test_load_backend_reads_settings(server: ChatServer, settings: Settings) -> None:
