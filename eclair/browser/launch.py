@@ -105,8 +105,9 @@ def _start(pw: Playwright, settings: Settings) -> Browser:
         try:
             return chromium.connect(settings.ws_endpoint, timeout=15_000, headers=headers)
         except PlaywrightError as exc:
+            hint = _SERVER_BROWSER_HINT if "Executable doesn't exist" in str(exc) else ""
             raise BrowserNotFound(
-                f"cannot connect to --ws-endpoint {settings.ws_endpoint}: {_first_line(exc)}"
+                f"cannot connect to --ws-endpoint {settings.ws_endpoint}: {_first_line(exc)}{hint}"
             ) from None
     executable = resolve_browser_path(settings, _bundled_path(chromium))
     try:
@@ -116,6 +117,12 @@ def _start(pw: Playwright, settings: Settings) -> Browser:
             f"Chromium at {executable or 'the Playwright bundle'} failed to start: {_first_line(exc)}; "
             "set ECLAIR_BROWSER_PATH to a working binary"
         ) from None
+
+
+_SERVER_BROWSER_HINT = (
+    "; the server has no browser of its own: run `playwright install chromium` on its machine, or start it with "
+    "`playwright run-server --unsafe` and set ECLAIR_BROWSER_PATH to a Chromium on that machine"
+)
 
 
 def _bundled_path(chromium: BrowserType) -> str | None:

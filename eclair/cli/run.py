@@ -50,6 +50,8 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
         no_tui: bool = typer.Option(False, "--no-tui", help="Print one line per step instead of the TUI."),
         as_json: bool = typer.Option(False, "--json", help="Print the run record as JSON."),
         approve_all: bool = typer.Option(False, "--approve-all", help="Let risky actions run without asking."),
+        cdp_url: str = typer.Option(None, "--cdp-url", help="Drive a running Chromium over CDP (http://host:port)."),
+        ws_endpoint: str = typer.Option(None, "--ws-endpoint", help="Drive a `playwright run-server` (ws://host:port/)."),
     ) -> None:
         """Run a task in the browser; exit code 0 only when the run succeeded."""
         if not task.strip():
@@ -62,6 +64,8 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
             max_steps=max_steps,
             headless=False if headed else None,
             approve_all=True if approve_all else None,
+            cdp_url=cdp_url,
+            ws_endpoint=ws_endpoint,
         )
         if not workflow and not as_json:  # workflow memory first: a known workflow replays with no model
             from eclair.cli.workflows import replay_known_workflow
@@ -100,11 +104,13 @@ def register_demo(app: typer.Typer) -> None:
         agent: str = typer.Option(None, "--agent"),
         model: str = typer.Option(None, "--model"),
         no_tui: bool = typer.Option(False, "--no-tui", help="Print one line per step instead of the TUI."),
+        cdp_url: str = typer.Option(None, "--cdp-url", help="Drive a running Chromium over CDP (http://host:port)."),
+        ws_endpoint: str = typer.Option(None, "--ws-endpoint", help="Drive a `playwright run-server` (ws://host:port/)."),
     ) -> None:
         """Start the demo apps and run a smoke workflow with the embedded model; print where the trace is."""
         from eclair.plugins import environments
 
-        settings = load_settings(agent=agent, model=model)
+        settings = load_settings(agent=agent, model=model, cdp_url=cdp_url, ws_endpoint=ws_endpoint)
         workflow_id = workflow or environments().suites()["smoke"][0]
         if not no_tui:
             from eclair.cli.tui import run_demo_in_tui

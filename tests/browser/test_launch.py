@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +23,7 @@ from eclair.browser import (
     resolve_browser_path,
 )
 from eclair.config import Settings
+from tests.browser.remote import free_port, start_debugging_chromium, start_run_server, stop_group, wait_for_port
 
 
 def test_explicit_browser_path_wins_and_must_exist(tmp_path: Path) -> None:
@@ -60,66 +59,33 @@ def test_broken_binary_is_a_browser_not_found(tmp_path: Path) -> None:
         pass
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.mark.slow
 def test_connect_over_cdp(fixtures_url: str, tmp_path: Path) -> None:
-    port = _free_port()
-    proc = subprocess.Popen(
-        [
-            "/usr/bin/chromium",
-            "--headless=new",
-            *launch.LAUNCH_ARGS,
-            f"--remote-debugging-port={port}",
-            f"--user-data-dir={tmp_path / 'profile'}",
-            "about:blank",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    port = free_port()
+    proc = start_debugging_chromium(port, tmp_path / "profile")
     try:
-        _wait_for_port(port)
+        wait_for_port(port)
         with open_browser(Settings(cdp_url=f"http://127.0.0.1:{port}")) as browser:
             page = current_page(new_context(browser))
             navigate(page, f"{fixtures_url}/shadow.html")
             assert "Shadow save" in observe(page, screenshot=False).text
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-
-
-def _wait_for_port(port: int, timeout_s: float = 30) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.2)
-    raise AssertionError(f"nothing listens on port {port}")
+        stop_group(proc)
 
 
 @pytest.mark.slow
 def test_connect_to_a_playwright_server_ws_endpoint(fixtures_url: str) -> None:
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "playwright", "run-server", "--port", str(port), "--host", "127.0.0.1", "--unsafe"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    port = free_port()
+    server = start_run_server(port)
     try:
-        _wait_for_port(port)
+        wait_for_port(port)
         settings = Settings(ws_endpoint=f"ws://127.0.0.1:{port}/", browser_path="/usr/bin/chromium")
         with open_browser(settings) as browser:
             page = current_page(new_context(browser))
             navigate(page, f"{fixtures_url}/form.html")
             assert observe(page, screenshot=False).title == "New ticket"
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        stop_group(server)
 
 
 def test_unreachable_cdp_url_is_one_clear_error() -> None:
