@@ -51,7 +51,7 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Print the run record as JSON."),
         approve_all: bool = typer.Option(False, "--approve-all", help="Let risky actions run without asking."),
         cdp_url: str = typer.Option(None, "--cdp-url", help="Drive a running Chromium over CDP (http://host:port)."),
-        ws_endpoint: str = typer.Option(None, "--ws-endpoint", help="Drive a `playwright run-server` (ws://host:port/)."),
+        ws_endpoint: str = typer.Option(None, "--ws-endpoint", help="Drive a Playwright server (ws://host:port/)."),
     ) -> None:
         """Run a task in the browser; exit code 0 only when the run succeeded."""
         if not task.strip():
@@ -105,7 +105,7 @@ def register_demo(app: typer.Typer) -> None:
         model: str = typer.Option(None, "--model"),
         no_tui: bool = typer.Option(False, "--no-tui", help="Print one line per step instead of the TUI."),
         cdp_url: str = typer.Option(None, "--cdp-url", help="Drive a running Chromium over CDP (http://host:port)."),
-        ws_endpoint: str = typer.Option(None, "--ws-endpoint", help="Drive a `playwright run-server` (ws://host:port/)."),
+        ws_endpoint: str = typer.Option(None, "--ws-endpoint", help="Drive a Playwright server (ws://host:port/)."),
     ) -> None:
         """Start the demo apps and run a smoke workflow with the embedded model; print where the trace is."""
         from eclair.plugins import environments
