@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from eclair.browser.links import may_change_state
 from eclair.critics.rules import _norm
 from eclair.critics.task_rules import VALUE_ROLES, _mentions, task_values
 from eclair.types import Action, ActionResult, Decision, Element, Observation, StepRecord, Task, Verdict
@@ -28,10 +29,6 @@ log = logging.getLogger(__name__)
 
 MAX_READS = 10  # page loads, link follows, tab clicks and searches per run (each ~0.1–0.5 s on a local app)
 MAX_LINKS_PER_PAGE = 3
-# a link with one of these words may change state on GET or end the session: never followed
-RISKY = re.compile(
-    r"\b(delete|remove|log ?out|sign ?out|cancel|close|approve|reject|archive|disable|reset|unsubscribe)\b", re.I
-)
 SEARCH_NAMES = re.compile(r"\b(search|find|filter|query|look ?up)\b", re.I)
 
 
@@ -91,7 +88,7 @@ def best_record(obs: Observation, values: Sequence[str]) -> tuple[list[str], str
 
 def _links_naming(obs: Observation, values: Sequence[str]) -> list[Element]:
     wanted = [_norm(v) for v in values]
-    links = [e for e in obs.elements if e.role == "link" and e.name and not RISKY.search(e.name)]
+    links = [e for e in obs.elements if e.role == "link" and e.name and not may_change_state(e.name)]
     return [e for e in links if any(_mentions(_norm(e.name), v) for v in wanted)][:MAX_LINKS_PER_PAGE]
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -11,6 +10,7 @@ from urllib.parse import urldefrag, urlsplit
 
 from eclair.browser import navigate
 from eclair.browser.errors import PageUnreachable
+from eclair.browser.links import may_change_state
 from eclair.browser.pagemap import read_page_map
 from eclair.explore.appmap import AppMap, FieldInfo, FormInfo, PageInfo, TableInfo, url_pattern
 
@@ -18,13 +18,6 @@ if TYPE_CHECKING:
     from playwright.sync_api import Page
 
 log = logging.getLogger(__name__)
-
-# A GET link can still change state (log out, delete, export); a read-only crawl never follows one of these.
-UNSAFE_LINK = re.compile(
-    r"\b(log ?out|sign ?out|logoff|delete|remove|destroy|reset|archive|approve|reject|"
-    r"export|download)\b|\.(pdf|csv|zip|xlsx?)$",
-    re.IGNORECASE,
-)
 
 
 def scope_of(start_url: str) -> str:
@@ -76,7 +69,7 @@ def map_app(
             target = urldefrag(str(link["href"]))[0]
             if not target.startswith(scope):
                 continue
-            if UNSAFE_LINK.search(str(link.get("text", ""))) or UNSAFE_LINK.search(urlsplit(target).path):
+            if may_change_state(str(link.get("text", "")), target):  # a read-only crawl: never a GET that acts
                 if target not in app.skipped:
                     app.skipped.append(f"{target} (may change state: {link.get('text', '')!r})")
                 continue
