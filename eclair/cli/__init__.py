@@ -11,7 +11,7 @@ import sys
 
 import typer
 
-from eclair.errors import EclairError
+from eclair.errors import EclairError, Terminated
 
 app = typer.Typer(
     name="eclair",
@@ -58,11 +58,19 @@ def _root(ctx: typer.Context, verbose: bool = typer.Option(False, "--verbose", "
 
 
 def main() -> None:
+    from eclair.cli.jsonmode import print_json_error, terminate_politely, wants_json
+
+    terminate_politely()
+    as_json = wants_json(app, sys.argv[1:])
     try:
         app()
     except EclairError as exc:
         typer.echo(f"error: {exc}", err=True)
+        if as_json:
+            print_json_error(str(exc), exc.exit_code)
         sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        typer.echo("interrupted", err=True)
-        sys.exit(130)
+    except (KeyboardInterrupt, Terminated) as exc:
+        typer.echo(str(exc) or "interrupted", err=True)
+        if as_json:
+            print_json_error(str(exc) or "interrupted", 143 if isinstance(exc, Terminated) else 130)
+        sys.exit(143 if isinstance(exc, Terminated) else 130)
