@@ -5,3 +5,11 @@ class EclairError(Exception):
     """A user-fixable problem: the message names the input and what to do, in one line."""
 
     exit_code = 2
+
+
+class Terminated(BaseException):
+    """SIGTERM (a `timeout`, a supervisor, a kill): the run is closed as interrupted. A BaseException, like Ctrl-C,
+    so no `except Exception` swallows it on the way out."""
+
+    def __init__(self, signum: int = 15) -> None:
+        super().__init__(f"stopped by signal {signum} (SIGTERM: a timeout or a kill)")

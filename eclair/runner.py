@@ -21,19 +21,20 @@ from eclair.config import Settings
 from eclair.control import RunControl
 from eclair.critics import combine
 from eclair.errors import EclairError
-from eclair.runner_io import EventSink, browser_page, emitter, stop_tracing
+from eclair.models.base import ModelUnavailable
+from eclair.resume import next_step_after
+from eclair.run_end import RESUME_HINT, PageCrashed, RunInterrupted, run_end_for
+from eclair.runner_io import EventSink, browser_page, decide, emitter, keep_earlier_trace, stop_tracing, watch_crashes
 from eclair.runspec import Limits, RunSpec
 from eclair.security.guard import RunGuard
 from eclair.store import Store
 from eclair.types import (
     ActionResult,
-    Agent,
     Decision,
     Observation,
     RunStatus,
     StepRecord,
     StepTimings,
-    Task,
     Verdict,
 )
 
@@ -85,17 +86,28 @@ def run_task(
     store: Store,
     on_event: EventSink | None = None,
     control: RunControl | None = None,
+    resume_id: str | None = None,
 ) -> RunOutcome:
-    """Run `spec` on an open page until the agent is done, the budget runs out, or the run is stopped."""
+    """Run `spec` on an open page until the agent is done, the budget runs out, or the run is stopped.
+
+    `resume_id`: continue that run after its last committed step (the page already positioned, see eclair.resume),
+    appending steps to it."""
     task = spec.task
     guard = spec.guard or RunGuard.for_task(task)  # secrets: typed when acting, masked in every sink
     store, on_event = guard.store(store), guard.sink(on_event)
-    run_id = store.create_run(task, agent=spec.agent.name, backend=spec.backend_name, model=spec.model_id).id
+    if resume_id is None:
+        run_id = store.create_run(task, agent=spec.agent.name, backend=spec.backend_name, model=spec.model_id).id
+    else:
+        run_id = resume_id
     run = _Run(spec, page, store, run_id, emitter(run_id, on_event), control or RunControl(), guard)
     context = page.context
+    run.crashed = watch_crashes(context)
+    if resume_id is not None:
+        run.continue_after(store.get_steps(run_id))
+        keep_earlier_trace(run.run_dir)
     if spec.tracing:
         context.tracing.start(screenshots=guard.trace_screenshots, snapshots=True, sources=False)
-    store.start_run(run_id)
+    store.start_run(run_id, resumed=resume_id is not None)
     guard.attach(context, allowed_domains=spec.gate.allowed_domains)
     beating = ExitStack()
     beating.enter_context(guard.logs())
@@ -107,9 +119,11 @@ def run_task(
         run.drive(pool)
     except BaseException as exc:  # the run must be closed in the store whatever happened
         beating.close()
-        status, error = ("interrupted", "interrupted") if isinstance(exc, KeyboardInterrupt) else ("failed", str(exc))
+        status, error = run_end_for(exc, run_id)
         store.finish_run(run_id, status, error=error, answer=run.answer)
         stop_tracing(context, run.run_dir, spec.tracing, guard)
+        if status == "interrupted" and isinstance(exc, Exception):  # one clear line, not a traceback
+            raise RunInterrupted(f"run {run_id} interrupted: {error}") from exc
         raise
     beating.close()
     stop_tracing(context, run.run_dir, spec.tracing, guard)
@@ -146,7 +160,13 @@ class _Run:
         self.tokens_in = self.tokens_out = 0
         self.index = self.attempt = 0
         self.obs: Observation | None = None
+        self.crashed: list[str] = []  # the URLs of pages whose renderer died (watch_crashes)
         self.observe_ms = self.first_observe_ms = 0.0
+
+    def continue_after(self, committed: list[StepRecord]) -> None:
+        """Take up a stored run: its committed steps are the agent's history; the next step follows the last one."""
+        self.history = list(committed)
+        self.index, self.attempt = next_step_after(committed)
 
     def drive(self, pool: ThreadPoolExecutor) -> None:
         """Open the start page, step until something stops the run, then let the critics label it."""
@@ -175,15 +195,19 @@ class _Run:
     def _step(self, pool: ThreadPoolExecutor) -> bool:
         """Decide, gate and act once; False when the run is over."""
         assert self.obs is not None
+        if self.crashed:
+            raise PageCrashed(f"the page crashed (its renderer process died) on {self.crashed[0]}")
         if self._stop_reason():
             return False
         self.emit("step_started", self.index, attempt=self.attempt)
         timings = StepTimings(observe_ms=self.observe_ms)
         t_step = t0 = time.perf_counter()
         try:
-            decision = _decide(self.spec.agent, self.task, self.obs, self.history, self.page, pool)
+            decision = decide(self.spec.agent, self.task, self.obs, self.history, self.page, pool)
         except EclairError as exc:
             self.error = f"step {self.index}: the agent could not decide ({exc})"
+            if isinstance(exc, ModelUnavailable):  # nothing wrong with the run: it can go on later
+                self.status, self.error = "interrupted", f"{self.error}; {RESUME_HINT.format(run_id=self.run_id)}"
             return False
         timings.decide_ms = _ms(t0)
         self.tokens_in += decision.usage.tokens_in
@@ -341,22 +365,6 @@ class _Run:
             tokens_in=self.tokens_in,
             tokens_out=self.tokens_out,
         )
-
-
-def _decide(
-    agent: Agent, task: Task, obs: Observation, history: list[StepRecord], page: Page, pool: ThreadPoolExecutor
-) -> Decision:
-    """Ask the agent, capturing the observation's screenshot meanwhile when the agent reads text only.
-
-    Playwright stays on this thread; the model runs on the pool's. An agent that does not say
-    (`uses_screenshot`) gets the screenshot before it decides."""
-    if obs.screenshot is None and getattr(agent, "uses_screenshot", True):
-        obs.screenshot = capture(page)
-    if obs.screenshot is not None:
-        return agent.decide(task, obs, history)
-    pending = pool.submit(agent.decide, task, obs, history)
-    obs.screenshot = capture(page)
-    return pending.result()
 
 
 def _status_from(finished: bool, error: str | None, label: Verdict | None) -> RunStatus:

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import logging
+import zipfile
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from eclair.browser import new_context, open_browser
+from eclair.browser import capture, new_context, open_browser
 from eclair.config import Settings
 from eclair.security.guard import RunGuard
-from eclair.types import RunEvent
+from eclair.types import Agent, Decision, Observation, RunEvent, StepRecord, Task
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -26,9 +29,24 @@ def stop_tracing(context: Any, run_dir: Any, tracing: bool, guard: RunGuard) -> 
             context.tracing.stop(path=str(run_dir / "trace.zip"))
     except Exception as exc:  # a closed browser cannot write its trace; the steps are already stored
         log.warning("could not save trace.zip: %s", exc)
+        set_aside_partial_trace(run_dir / "trace.zip")
     finally:
         guard.finish(run_dir)  # trace.zip and downloads scrubbed before anyone can read them
         guard.detach(context)
+
+
+def set_aside_partial_trace(trace: Path) -> None:
+    """A trace.zip cut short (e.g. the disk filled up) is kept as trace.zip.incomplete: trace.zip is always whole."""
+    if trace.exists() and not zipfile.is_zipfile(trace):
+        trace.replace(trace.with_name("trace.zip.incomplete"))
+
+
+def keep_earlier_trace(run_dir: Path) -> None:
+    """A resumed run records a new trace.zip: the earlier one (already scrubbed) becomes trace-part-N.zip."""
+    earlier = run_dir / "trace.zip"
+    if earlier.exists():
+        n = 1 + sum(1 for _ in run_dir.glob("trace-part-*.zip"))
+        earlier.rename(run_dir / f"trace-part-{n}.zip")
 
 
 def emitter(run_id: str, sink: EventSink | None) -> Callable[..., None]:
@@ -52,3 +70,32 @@ def browser_page(settings: Settings, *, video_dir: Any = None) -> Iterator[Page]
             yield context.new_page()
         finally:
             context.close()
+
+
+def watch_crashes(context: Any) -> list[str]:
+    """A list that gets the URL of every page of `context` whose renderer crashes (Playwright's `crash` event)."""
+    crashed: list[str] = []
+
+    def watch(page: Any) -> None:
+        page.on("crash", lambda p: crashed.append(p.url))
+
+    for page in context.pages:
+        watch(page)
+    context.on("page", watch)
+    return crashed
+
+
+def decide(
+    agent: Agent, task: Task, obs: Observation, history: list[StepRecord], page: Page, pool: ThreadPoolExecutor
+) -> Decision:
+    """Ask the agent, capturing the observation's screenshot meanwhile when the agent reads text only.
+
+    Playwright stays on this thread; the model runs on the pool's. An agent that does not say
+    (`uses_screenshot`) gets the screenshot before it decides."""
+    if obs.screenshot is None and getattr(agent, "uses_screenshot", True):
+        obs.screenshot = capture(page)
+    if obs.screenshot is not None:
+        return agent.decide(task, obs, history)
+    pending = pool.submit(agent.decide, task, obs, history)
+    obs.screenshot = capture(page)
+    return pending.result()

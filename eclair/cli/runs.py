@@ -1,4 +1,4 @@
-"""CLI of the store room: `eclair runs list|show|export|import`, `eclair db upgrade`, `eclair bench store`."""
+"""CLI of the store room: `eclair runs list|show|resume|export|import`, `eclair db upgrade`, `eclair bench store`."""
 
 from __future__ import annotations
 
@@ -105,6 +105,35 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
         for index, verdict in store.get_verdicts(run_id):
             if index is None:
                 typer.echo(f"  verdict {verdict.critic}: {verdict.label} ({verdict.score:.2f}) {verdict.reason}")
+
+    @runs.command("resume")
+    def resume(
+        run_id: str = typer.Argument(..., help="An interrupted or failed run (see `eclair runs list`)."),
+        mode: str = typer.Option("auto", "--mode", help="auto, replay (redo every action) or last-url."),
+        as_json: bool = typer.Option(False, "--json", help="Print the run record as JSON."),
+    ) -> None:
+        """Continue a run from its last committed step, appending steps to it; exit 0 only when it then succeeds."""
+        from eclair.cli.run import print_event
+        from eclair.config import load_settings
+        from eclair.resume import ResumePlan, resume_run
+
+        how: dict[str, object] = {}
+
+        def say(plan: ResumePlan, problems: list[str]) -> None:
+            how.update(mode=plan.mode, why=plan.why, replayed=len(plan.replay), problems=problems)
+            if not as_json:
+                typer.echo(f"resuming {run_id}: {plan.mode} ({plan.why}); {len(plan.replay)} actions replayed")
+                for problem in problems:
+                    typer.echo(f"  replay: {problem}")
+
+        settings = load_settings()
+        outcome = resume_run(run_id, settings, mode=mode, on_event=None if as_json else print_event, on_plan=say)
+        if as_json:
+            record = _open_store().get_run(run_id).model_dump(mode="json")
+            typer.echo(json.dumps({"run": record, "resume": how}, indent=2))
+        else:
+            typer.echo(f"run {run_id}: {outcome.status}" + (f" ({outcome.error})" if outcome.error else ""))
+        raise typer.Exit(0 if outcome.status == "succeeded" else 1)
 
     @runs.command("export")
     def export(

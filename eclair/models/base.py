@@ -15,6 +15,10 @@ class ModelError(EclairError):
     """A model problem a user can fix (missing model path, endpoint refused, unknown model); one-line message."""
 
 
+class ModelUnavailable(ModelError):
+    """The endpoint did not answer in time or could not be reached: nothing wrong with the run, try it again."""
+
+
 class ScoringUnsupported(ModelError):
     """The backend cannot return log-likelihoods (remote chat APIs)."""
 

@@ -9,7 +9,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from eclair.models.base import Completion, Message, ModelError
+from eclair.models.base import Completion, Message, ModelError, ModelUnavailable
 from eclair.models.context_fit import ContextWindow, content_chars, context_from_models, parse_overflow, trim_messages
 from eclair.models.structured import response_format, weaker_mode
 from eclair.types import Usage
@@ -292,9 +292,9 @@ class OpenAICompatBackend:
         except openai.RateLimitError:
             raise ModelError(f"{where} kept rate-limiting (429) after retries; wait or lower concurrency") from None
         except openai.APITimeoutError:
-            raise ModelError(f"{where} did not answer within {self.timeout:g}s (after retries)") from None
+            raise ModelUnavailable(f"{where} did not answer within {self.timeout:g}s (after retries)") from None
         except openai.APIConnectionError:
-            raise ModelError(
+            raise ModelUnavailable(
                 f"cannot reach {self.base_url}: connection refused or failed; is the server running?"
             ) from None
         except openai.APIResponseValidationError:

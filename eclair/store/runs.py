@@ -68,11 +68,16 @@ class RunsMixin(StoreBase):
         self._write(lambda s: s.add(row), "create run")
         return self.get_run(run_id)
 
-    def start_run(self, run_id: str) -> None:
+    def start_run(self, run_id: str, *, resumed: bool = False) -> None:
+        """Mark the run `running` in this process; `resumed` keeps its start time and clears the earlier end."""
+
         def apply(session: Session) -> None:
             row = self._run_row(session, run_id)
             now = utcnow()
-            row.status, row.started_at, row.heartbeat_at = "running", now, now
+            row.status, row.heartbeat_at = "running", now
+            row.started_at = row.started_at if resumed and row.started_at else now
+            if resumed:
+                row.finished_at, row.error, row.answer = None, None, None
             row.host, row.pid = HOST, os.getpid()
 
         self._write(apply, "start run")
@@ -148,7 +153,9 @@ class RunsMixin(StoreBase):
                     continue
                 beat = aware(row.heartbeat_at) or now
                 row.status, row.finished_at = "interrupted", now
-                row.error = row.error or "the process running it stopped (no heartbeat)"
+                row.error = row.error or (
+                    f"the process running it stopped (no heartbeat); resume it with `eclair runs resume {row.id}`"
+                )
                 started = aware(row.started_at)
                 row.wall_ms = (beat - started).total_seconds() * 1000 if started else 0.0
                 marked.append(row.id)

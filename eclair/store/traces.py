@@ -20,12 +20,16 @@ def write_durable(files: dict[Path, bytes], *, fsync: bool = True) -> None:
     for path, data in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            if fsync:
-                os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        try:
+            with open(tmp, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                if fsync:
+                    os.fsync(fh.fileno())
+            os.replace(tmp, path)
+        except OSError:  # e.g. the disk is full: leave no half-written temp file behind
+            tmp.unlink(missing_ok=True)
+            raise
         if path.parent not in folders:
             folders.append(path.parent)
     for folder in folders if fsync else []:
