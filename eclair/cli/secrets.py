@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from eclair.errors import EclairError
+
 if TYPE_CHECKING:
     from eclair.security.vault import Vault
 
@@ -97,3 +99,34 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
 
         report = run_injection_bench(json_path=json_path, defences=not baseline)
         raise typer.Exit(0 if baseline or not report["followed"] else 1)
+
+    @bench.command("faults")
+    def bench_faults(
+        json_path: Path = typer.Option(
+            Path("benchmarks/results/faults.json"), "--json", help="Write the per-fault table as JSON here."
+        ),
+        only: str = typer.Option("", "--only", help="Only these faults, comma-separated (default: all)."),
+    ) -> None:
+        """Faults during real runs (browser/page crash, SIGKILL, model timeout/junk, network, DB lock, disk full):
+        status, steps lost, trace, and `runs resume` afterwards."""
+        from eclair.bench.faults import run_faults_bench
+        from eclair.bench.faults_cases import CASES
+
+        names = [n.strip() for n in only.split(",") if n.strip()]
+        if unknown := [n for n in names if n not in CASES]:
+            raise EclairError(f"--only {','.join(unknown)}: no such fault; use some of {', '.join(CASES)}")
+        report = run_faults_bench(json_path=json_path, only=names or None)
+        raise typer.Exit(0 if report["lost"] == 0 and report["survived"] == report["total"] else 1)
+
+    @bench.command("load")
+    def bench_load(
+        runs: int = typer.Option(8, "--runs", min=1, help="Runs at once (each its own process and Chromium)."),
+        suite: str = typer.Option("smoke", "--suite", help="Demo workflows to cycle through (a suite or ids)."),
+        max_steps: int = typer.Option(8, "--max-steps", min=1, help="Step budget of each run."),
+        json_path: Path = typer.Option(Path("benchmarks/results/load.json"), "--json", help="Write the table here."),
+    ) -> None:
+        """N demo runs at once on one store: all complete? any DB error? a per-run wall-time table."""
+        from eclair.bench.load import run_load_bench
+
+        report = run_load_bench(runs=runs, suite=suite, max_steps=max_steps, json_path=json_path)
+        raise typer.Exit(0 if report["complete"] == report["n"] and report["db_errors"] == 0 else 1)

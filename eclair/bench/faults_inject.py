@@ -1,0 +1,143 @@
+"""The faults `eclair bench faults` injects: each is a real event, not a mocked exception.
+
+A browser crash kills the Chromium process; a page crash kills the page's renderer process; a network
+abort fails every request of the browser context; a locked database is a second connection holding the write lock;
+a full disk is a small tmpfs under the traces folder filled to the last byte.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import signal
+import sqlite3
+import subprocess
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+LOCK_HELD_S = 4.0  # well under the store's busy timeout (30 s): the run must wait, not fail
+
+
+def _our_chromium() -> dict[int, tuple[int, bytes]]:
+    """Chromium processes under this process: pid -> (parent pid, command line)."""
+    table: dict[int, tuple[int, str]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        name, rest = stat[stat.index("(") + 1 : stat.rindex(")")], stat[stat.rindex(")") + 2 :].split()
+        table[int(entry.name)] = (int(rest[1]), name)
+
+    def descends_from_me(pid: int) -> bool:
+        while pid in table and pid > 1:
+            pid = table[pid][0]
+            if pid == os.getpid():
+                return True
+        return False
+
+    ours = {}
+    for pid, (parent, name) in table.items():
+        if "chrom" in name.lower() and descends_from_me(pid):
+            with contextlib.suppress(OSError):
+                ours[pid] = (parent, Path(f"/proc/{pid}/cmdline").read_bytes())
+    return ours
+
+
+def chromium_pid() -> int | None:
+    """The Chromium browser process started under this process (its renderers and helpers are its children)."""
+    ours = _our_chromium()
+    browsers = [pid for pid, (parent, _) in ours.items() if parent not in ours]
+    return min(browsers) if browsers else None
+
+
+def kill_browser() -> None:
+    pid = chromium_pid()
+    if pid is None:
+        raise RuntimeError("no Chromium process under this one to kill (a remote browser?)")
+    os.kill(pid, signal.SIGKILL)
+
+
+def crash_page() -> None:
+    """The page's renderer process dies (SIGKILL): what a renderer crash is. The browser itself stays up."""
+    renderers = [pid for pid, (_, cmd) in _our_chromium().items() if b"--type=renderer" in cmd]
+    if not renderers:
+        raise RuntimeError("no Chromium renderer process under this one to crash")
+    for pid in renderers:
+        os.kill(pid, signal.SIGKILL)
+
+
+def abort_network(page: Any) -> None:
+    page.context.route("**/*", lambda route: route.abort("failed"))
+
+
+def hold_sqlite_lock(db: Path, seconds: float = LOCK_HELD_S) -> Callable[[], None]:
+    """Another connection takes the database's exclusive lock and keeps it `seconds` (from a thread)."""
+
+    def fault() -> None:
+        conn = sqlite3.connect(db, timeout=30, check_same_thread=False, isolation_level=None)
+        conn.execute("BEGIN EXCLUSIVE")
+
+        def release() -> None:
+            time.sleep(seconds)
+            conn.execute("ROLLBACK")
+            conn.close()
+
+        threading.Thread(target=release, name="fault-sqlite-lock", daemon=True).start()
+
+    return fault
+
+
+def hold_postgres_lock(url: str, seconds: float = LOCK_HELD_S) -> Callable[[], None]:
+    """Another session locks the runs and steps tables (ACCESS EXCLUSIVE: no reads either) for `seconds`."""
+
+    def fault() -> None:
+        import psycopg
+
+        conn = psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"))
+        conn.execute("LOCK TABLE runs, steps IN ACCESS EXCLUSIVE MODE")
+
+        def release() -> None:
+            time.sleep(seconds)
+            conn.rollback()
+            conn.close()
+
+        threading.Thread(target=release, name="fault-pg-lock", daemon=True).start()
+
+    return fault
+
+
+@contextlib.contextmanager
+def small_disk(folder: Path, size: str = "16m") -> Iterator[Path]:
+    """A tmpfs of `size` mounted on `folder` (needs root), unmounted afterwards."""
+    folder.mkdir(parents=True, exist_ok=True)
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)], capture_output=True)
+    if mounted.returncode != 0:
+        raise PermissionError(f"cannot mount a tmpfs on {folder}: {mounted.stderr.decode().strip()} (needs root)")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+def fill_disk(folder: Path) -> Path:
+    """Write a ballast file until the file system says ENOSPC; returns it (delete it to free the space)."""
+    ballast = folder / "ballast.bin"
+    chunk = b"\0" * (1 << 16)
+    with open(ballast, "wb", buffering=0) as fh:
+        try:
+            while True:
+                fh.write(chunk)
+        except OSError as exc:
+            if exc.errno != errno.ENOSPC:
+                raise
+    with contextlib.suppress(OSError), open(ballast, "ab", buffering=0) as fh:  # the last bytes of the last block
+        while fh.write(b"\0"):
+            pass
+    return ballast
