@@ -76,18 +76,21 @@ def test_resume_retries_a_failed_attempt_and_refuses_finished_runs() -> None:
 
 def test_misbehaving_server_speaks_the_protocol_and_misbehaves() -> None:
     with misbehaving_server("http://pages", steps=1) as (api, state):
-        backend = OpenAICompatBackend(api, None, MODEL, timeout=0.5, max_retries=0, json_schema=False)
-        first = backend.chat([{"role": "user", "content": "go"}])[0].text
+        backend = OpenAICompatBackend(api, None, MODEL, timeout=3.0, max_retries=0, json_schema=False)
+        ask = [{"role": "user", "content": "go"}]
+        schema = {"type": "object"}
+        assert "{" not in backend.chat(ask)[0].text  # no reply schema: the agent's plan, in prose
+        first = backend.chat(ask, schema=schema)[0].text
         assert '"goto"' in first and "http://pages/plain?step=0" in first
-        assert '"done"' in backend.chat([{"role": "user", "content": "go"}])[0].text
+        assert '"done"' in backend.chat(ask, schema=schema)[0].text
         state.mode = "junk"
-        assert "{{{" in backend.chat([{"role": "user", "content": "go"}])[0].text
-        state.mode, state.sleep_s = "sleep", 3.0
+        assert "{{{" in backend.chat(ask, schema=schema)[0].text
+        state.mode, state.sleep_s = "sleep", 8.0
         with pytest.raises(ModelUnavailable, match="did not answer"):
-            backend.chat([{"role": "user", "content": "go"}])
+            backend.chat(ask, schema=schema)
         state.mode = "bad-body"
         with pytest.raises(ModelError, match="malformed") as bad:
-            backend.chat([{"role": "user", "content": "go"}])
+            backend.chat(ask, schema=schema)
         assert not isinstance(bad.value, ModelUnavailable)
 
 
