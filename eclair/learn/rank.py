@@ -171,7 +171,9 @@ def train_rank(
     if not params:
         raise ValueError("the model has no trainable parameters; pass a PEFT model")
     torch.manual_seed(cfg.seed)
-    per_step = max(1, min(cfg.batch_size * cfg.grad_accum, len(packed)))  # fewer rows than a batch: one pass each
+    shard = Shard.current()
+    # batch_size is per process, as in TRL's trainers; fewer rows than a step's worth: one pass each
+    per_step = max(1, min(cfg.batch_size * cfg.grad_accum * shard.world, len(packed)))
     steps = cfg.max_steps if cfg.max_steps > 0 else max(1, math.ceil(len(packed) * cfg.epochs / per_step))
     stream = _example_order(len(packed), math.ceil(steps * per_step / len(packed)), random.Random(cfg.seed))
     optimizer = torch.optim.AdamW(params, lr=cfg.learning_rate, weight_decay=0.0)
@@ -193,32 +195,75 @@ def train_rank(
     with progress:
         bar = progress.add_task("rank", total=steps, loss="-")
         for step in range(1, steps + 1):
-            losses: list[float] = []
-            hits = 0
-            for index in [next(stream) for _ in range(per_step)]:
+            loss_sum, hits, count = 0.0, 0, 0
+            for index in shard.of([next(stream) for _ in range(per_step)]):
                 loss, hit = rank_loss(peft_model, packed[index], tau)
                 if loss.requires_grad:  # a row whose candidates are all empty has nothing to train
                     (loss / per_step).backward()
-                losses.append(float(loss.detach()))
-                hits += hit
+                loss_sum, hits, count = loss_sum + float(loss.detach()), hits + hit, count + 1
+            shard.sum_gradients(params)
             torch.nn.utils.clip_grad_norm_(params, 1.0)  # TRL's default max_grad_norm
             optimizer.step()
             schedule.step()
             optimizer.zero_grad(set_to_none=True)
-            mean = sum(losses) / len(losses)
-            total += sum(losses)
-            seen += len(losses)
+            loss_sum, hits, count = shard.sum_stats(loss_sum, hits, count)
+            mean = loss_sum / count
+            total += loss_sum
+            seen += count
             history.append(
                 {
                     "step": step,
                     "rank_loss": mean,
-                    "rank_accuracy": hits / len(losses),
+                    "rank_accuracy": hits / count,
                     "learning_rate": schedule.get_last_lr()[0],
                 }
             )
             progress.update(bar, completed=step, loss=f"{mean:.3f}")
     peft_model.eval()
     return total / max(seen, 1), history
+
+
+@dataclass(frozen=True)
+class Shard:
+    """This process's share of a data-parallel run (`accelerate launch`, torchrun): every process walks the same
+    row order, trains on every `world`-th row of each step, and the gradients are summed before the update, so N
+    processes take the same steps as one."""
+
+    rank: int = 0
+    world: int = 1
+
+    @classmethod
+    def current(cls) -> Shard:
+        import torch.distributed as dist
+
+        if dist.is_available() and dist.is_initialized():
+            return cls(dist.get_rank(), dist.get_world_size())
+        return cls()
+
+    def of(self, indices: list[int]) -> list[int]:
+        return indices[self.rank :: self.world]
+
+    def sum_gradients(self, params: Sequence[torch.Tensor]) -> None:
+        if self.world == 1:
+            return
+        import torch
+        import torch.distributed as dist
+
+        for param in params:  # a process whose rows were all empty still takes part, with zeros
+            if param.grad is None:
+                param.grad = torch.zeros_like(param)
+            dist.all_reduce(param.grad, op=dist.ReduceOp.SUM)
+
+    def sum_stats(self, loss_sum: float, hits: int, count: int) -> tuple[float, int, int]:
+        if self.world == 1:
+            return loss_sum, hits, count
+        import torch
+        import torch.distributed as dist
+
+        device = "cuda" if dist.get_backend() == "nccl" else "cpu"
+        totals = torch.tensor([loss_sum, float(hits), float(count)], dtype=torch.float64, device=device)
+        dist.all_reduce(totals, op=dist.ReduceOp.SUM)
+        return float(totals[0]), int(totals[1]), int(totals[2])
 
 
 def mean_rank_loss(model: Any, tokenizer: Any, rows: Sequence[dict[str, Any]], max_length: int) -> float:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -140,10 +141,10 @@ def train_adapter(
     import torch
     from datasets import Dataset, disable_progress_bars
     from peft import LoraConfig, get_peft_model
-    from transformers import AutoModelForCausalLM, AutoTokenizer, PrinterCallback
+    from transformers import AutoModelForCausalLM, AutoTokenizer, PrinterCallback, set_seed
     from trl import DPOConfig, DPOTrainer, SFTConfig, SFTTrainer
 
-    from eclair.learn.rank import train_rank
+    from eclair.learn.rank import Shard, train_rank
     from eclair.models.local import apply_thread_limit
 
     if cfg.device == "cuda" and not torch.cuda.is_available():
@@ -158,13 +159,14 @@ def train_adapter(
     if cfg.objective == "rank" and not rank_rows:
         raise TrainingError(f"{rank_path} has no rank examples (steps with 2+ scored candidates); use --objective sft")
     started = time.perf_counter()
+    set_seed(cfg.seed)  # the LoRA's random init too: the same job trains the same adapter, in 1 process or N
     tokenizer = AutoTokenizer.from_pretrained(base_dir)
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
     dtype = torch.bfloat16 if cfg.device == "cuda" else torch.float32
     model = AutoModelForCausalLM.from_pretrained(base_dir, dtype=dtype)
     if cfg.device == "cuda":
-        model = model.to("cuda")
+        model = model.to(f"cuda:{os.environ.get('LOCAL_RANK', '0')}")  # one GPU per process under accelerate
     lora = LoraConfig(
         r=cfg.lora_r,
         lora_alpha=cfg.lora_alpha,
@@ -209,10 +211,12 @@ def train_adapter(
         dpo_loss = float(dpo.train().training_loss)
         peft_model = dpo.model
         history += progress.history
-    out_dir.mkdir(parents=True, exist_ok=True)
-    peft_model.save_pretrained(str(out_dir))
-    tokenizer.save_pretrained(str(out_dir))
-    _point_adapter_at(out_dir, base_id or str(base_dir))
+    if Shard.current().rank == 0:  # every process holds the same weights; one writes them
+        out_dir.mkdir(parents=True, exist_ok=True)
+        peft_model.save_pretrained(str(out_dir))
+        tokenizer.save_pretrained(str(out_dir))
+        _point_adapter_at(out_dir, base_id or str(base_dir))
+    _wait_for_all_processes()
     return TrainResult(
         adapter_dir=out_dir,
         sft_examples=len(sft_rows),
@@ -226,9 +230,24 @@ def train_adapter(
     )
 
 
+def _wait_for_all_processes() -> None:
+    import torch.distributed as dist
+
+    if dist.is_available() and dist.is_initialized():
+        dist.barrier()
+
+
 def _point_adapter_at(adapter_dir: Path, base_id: str) -> None:
     """Name the base by model id ("embedded" for the prepared default) so the adapter loads on any machine."""
     cfg_path = adapter_dir / "adapter_config.json"
     cfg = json.loads(cfg_path.read_text())
     cfg["base_model_name_or_path"] = base_id
     cfg_path.write_text(json.dumps(cfg, indent=2))
+
+
+if __name__ == "__main__":  # python -m eclair.learn.train --config JOB.toml (alone or under accelerate launch)
+    import sys
+
+    from eclair.learn.train_job import main
+
+    sys.exit(main())
