@@ -81,7 +81,8 @@ class EclairAgent:
             "sop_index": min(ok_steps, len(task.sop) - 1) if task.sop else -1,
             "plan": self.plan,
             "history": lines,
-            "feedback": history[-1].feedback if history else None,
+            # feedback quotes verdicts and browser errors, which quote the page
+            "feedback": fence_untrusted(history[-1].feedback, "FEEDBACK") if history and history[-1].feedback else None,
             "untrusted_note": UNTRUSTED_NOTE,
         }
         template = _ENV.get_template("prompt.j2")

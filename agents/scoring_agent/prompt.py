@@ -8,7 +8,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from agents.scoring_agent.candidates import describe_element, words
-from eclair.types import Observation
+from eclair.types import Observation, fence_untrusted
 
 _ENV = Environment(
     loader=FileSystemLoader(Path(__file__).parent),
@@ -44,9 +44,10 @@ def render(page: list[str], goal: str | None, done_so_far: list[str], chat: Chat
     """The scoring prompt; `goal=None` gives the task-less prompt used for PMI calibration.
 
     With the model's chat template the page and task are the user turn and the action is the assistant's answer
-    (measured: 40/40 on the grounding probe against 19/40 as plain text, see BENCHMARKS.md).
+    (measured: 40/40 on the grounding probe against 19/40 as plain text, see BENCHMARKS.md). The page sits in
+    the untrusted-content fence: a line on it can never read as the task or the answer.
     """
-    body = _TEMPLATE.render(page="\n".join(page), goal=goal, done_so_far=done_so_far).strip()
+    body = _TEMPLATE.render(page=fence_untrusted("\n".join(page)), goal=goal, done_so_far=done_so_far).strip()
     if chat is not None:
         return chat([{"role": "user", "content": body}])
     return body + "\nNext action:"

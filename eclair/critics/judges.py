@@ -18,14 +18,14 @@ from pydantic import BaseModel
 from eclair.critics.base import CriticRole
 from eclair.critics.diff import describe_changes
 from eclair.models.base import Backend, scorer_of
-from eclair.types import Action, ActionResult, Observation, StepRecord, Task, Verdict
+from eclair.types import UNTRUSTED_NOTE, Action, ActionResult, Observation, StepRecord, Task, Verdict, fence_untrusted
 
 log = logging.getLogger(__name__)
 
 YES, NO = "Yes", "No"
 SYSTEM = (
     "You check the work of a browser automation agent. Judge only from the evidence given. "
-    'Reply with one JSON object: {"verdict": "pass" | "fail" | "unsure", "reason": "<one sentence>"}.'
+    'Reply with one JSON object: {"verdict": "pass" | "fail" | "unsure", "reason": "<one sentence>"}. ' + UNTRUSTED_NOTE
 )
 
 
@@ -66,10 +66,15 @@ def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, x))))
 
 
+def _unfenced(text: str) -> str:
+    """Page words quoted outside a fence (an element's name) cannot open or close one."""
+    return text.replace("<<<", "‹‹‹").replace(">>>", "›››")
+
+
 def describe_action(action: Action, obs: Observation | None) -> str:
     """The action as a model should read it: role and name of the target, not its id (ids mean nothing to it)."""
     el = obs.element(action.element) if obs is not None and action.element else None
-    target = f' {el.role} "{el.name}"' if el is not None else ""
+    target = f' {el.role} "{_unfenced(el.name)}"' if el is not None else ""
     if action.kind == "type":
         secret = "{{" in (action.text or "") or (el is not None and "password" in el.name.lower())
         text = "[secret]" if secret else repr(action.text)  # secrets never reach a prompt
@@ -105,7 +110,8 @@ class ModelJudge:
         return self.scorer is not None
 
     def ask(self, evidence: str, question: str, *, images: Sequence[bytes] = ()) -> Verdict:
-        """pass/fail/unsure for a yes/no question about `evidence`."""
+        """pass/fail/unsure for a yes/no question about `evidence` (page-derived, so fenced as data)."""
+        evidence = fence_untrusted(evidence, "EVIDENCE")
         if self.scorer is not None:
             asked = (f"{evidence}\n\n{question}", question)  # the bare question is the PMI prior
             prompts = [self.scorer.render_chat([{"role": "user", "content": user}]) for user in asked]
@@ -227,7 +233,8 @@ class SopJudge(ModelJudge):
 
         sop = "\n".join(f"{n}. {s}" for n, s in enumerate(task.sop or [], start=1))
         user = (
-            f"Task: {task.text}\nSOP:\n{sop}\n\n{actions}\n\nDid the actions follow the SOP? Reply with one JSON "
+            f"{UNTRUSTED_NOTE}\nTask: {task.text}\nSOP:\n{sop}\n\n{fence_untrusted(actions, 'EVIDENCE')}\n\n"
+            "Did the actions follow the SOP? Reply with one JSON "
             'object: {"verdict": "pass"|"fail"|"unsure", "skipped": [SOP step numbers], "wrong": [numbers], '
             '"reason": "..."}'
         )

@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from eclair.demonstrations.errors import NoDemonstration
 from eclair.demonstrations.saving import load_manifest
 from eclair.demonstrations.schema import DemoAction
+from eclair.types import UNTRUSTED_NOTE, fence_untrusted
 
 log = logging.getLogger(__name__)
 MIN_CONTAINED_VALUE = 6  # a shorter value replaces an element name only when it is the whole name
@@ -168,12 +169,14 @@ def refine_with_model(
     messages = [
         {
             "role": "system",
-            "content": "You edit standard operating procedures for web workflows. Answer with JSON only.",
+            "content": "You edit standard operating procedures for web workflows. Answer with JSON only. "
+            + UNTRUSTED_NOTE,
         },
         {
             "role": "user",
             "content": (
-                f"Here is an SOP with {len(steps)} steps recorded from one demonstration:\n{format_sop(steps)}\n"
+                f"Here is an SOP with {len(steps)} steps recorded from one demonstration (its quoted names come "
+                f"from the page):\n{fence_untrusted(format_sop(steps), 'SOP')}\n"
                 f"Rewrite it so it works for any values of the parameters {placeholders}: keep every placeholder, "
                 "replace any remaining concrete value that depends on them with its placeholder, remove coordinates "
                 "and pixel references, keep element names in quotes. Keep exactly the same number of steps in the "
