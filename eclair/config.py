@@ -53,6 +53,7 @@ class Settings:
     allowed_domains: tuple[str, ...] = ()
     approve_all: bool = False
     approve: tuple[str, ...] = ()  # risks that wait for a person: delete, send, pay, approve, submit
+    ask_when_unsure: bool = False  # critics unsure: ask a person (nobody to ask: the run stops for review)
     log_level: str = "WARNING"
     # power: fsync every step's files, SQLite synchronous=FULL (a committed step survives power loss);
     # crash: no fsync, synchronous=NORMAL under WAL (survives any crash of eclair, SIGKILL included; ~10 ms a step less)

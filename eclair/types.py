@@ -42,6 +42,7 @@ class Element(BaseModel):
     tag: str = ""
     options: list[str] = Field(default_factory=list)  # a select's / listbox's option labels
     placeholder: str = ""
+    target_url: str = ""  # where acting on it leads: a link's href, a submit button's form action
 
 
 class Observation(BaseModel):
@@ -215,7 +216,7 @@ class ActionResult(BaseModel):
 
     ok: bool
     error: str | None = None
-    located_by: Literal["id", "role", "bbox", "page", "none"] = "none"
+    located_by: Literal["id", "role", "bbox", "page", "none", "person"] = "none"  # person: a takeover step
     url_changed: bool = False
     new_tab: bool = False
     download: str | None = None  # path relative to the run's trace dir
@@ -316,6 +317,8 @@ RunEventKind = Literal[
     "step_validated",
     "step_finished",
     "approval_needed",
+    "takeover_started",
+    "takeover_finished",
     "run_finished",
     "log",
 ]

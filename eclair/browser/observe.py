@@ -159,4 +159,5 @@ def _to_element(item: dict[str, Any]) -> Element:
         tag=item.get("tag", ""),
         options=list(item.get("options") or ()),
         placeholder=item.get("placeholder") or "",
+        target_url=item.get("target_url") or "",
     )

@@ -259,6 +259,14 @@
     return roleOf(n) !== "" || n.hasAttribute("onclick");
   }
 
+  // Where acting on `el` goes: a link's href, a submit button's form action (the security gate reads it).
+  function targetOf(el, tag) {
+    if (tag === "A" && el.href) return String(el.href).slice(0, 300);
+    const submits = (tag === "BUTTON" && el.type === "submit") || (tag === "INPUT" && (el.type === "submit" || el.type === "image"));
+    if (!submits || !el.form) return "";
+    return String(el.hasAttribute("formaction") ? el.formAction : el.form.action).slice(0, 300);
+  }
+
   // Keys with default values are left out: a big page sends thousands of these.
   function emit(el, role, interactive, rect, ox, oy, frameLabel, activeEl, name) {
     const x = rect.left + ox, y = rect.top + oy, w = rect.width, h = rect.height;
@@ -275,6 +283,8 @@
       if (states.length) item.states = states;
       const placeholder = clean(el.getAttribute("placeholder")) || (tag === "INPUT" && VALUE_FORMATS[el.type]) || "";
       if (placeholder) item.placeholder = placeholder;
+      const leadsTo = targetOf(el, tag);
+      if (leadsTo) item.target_url = leadsTo;
       if (el.tagName === "SELECT") item.options = Array.from(el.options).map((o) => clean(o.label || o.text, 60));
       else if (role === "combobox" || role === "listbox") {
         const opts = el.querySelectorAll("[role=option]");

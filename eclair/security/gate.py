@@ -9,6 +9,7 @@ from urllib.parse import urlparse
 from pydantic import BaseModel
 
 from eclair.config import ConfigError, Settings
+from eclair.security.human import HumanDesk, console_desk
 from eclair.types import Action, Observation, Task
 
 Approver = Callable[[Action, Observation, str], bool]  # returns True to let the action run
@@ -35,6 +36,17 @@ def domain_allowed(url: str, allowed_domains: tuple[str, ...]) -> bool:
     return any(host == d.lower() or host.endswith("." + d.lower()) for d in allowed_domains)
 
 
+def _leads_to(action: Action, obs: Observation) -> str:
+    """Where a click goes: the link's href or the submitted form's action (the element says, not the page text)."""
+    follows = action.kind == "click" or (action.kind == "press" and (action.key or "").lower() == "enter")
+    if not follows or not action.element:
+        return ""
+    element = obs.element(action.element)
+    return (
+        element.target_url if element is not None and urlparse(element.target_url).scheme in ("http", "https") else ""
+    )
+
+
 class Gate:
     """Enforces the allow-list; asks `approver` for actions that `needs_approval` flags (none by default)."""
 
@@ -45,16 +57,23 @@ class Gate:
         approver: Approver | None = None,
         needs_approval: Callable[[Action, Observation], str | None] | None = None,
         approve_all: bool = False,
+        human: HumanDesk | None = None,
+        ask_when_unsure: bool = False,
     ) -> None:
         self.allowed_domains = allowed_domains
         self.approver = approver
         self.needs_approval = needs_approval
         self.approve_all = approve_all
+        self.human = human  # who answers the run's questions and can take the browser over; None: nobody
+        self.ask_when_unsure = ask_when_unsure
 
     def check(self, action: Action, obs: Observation) -> GateDecision:
         target = action.url if action.kind == "goto" or (action.kind == "tab" and action.tab_op == "open") else None
         if target and not domain_allowed(target, self.allowed_domains):
             return GateDecision(allowed=False, reason=f"{_host(target)!r} is outside the allowed domains")
+        leads_to = _leads_to(action, obs)
+        if leads_to and not domain_allowed(leads_to, self.allowed_domains):
+            return GateDecision(allowed=False, reason=f"it leads to {_host(leads_to)!r}, outside the allowed domains")
         why = self.needs_approval(action, obs) if self.needs_approval else None
         if why and not self.approve_all:
             if self.approver is None:
@@ -76,8 +95,11 @@ def console_approver() -> Approver | None:
     return ask
 
 
-def policy_gate(settings: Settings, task: Task, approver: Approver | None = None) -> Gate:
-    """The gate eclair.toml describes: the allow-list, and `approve = [...]` risks sent to a person."""
+def policy_gate(
+    settings: Settings, task: Task, approver: Approver | None = None, human: HumanDesk | None = None
+) -> Gate:
+    """The gate eclair.toml describes: the allow-list, `approve = [...]` risks sent to a person, and whether an
+    unsure critic asks one (`ask_when_unsure`); the terminal is that person when eclair runs in one."""
     from eclair.security.risk import RISK_VERBS, approval_rule
 
     unknown = [r for r in settings.approve if r.strip().lower() not in RISK_VERBS]
@@ -88,4 +110,6 @@ def policy_gate(settings: Settings, task: Task, approver: Approver | None = None
         approver=approver or console_approver(),
         needs_approval=approval_rule(settings.approve, task),
         approve_all=settings.approve_all,
+        human=human or console_desk(headed=not settings.headless),
+        ask_when_unsure=settings.ask_when_unsure,
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from urllib.parse import urlparse
 
 from eclair.types import Action, Element, Observation, Task
 
@@ -53,9 +54,19 @@ def action_risks(action: Action, obs: Observation, risks: Iterable[str]) -> list
     url = action.url or ""
     if url:
         found += risks_of_text(url.replace("/", " ").replace("-", " ").replace("_", " "), risks)
-    if "pay" in risks and (MONEY_ROUTE.search(url) or (element is not None and MONEY_ROUTE.search(element.name))):
+    follows = action.kind == "click" or (action.kind == "press" and (action.key or "").lower() == "enter")
+    leads_to = element.target_url if element is not None and follows else ""
+    if leads_to:  # the element's own destination: a link's href, the action of the form a button submits
+        found += risks_of_text(_path_words(leads_to), risks)
+    on_money_route = any(MONEY_ROUTE.search(u) for u in (url, leads_to) if u)
+    if "pay" in risks and (on_money_route or (element is not None and MONEY_ROUTE.search(element.name))):
         found.append("pay")
     return sorted(set(found))
+
+
+def _path_words(url: str) -> str:
+    """The words of a URL's path ('/tickets/3/delete' → 'tickets 3 delete'); host and query say nothing here."""
+    return re.sub(r"[/_\-.]+", " ", urlparse(url).path)
 
 
 def task_asked_for(task: Task, risk: str, action: Action, obs: Observation) -> bool:
