@@ -6,6 +6,7 @@ import re
 import sqlite3
 from typing import Any
 
+from markupsafe import Markup
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
@@ -24,6 +25,7 @@ from demos.common import (
     sort_rows,
 )
 from demos.helpdesk.data import PRIORITIES, SCHEMA, STATUSES, TAGS, TIERS, USERS, seed_helpdesk
+from demos.helpdesk.injections import sanitize_email
 
 APP = DemoApp(
     name="helpdesk",
@@ -182,6 +184,7 @@ async def ticket_detail(request: Request) -> Response:
         request,
         "helpdesk/ticket.html",
         t=ticket,
+        email=Markup(sanitize_email(ticket["email_html"])),  # the customer's email, shown as a helpdesk shows it
         comments=comments,
         statuses=STATUSES,
         errors=[request.query_params["error"]] if "error" in request.query_params else [],
@@ -199,6 +202,17 @@ async def ticket_status(request: Request) -> Response:
     conn.execute("UPDATE tickets SET status = ? WHERE id = ?", (status, ticket["id"]))
     conn.commit()
     return _redirect(f"/tickets/{ticket['id']}", f"Status changed to {status}")
+
+
+async def ticket_delete(request: Request) -> Response:
+    conn = APP.db(request)
+    ticket = _ticket(conn, request.path_params["ticket_id"])
+    if ticket is None:
+        return not_found(APP, request, "That ticket")
+    conn.execute("DELETE FROM comments WHERE ticket_id = ?", (ticket["id"],))
+    conn.execute("DELETE FROM tickets WHERE id = ?", (ticket["id"],))
+    conn.commit()
+    return _redirect("/tickets", f"Deleted ticket #{ticket['id']}")
 
 
 async def ticket_comment(request: Request) -> Response:
@@ -329,6 +343,7 @@ def helpdesk_mount() -> Mount:
         _guarded("/tickets/{ticket_id}/edit", ticket_edit, ["GET", "POST"]),
         _guarded("/tickets/{ticket_id}/status", ticket_status, ["POST"]),
         _guarded("/tickets/{ticket_id}/comments", ticket_comment, ["POST"]),
+        _guarded("/tickets/{ticket_id}/delete", ticket_delete, ["POST"]),
         _guarded("/widgets/satisfaction/{ticket_id}", satisfaction_widget, ["GET", "POST"]),
         _guarded("/customers", customer_list),
         _guarded("/customers/new", customer_form, ["GET", "POST"]),

@@ -7,6 +7,7 @@ import sqlite3
 from typing import Any
 
 from demos.common import insert_rows
+from demos.helpdesk.injections import plant_injections
 
 USERS = {"dana": "Dana Whitfield", "sam": "Sam Ortega", "priya": "Priya Raman", "lee": "Lee Chen"}
 PRIORITIES = ["Low", "Medium", "High", "Urgent"]
@@ -127,7 +128,7 @@ CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, conta
 CREATE TABLE tickets (id INTEGER PRIMARY KEY, subject TEXT NOT NULL, customer_id INTEGER NOT NULL
   REFERENCES customers(id), priority TEXT NOT NULL, status TEXT NOT NULL, assignee TEXT NOT NULL DEFAULT '',
   tags TEXT NOT NULL DEFAULT '', description TEXT NOT NULL DEFAULT '', created TEXT NOT NULL,
-  rating INTEGER);
+  rating INTEGER, email_html TEXT NOT NULL DEFAULT '');
 CREATE TABLE comments (id INTEGER PRIMARY KEY, ticket_id INTEGER NOT NULL REFERENCES tickets(id),
   author TEXT NOT NULL, body TEXT NOT NULL);
 """
@@ -181,6 +182,7 @@ def helpdesk_data(seed: int) -> dict[str, list[dict[str, Any]]]:
                 "body": rng.choice(COMMENTS),
             }
         )
+    plant_injections(tickets, seed)  # after every draw from `rng`: the other rows are as they always were
     return {"customers": customers, "tickets": tickets, "comments": comments}
 
 
