@@ -13,6 +13,7 @@ class RunControl:
         self._running.set()
         self._stop = threading.Event()
         self._single_step = False
+        self._takeover = False
 
     def pause(self) -> None:
         self._running.clear()
@@ -24,6 +25,14 @@ class RunControl:
     def step_once(self) -> None:
         self._single_step = True
         self._running.set()
+
+    def request_takeover(self) -> None:
+        """The person wants the browser: the run hands it over before its next step (headed runs only)."""
+        self._takeover = True
+
+    def take_takeover_request(self) -> bool:
+        wanted, self._takeover = self._takeover, False
+        return wanted
 
     def stop(self) -> None:
         self._stop.set()

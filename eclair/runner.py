@@ -24,6 +24,7 @@ from eclair.errors import EclairError
 from eclair.models.base import ModelUnavailable
 from eclair.resume import next_step_after
 from eclair.run_end import RESUME_HINT, PageCrashed, RunInterrupted, run_end_for
+from eclair.runner_human import PersonAtRun
 from eclair.runner_io import EventSink, browser_page, decide, emitter, keep_earlier_trace, stop_tracing, watch_crashes
 from eclair.runspec import Limits, RunSpec
 from eclair.security.guard import RunGuard
@@ -162,6 +163,7 @@ class _Run:
         self.obs: Observation | None = None
         self.crashed: list[str] = []  # the URLs of pages whose renderer died (watch_crashes)
         self.observe_ms = self.first_observe_ms = 0.0
+        self.person = PersonAtRun(spec.gate, guard.masker.secrets)
 
     def continue_after(self, committed: list[StepRecord]) -> None:
         """Take up a stored run: its committed steps are the agent's history; the next step follows the last one."""
@@ -199,6 +201,8 @@ class _Run:
             raise PageCrashed(f"the page crashed (its renderer process died) on {self.crashed[0]}")
         if self._stop_reason():
             return False
+        if self.person.takeover_due(self.control):
+            self._take_over()  # asked for with the TUI's key, or in the answer to a question
         self.emit("step_started", self.index, attempt=self.attempt)
         timings = StepTimings(observe_ms=self.observe_ms)
         t_step = t0 = time.perf_counter()
@@ -225,13 +229,12 @@ class _Run:
             self._commit(decision, timings, feedback="loop: the same action on the same page three times")
             self.error = "loop"
             return False
-        if action.kind in ("done", "ask_human"):
+        if action.kind == "ask_human":
+            return self._agent_asks(decision, timings)
+        if action.kind == "done":
             self._commit(decision, timings, result=ActionResult(ok=True, located_by="none"))
             self.emit("step_finished", self.index, action=action.describe(), ok=True)
-            if action.kind == "done":
-                self.said_done, self.answer = True, action.text
-            else:
-                self.status, self.error = "needs_review", f"the agent asked: {action.text}"
+            self.said_done, self.answer = True, action.text
             return False
         gate = self.spec.gate.check(action, self.obs)
         if not gate.allowed:
@@ -260,6 +263,13 @@ class _Run:
             verdicts = critics.check_step(self.obs, action, result, after, decision.expected_outcome, self.history)
         timings.validate_ms = _ms(t0)
         step_label = combine(verdicts) if verdicts else None
+        if step_label is not None and step_label.label == "unsure" and result.ok and self.person.ask_when_unsure:
+            ruling = self.person.settle_step(action.describe(), step_label, after.url)
+            if ruling is None:
+                self._commit(decision, timings, result=result, verdicts=verdicts)
+                self.status, self.error = "needs_review", self.person.stop_reason
+                return False
+            verdicts, step_label = [*verdicts, ruling], ruling
         failed = not result.ok or (step_label is not None and step_label.label == "fail")
         feedback = None
         if failed:
@@ -294,6 +304,25 @@ class _Run:
             return self._retry(f"step {self.index} failed {self.attempt + 1} times: {feedback}")
         self.index, self.attempt = self.index + 1, 0
         return True
+
+    def _agent_asks(self, decision: Decision, timings: StepTimings) -> bool:
+        """The agent's ask_human: the person's answer is its next step's feedback; nobody here: stop for review."""
+        reply, answer = self.person.answer_agent(decision.action.text or "", self.page.url)
+        self._commit(decision, timings, result=ActionResult(ok=True, located_by="none"), feedback=answer)
+        self.emit("step_finished", self.index, action=decision.action.describe(), ok=True, feedback=answer)
+        if reply is None:
+            self.status, self.error = "needs_review", self.person.stop_reason
+            return False
+        self.index, self.attempt = self.index + 1, 0
+        return True
+
+    def _take_over(self) -> None:
+        """The person drives the browser until they hand it back; their actions are committed as steps."""
+        self.emit("takeover_started", self.index)
+        write = lambda record, png: self._write(record, png, seen_by_agent=True)  # noqa: E731
+        self.page, self.index = self.person.take_over(self.page, write, self.index)
+        self.obs, self.attempt = observe(self.page, screenshot=False), 0
+        self.emit("takeover_finished", self.index)
 
     def _retry(self, error: str) -> bool:
         """Count a failed attempt at this step; False (with `error`) once the retries are used up."""
@@ -344,11 +373,15 @@ class _Run:
                 self._write(record, None, seen_by_agent=False)
             task_verdicts = critics.check_task(self.task, [*self.history, *checked], self.obs)
             self.label = critics.label_task(task_verdicts) if task_verdicts else None
+            if self.label is not None and self.label.label == "unsure" and self.person.ask_when_unsure:
+                self.label = self.person.settle_result(self.task.text, self.label, self.obs.url)
             for verdict in [*task_verdicts, *([self.label] if self.label else [])]:
                 self.store.add_verdict(self.run_id, verdict)
         if self.status not in ("interrupted", "needs_review"):
             finished = self.said_done or (self.spec.is_finished is not None and self.error is None)
             self.status = _status_from(finished, self.error, self.label)
+            if self.status == "needs_review" and not self.error and self.person.stop_reason:
+                self.error = self.person.stop_reason  # why nobody settled it
 
     def outcome(self) -> RunOutcome:
         assert self.obs is not None

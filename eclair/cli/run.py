@@ -52,6 +52,9 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
         approve_all: bool = typer.Option(False, "--approve-all", help="Let risky actions run without asking."),
         cdp_url: str = typer.Option(None, "--cdp-url", help="Drive a running Chromium over CDP (http://host:port)."),
         ws_endpoint: str = typer.Option(None, "--ws-endpoint", help="Drive a Playwright server (ws://host:port/)."),
+        ask_when_unsure: bool = typer.Option(
+            False, "--ask-when-unsure", help="Ask a person when the critics are unsure (no terminal: stop for review)."
+        ),
     ) -> None:
         """Run a task in the browser; exit code 0 only when the run succeeded."""
         if not task.strip():
@@ -66,6 +69,7 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
             approve_all=True if approve_all else None,
             cdp_url=cdp_url,
             ws_endpoint=ws_endpoint,
+            ask_when_unsure=True if ask_when_unsure else None,
         )
         if not workflow and not as_json:  # workflow memory first: a known workflow replays with no model
             from eclair.cli.workflows import replay_known_workflow

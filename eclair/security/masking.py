@@ -63,6 +63,11 @@ class Masker:
         return bool(self._forms)
 
     @property
+    def secrets(self) -> dict[str, str]:
+        """name → value, for a recorder that must write {{name}} where a person typed the value."""
+        return dict(self._secrets)
+
+    @property
     def names(self) -> list[str]:
         return list(self._secrets)
 

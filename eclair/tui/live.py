@@ -23,6 +23,7 @@ from textual.worker import get_current_worker
 
 from eclair.errors import EclairError
 from eclair.tui.formatting import step_detail, step_row, styled_label, styled_status
+from eclair.tui.human import TuiDesk
 from eclair.tui.launch import PreparedRun, execute_prepared
 from eclair.tui.widgets import ApprovalModal, ScreenshotView
 from eclair.types import Action, Observation, RunEvent, StepRecord
@@ -41,6 +42,7 @@ class LiveRunScreen(Screen[None]):
         Binding("r", "resume", "Resume"),
         Binding("n", "step_once", "Step once"),
         Binding("s", "stop", "Stop"),
+        Binding("t", "take_over", "Take over"),
         Binding("v", "review", "Review run"),
         Binding("escape", "back", "Back"),
     ]
@@ -147,7 +149,7 @@ class LiveRunScreen(Screen[None]):
     def _on_runner_event(self, event: RunEvent) -> None:
         """Runs in the worker thread: read what the step wrote to the store here, not on the UI loop."""
         steps = None
-        if event.kind in ("run_started", "step_finished", "run_finished"):
+        if event.kind in ("run_started", "step_finished", "takeover_finished", "run_finished"):
             steps = self._store.get_steps(event.run_id)
         self._post(self._apply_event, event, steps)
 
@@ -158,11 +160,14 @@ class LiveRunScreen(Screen[None]):
 
         settings = self.prepared.settings if self.prepared else self._app.settings
         policy = approval_rule(settings.approve, Task(text=self.task_text))  # eclair.toml's `approve = [...]`
+        stopped = lambda: self.control is not None and self.control.stopped  # noqa: E731
         return Gate(
             settings.allowed_domains,
             approver=self._ask_approval,
             needs_approval=self._app.needs_approval or policy,
             approve_all=settings.approve_all,
+            human=TuiDesk(self._app, self._post, stopped, headed=not settings.headless),
+            ask_when_unsure=settings.ask_when_unsure,
         )
 
     def _ask_approval(self, action: Action, obs: Observation, why: str) -> bool:
@@ -299,6 +304,16 @@ class LiveRunScreen(Screen[None]):
             self.paused = False
             self.write_log("stopping after the current step…")
             self.render_status()
+
+    def action_take_over(self) -> None:
+        settings = self.prepared.settings if self.prepared else self._app.settings
+        if not self._controllable():
+            return
+        if settings.headless:
+            self.notify("Taking over needs a visible browser: start the run with --headed.")
+            return
+        self.control.request_takeover()
+        self.write_log("the browser is handed to you before the next step…")
 
     def action_review(self) -> None:
         if not self.finished or not self.run_id:
