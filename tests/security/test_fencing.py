@@ -151,6 +151,9 @@ class _RecordingScorer:
         self.backend = backend
         self.prompts: list[str] = []
 
+    def __getattr__(self, name: str) -> Any:  # everything else is the real backend's (last_usage, supports_images)
+        return getattr(self.backend, name)
+
     def render_chat(self, messages: list[dict[str, str]]) -> str:
         return str(self.backend.render_chat(messages))
 
