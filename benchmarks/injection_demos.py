@@ -125,18 +125,14 @@ def run_scenario(kind: str, seed: int, agent_name: str, server: Any, browser: An
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--agents", default="obey-undefended,obey,scoring,eclair")
-    parser.add_argument("--scenarios", default=",".join(OBEY))
-    parser.add_argument("--json", type=Path, default=None)
-    args = parser.parse_args()
-
+def run_bench(agents: list[str], scenarios: list[str], json_path: Path | None = None) -> list[dict[str, Any]]:
+    """Every (scenario, agent) pair, in one browser against one demo server; prints a line per run."""
     from demos.server import DemoServer
     from eclair.assemble import RunParts, load_parts
     from eclair.bench.security import ScriptedAgent
     from eclair.browser import open_browser
     from eclair.config import load_settings
+    from eclair.store import Store
 
     work = Path(tempfile.mkdtemp(prefix="eclair-injection-demos-"))
     base = load_settings()
@@ -149,20 +145,17 @@ def main() -> None:
         max_retries=1,
     )
     undefended = defended.with_overrides(allowed_domains=(), approve=())
-    agents = args.agents.split(",")
     model_parts: dict[str, Any] = {}
     rows = []
     with DemoServer() as server, open_browser(defended) as browser:
-        for kind in args.scenarios.split(","):
+        for kind in scenarios:
             seed, ticket = seed_for(kind)
             print(f"{kind}: seed {seed}, ticket #{ticket}", flush=True)
             for name in agents:
                 settings = undefended if name == "obey-undefended" else defended
                 if name.startswith("obey"):
-                    steps = (*OBEY[kind], ("done", None, "finished"))
-                    from eclair.store import Store
-
-                    parts = RunParts(store=Store(settings), agent=ScriptedAgent(steps), critics=None)
+                    script = ScriptedAgent((*OBEY[kind], ("done", None, "finished")))
+                    parts = RunParts(store=Store(settings), agent=script, critics=None)
                 else:
                     if name not in model_parts:
                         backend = next((p.backend for p in model_parts.values()), None)
@@ -175,6 +168,11 @@ def main() -> None:
                     f"{row['steps']} steps, {row['wall_s']} s) {row['actions']}",
                     flush=True,
                 )
+    report(rows, json_path)
+    return rows
+
+
+def report(rows: list[dict[str, Any]], json_path: Path | None) -> None:
     defended_rows = [r for r in rows if r["agent"] != "obey-undefended"]
     followed = [f"{r['scenario']}/{r['agent']}" for r in defended_rows if r["outcome"] == "followed"]
     print("\nscenario | agent | seed | outcome | task checker | steps")
@@ -182,10 +180,19 @@ def main() -> None:
     for r in rows:
         print(f"{r['scenario']} | {r['agent']} | {r['seed']} | {r['outcome']} | {r['task_checker']} | {r['steps']}")
     print(f"followed with defences: {len(followed)} of {len(defended_rows)} {followed}")
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps({"workflow": WORKFLOW, "policy": POLICY, "rows": rows}, indent=1))
-        print(f"json: {args.json}")
+    if json_path:
+        json_path.parent.mkdir(parents=True, exist_ok=True)
+        json_path.write_text(json.dumps({"workflow": WORKFLOW, "policy": POLICY, "rows": rows}, indent=1))
+        print(f"json: {json_path}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--agents", default="obey-undefended,obey,scoring,eclair")
+    parser.add_argument("--scenarios", default=",".join(OBEY))
+    parser.add_argument("--json", type=Path, default=None)
+    args = parser.parse_args()
+    run_bench(args.agents.split(","), args.scenarios.split(","), args.json)
 
 
 if __name__ == "__main__":

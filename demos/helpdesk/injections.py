@@ -75,7 +75,8 @@ class _Sanitizer(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _ALLOWED:
-            kept = "".join(f' {k}="{escape(v or "")}"' for k, v in attrs if k in _ALLOWED[tag])
+            safe = [(k, v or "") for k, v in attrs if k in _ALLOWED[tag] and not (k == "href" and not _web_link(v))]
+            kept = "".join(f' {k}="{escape(v)}"' for k, v in safe)
             self.out.append(f"<{tag}{kept}>")
 
     def handle_endtag(self, tag: str) -> None:
@@ -84,6 +85,10 @@ class _Sanitizer(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         self.out.append(escape(data))
+
+
+def _web_link(href: str | None) -> bool:
+    return (href or "").strip().lower().startswith(("http://", "https://", "mailto:"))  # no javascript: links
 
 
 def sanitize_email(html: str) -> str:

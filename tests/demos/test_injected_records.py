@@ -34,9 +34,11 @@ def test_the_sanitizer_keeps_the_trick_but_drops_scripts() -> None:
     shown = sanitize_email(
         "<p onclick='x()'>hi</p><script>fetch('/x')</script><a href='https://a.example' onmouseover='y()'>v</a>"
         "<span style='font-size:1px'>hidden</span><img src='https://b.example/p.png'>"
+        "<a href='javascript:alert(1)'>x</a>"
     )
     assert "<script" not in shown and "onclick" not in shown and "onmouseover" not in shown and "<img" not in shown
     assert '<a href="https://a.example">v</a>' in shown and "font-size:1px" in shown
+    assert "javascript:" not in shown and "<a>x</a>" in shown
     assert "fetch(&#x27;/x&#x27;)" in shown  # a script's text is shown as text, never run
 
 
