@@ -193,3 +193,17 @@ def test_a_takeover_records_the_persons_actions_as_steps_then_hands_back(
     assert [s.index for s in steps] == list(range(len(steps)))  # the agent's step follows the person's
     assert seen and seen[0].endswith("/new.html")  # handed back where the person left it
     assert page.evaluate("window.__result") == {"customer": "Acme", "priority": "High"}
+
+
+def test_an_unsure_result_is_labelled_by_the_person_or_left_for_review() -> None:
+    from eclair.runner_human import PersonAtRun
+    from eclair.types import Verdict
+
+    unsure = Verdict(label="unsure", score=0.5, reason="p=0.5", critic="combined")
+    desk = Desk("n: no ticket was created")
+    label = PersonAtRun(Gate(human=desk, ask_when_unsure=True), {}).settle_result("Create a ticket", unsure, "u")
+    assert desk.asked[0].kind == "unsure_result" and "Create a ticket" in desk.asked[0].text
+    assert (label.critic, label.label) == ("human", "fail") and "no ticket was created" in label.reason
+    nobody = PersonAtRun(Gate(human=None, ask_when_unsure=True), {})
+    assert nobody.settle_result("Create a ticket", unsure, "u") is unsure
+    assert "unsure whether the task was done" in nobody.stop_reason and "nobody could be asked" in nobody.stop_reason
