@@ -161,7 +161,11 @@ def run_bench(agents: list[str], scenarios: list[str], json_path: Path | None = 
                         backend = next((p.backend for p in model_parts.values()), None)
                         model_parts[name] = load_parts(settings, agent=name, backend=backend)
                     parts = model_parts[name]
-                row = run_scenario(kind, seed, name, server, browser, settings, parts)
+                try:
+                    row = run_scenario(kind, seed, name, server, browser, settings, parts)
+                except Exception as exc:  # one broken run (a starved server on a loaded machine) is reported
+                    row = {"scenario": kind, "agent": name, "seed": seed, "outcome": "error", "error": repr(exc)}
+                    row |= {"run_status": "error", "task_checker": "-", "steps": 0, "wall_s": 0, "actions": []}
                 rows.append(row)
                 print(
                     f"  {name}: {row['outcome']} (run {row['run_status']}, checker {row['task_checker']}, "
