@@ -132,11 +132,11 @@ class EpisodeActor:
         from eclair.browser import open_browser
         from eclair.store import Store
 
+        self._browser_cm = open_browser(self.work.settings)  # first: Chromium starts while the node loads its model
+        self.browser = self._browser_cm.__enter__()
         backend = RemoteBackend(host) if host is not None else None
         store = Store(self.store_settings, recover=False)  # recover=False: other workers' runs are live, not stale
         self.parts = RunParts(store=store, agent=self.work.factory(backend), critics=self.work.critics, backend=backend)
-        self._browser_cm = open_browser(self.work.settings)
-        self.browser = self._browser_cm.__enter__()
 
     def run(self, env: Any, seed: int, episode: int) -> EpisodeResult:
         from eclair.bench.harness import run_episode
@@ -169,14 +169,21 @@ def run_on_ray(
     actor_cls = ray.remote(num_cpus=1, max_restarts=0)(EpisodeActor)
     actors = [actor_cls.remote(shared, store_settings) for _ in range(max(1, min(workers, len(jobs))))]
     hosts: dict[str, Any] = {}
+
+    def host_on(node: str) -> Any:
+        if node not in hosts and work.load is not None:
+            strategy = NodeAffinitySchedulingStrategy(node_id=node, soft=False)
+            host_cls = ray.remote(num_cpus=0, max_concurrency=1, scheduling_strategy=strategy)(ModelHost)
+            hosts[node] = host_cls.remote(work.settings, *work.load)
+        return hosts.get(node)
+
     try:
+        if address is None:  # a local Ray has one node, this one: load its model while the actors start
+            host_on(str(ray.get_runtime_context().get_node_id()))
         nodes = ray.get([a.node_id.remote() for a in actors])
-        if work.load is not None:
-            host_cls = ray.remote(num_cpus=0, max_concurrency=1)(ModelHost)
-            for node in sorted(set(nodes)):
-                strategy = NodeAffinitySchedulingStrategy(node_id=node, soft=False)
-                hosts[node] = host_cls.options(scheduling_strategy=strategy).remote(work.settings, *work.load)
-        ray.get([a.start.remote(hosts.get(node)) for a, node in zip(actors, nodes, strict=True)])
+        for node in nodes:
+            host_on(node)
+        ray.get([a.start.remote(host_on(node)) for a, node in zip(actors, nodes, strict=True)])
         identity = ray.get(next(iter(hosts.values())).identity.remote()) if hosts else ("", "")
         pool = ActorPool(actors)
         for env_ref, seed, episode in shipped:

@@ -39,10 +39,14 @@ def _write_steps(store: Store, steps: int, latencies: list[float]) -> None:
     store.finish_run(run, "succeeded")
 
 
-def run_store_benchmark(*, steps: int = 200, writers: int = 8, root: Path | None = None) -> dict[str, Any]:
-    """Return per-step commit latency (p50/p95 ms) and throughput for 1 and `writers` concurrent writers."""
+def run_store_benchmark(
+    *, steps: int = 200, writers: int = 8, root: Path | None = None, db_url: str = ""
+) -> dict[str, Any]:
+    """Per-step commit latency (p50/p95/p99 ms) and throughput for 1 and `writers` concurrent writers.
+
+    `db_url` empty: a fresh SQLite file (WAL) in a temporary folder; else that (empty) database, e.g. Postgres."""
     with tempfile.TemporaryDirectory(dir=root) as tmp:
-        store = Store(Settings(data_dir=Path(tmp) / "data", traces_dir=Path(tmp) / "traces"))
+        store = Store(Settings(data_dir=Path(tmp) / "data", traces_dir=Path(tmp) / "traces", db_url=db_url))
         single: list[float] = []
         t0 = time.perf_counter()
         _write_steps(store, steps, single)
@@ -61,16 +65,37 @@ def run_store_benchmark(*, steps: int = 200, writers: int = 8, root: Path | None
         t0 = time.perf_counter()
         store.list_runs(limit=50)
         list_ms = (time.perf_counter() - t0) * 1000
+        dialect = store.engine.dialect.name
         store.close()
     return {
+        "database": dialect,
         "steps_single": steps,
         "single_p50_ms": round(statistics.median(single), 2),
-        "single_p95_ms": round(statistics.quantiles(single, n=20)[18], 2),
+        "single_p95_ms": _quantile(single, 95),
         "single_steps_per_s": round(steps / single_s, 1),
         "writers": writers,
         "concurrent_steps": len(many),
         "concurrent_p50_ms": round(statistics.median(many), 2),
-        "concurrent_p95_ms": round(statistics.quantiles(many, n=20)[18], 2),
+        "concurrent_p95_ms": _quantile(many, 95),
+        "concurrent_p99_ms": _quantile(many, 99),
         "concurrent_steps_per_s": round(len(many) / many_s, 1),
         "list_runs_ms": round(list_ms, 2),
     }
+
+
+def run_store_comparison(*, databases: list[str], steps: int, writers: int) -> dict[str, dict[str, Any]]:
+    """The benchmark on each of `databases` (sqlite: WAL file; postgres: a throw-away local server, fsync on)."""
+    out: dict[str, dict[str, Any]] = {}
+    for name in databases:
+        if name == "sqlite":
+            out[name] = run_store_benchmark(steps=steps, writers=writers)
+        else:
+            from eclair.store.pg_local import local_postgres
+
+            with local_postgres(fsync=True) as server:  # durable commits, like SQLite's synchronous=FULL
+                out[name] = run_store_benchmark(steps=steps, writers=writers, db_url=server.create_database())
+    return out
+
+
+def _quantile(values: list[float], percent: int) -> float:
+    return round(statistics.quantiles(values, n=100, method="inclusive")[percent - 1], 2)

@@ -40,6 +40,7 @@ COMMAND_MODULES = [
     "eclair.cli.secrets",
     "eclair.cli.families",
     "eclair.cli.ablate",
+    "eclair.cli.scale",
 ]
 
 for _name in COMMAND_MODULES:

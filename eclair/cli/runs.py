@@ -163,15 +163,21 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
     def bench_store(
         steps: int = typer.Option(200, "--steps", help="Steps per writer."),
         writers: int = typer.Option(8, "--writers", help="Concurrent writer threads in the second phase."),
+        db: str = typer.Option("sqlite", "--db", help="sqlite, postgres (a throw-away local server) or both."),
         json_path: Path = typer.Option(None, "--json", help="Write the figures as JSON here."),
     ) -> None:
         """Time record_step (row + fsynced files) with one writer and with N concurrent writers."""
-        from eclair.bench.store import run_store_benchmark
+        from eclair.bench.store import run_store_comparison
 
-        figures = run_store_benchmark(steps=steps, writers=writers)
-        for key, value in figures.items():
-            typer.echo(f"{key:<28} {value}")
+        databases = [part.strip() for part in db.split(",") if part.strip()]
+        if not databases or set(databases) - {"sqlite", "postgres"}:
+            raise EclairError(f"--db {db!r} is not sqlite, postgres or sqlite,postgres")
+        results = run_store_comparison(databases=databases, steps=steps, writers=writers)
+        for name, figures in results.items():
+            for key, value in figures.items():
+                typer.echo(f"{name:<9} {key:<28} {value}")
         if json_path:
             json_path.parent.mkdir(parents=True, exist_ok=True)
-            json_path.write_text(json.dumps(figures, indent=1))
+            payload = results["sqlite"] if databases == ["sqlite"] else results  # one database: the old flat shape
+            json_path.write_text(json.dumps(payload, indent=1))
             typer.echo(f"json: {json_path}")
