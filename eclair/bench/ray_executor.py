@@ -13,6 +13,7 @@ from __future__ import annotations
 import inspect
 import logging
 import os
+import socket
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -47,6 +48,7 @@ def ensure_ray(address: str | None = None, num_cpus: int | None = None) -> Any:
         return ray
     try:
         if address:
+            _check_reachable(address)
             ray.init(address=address, logging_level=logging.WARNING)
         else:
             ray.init(num_cpus=num_cpus, include_dashboard=False, logging_level=logging.WARNING)
@@ -56,6 +58,20 @@ def ensure_ray(address: str | None = None, num_cpus: int | None = None) -> Any:
             "check the address (ray status) or use --executor threads"
         ) from None
     return ray
+
+
+def _check_reachable(address: str) -> None:
+    """Fail in seconds on a host:port nobody listens on (Ray itself retries for minutes)."""
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    if not host or not port.isdigit():
+        return  # "auto" and the like: Ray resolves them
+    try:
+        socket.create_connection((host, int(port)), timeout=5).close()
+    except OSError as exc:
+        raise RayUnavailable(
+            f"--executor ray:{address}: nothing answers at {host}:{port} ({exc.strerror or exc}); "
+            "start the cluster (ray start --head) or fix the address"
+        ) from None
 
 
 class ModelHost:

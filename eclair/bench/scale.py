@@ -1,17 +1,20 @@
 """`eclair bench scale`: episodes per minute for each executor × worker count on the same MiniWoB++ episodes.
 
-Every configuration runs the same (task, seed) episodes from scratch: its own model load (threads: in this
-process; Ray: one ModelHost per node), its own browsers, a fresh temporary store. So a figure is the wall time a
-user waits for `eclair bench … --executor E --workers N`, start-up included. The one thing left out of the Ray
-figures is starting Ray itself (a cluster is started once and reused); it is reported as `ray_start_s`.
+Every configuration runs the same (task, seed) episodes from scratch, in a fresh process: its own model load
+(threads: in that process; Ray: one ModelHost per node), its own browsers and agent caches, a fresh temporary
+store. So a figure is the wall time a user waits for `eclair bench … --executor E --workers N`, start-up included.
+The one thing left out of the Ray figures is starting Ray itself (a cluster is started once and reused); it is
+reported per configuration as `ray_start_s`.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import tempfile
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -45,41 +48,21 @@ def run_scale_benchmark(
     agent: str | None = None,
     on_config: Callable[[dict[str, Any]], None] | None = None,
 ) -> dict[str, Any]:
-    """Run the episodes once per (executor, workers); episodes/min, outcomes and Ray's overhead ratio."""
+    """Run the episodes once per (executor, workers), each in a fresh process; episodes/min and Ray's overhead."""
     from eclair.bench.miniwob import make_envs, resolve_tasks, serve_miniwob
-    from eclair.critics import default_panel
 
-    kinds = [parse_executor(e) for e in executors]
+    kinds = [str(parse_executor(e)) for e in executors]
     names = resolve_tasks(",".join(tasks), None)
     load_at_start = _load()
-    ray_start_s = _start_ray(kinds, max(workers))
     configs: list[dict[str, Any]] = []
+    spawn = multiprocessing.get_context("spawn")  # a fresh interpreter: no warm caches from the configs before
     with serve_miniwob() as server:
-        envs = make_envs(names, server)
+        envs = make_envs(names, server)  # they travel to the child as the server's address
         for count in workers:  # each pair compared runs back to back: the machine's load drifts less between them
             for kind in kinds:
-                with tempfile.TemporaryDirectory(prefix="eclair-scale-") as tmp:
-                    local = settings.with_overrides(
-                        data_dir=Path(tmp) / "data", traces_dir=Path(tmp) / "traces", models_dir=settings.model_root
-                    )
-                    from eclair.store import Store
-
-                    started = time.perf_counter()
-                    first: list[float] = []  # when the first episode came back: start-up plus one episode
-                    result = run_suite(
-                        envs,
-                        agent_name=agent or settings.agent,
-                        settings=local,
-                        episodes=episodes,
-                        seed=seed,
-                        workers=count,
-                        store=Store(local),
-                        critics=default_panel(),
-                        suite="scale",
-                        executor=kind,
-                        on_result=lambda _r, t0=started, seen=first: seen.append(time.perf_counter() - t0),
-                    )
-                    configs.append(_figures(str(kind), count, result, time.perf_counter() - started, min(first)))
+                with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
+                    job = pool.submit(_one_config, settings, envs, kind, count, episodes, seed, agent)
+                    configs.append(job.result())
                 if on_config is not None:
                     on_config(configs[-1])
     return {
@@ -89,7 +72,6 @@ def run_scale_benchmark(
         "agent": agent or settings.agent,
         "cpus": os.cpu_count(),
         "load_avg_start": load_at_start,
-        "ray_start_s": ray_start_s,
         "configs": configs,
         "same_outcomes": len({tuple(map(tuple, c["outcomes"])) for c in configs}) == 1,
         "ray_over_threads": _overheads(configs),
@@ -97,15 +79,44 @@ def run_scale_benchmark(
     }
 
 
-def _start_ray(kinds: Sequence[Any], most_workers: int) -> float | None:
-    ray_kinds = [k for k in kinds if k.kind == "ray"]
-    if not ray_kinds:
-        return None
-    from eclair.bench.ray_executor import ensure_ray
+def _one_config(
+    settings: Settings, envs: list[Any], kind: str, count: int, episodes: int, seed: int, agent: str | None
+) -> dict[str, Any]:
+    """One configuration in this (fresh) process: start Ray if asked (timed apart), then the timed suite."""
+    from eclair.critics import default_panel
+    from eclair.store import Store
 
-    started = time.perf_counter()
-    ensure_ray(ray_kinds[0].address, num_cpus=max(most_workers, os.cpu_count() or 1))
-    return round(time.perf_counter() - started, 1)
+    executor = parse_executor(kind)
+    ray_start_s = None
+    if executor.kind == "ray":
+        from eclair.bench.ray_executor import ensure_ray
+
+        t0 = time.perf_counter()
+        ensure_ray(executor.address, num_cpus=max(count, os.cpu_count() or 1))
+        ray_start_s = round(time.perf_counter() - t0, 1)
+    with tempfile.TemporaryDirectory(prefix="eclair-scale-") as tmp:
+        local = settings.with_overrides(
+            data_dir=Path(tmp) / "data", traces_dir=Path(tmp) / "traces", models_dir=settings.model_root
+        )
+        store = Store(local)
+        started = time.perf_counter()
+        first: list[float] = []  # when the first episode came back: start-up plus one episode
+        result = run_suite(
+            envs,
+            agent_name=agent or settings.agent,
+            settings=local,
+            episodes=episodes,
+            seed=seed,
+            workers=count,
+            store=store,
+            critics=default_panel(),
+            suite="scale",
+            executor=executor,
+            on_result=lambda _r: first.append(time.perf_counter() - started),
+        )
+        wall_s = time.perf_counter() - started
+        store.close()
+    return _figures(kind, count, result, wall_s, min(first)) | {"ray_start_s": ray_start_s}
 
 
 def _figures(executor: str, workers: int, result: SuiteResult, wall_s: float, first_s: float) -> dict[str, Any]:

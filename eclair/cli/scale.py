@@ -33,7 +33,9 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
         def show(c: dict[str, Any]) -> None:
             typer.echo(
                 f"{c['executor']:8s} workers={c['workers']}  {c['episodes']} episodes in {c['wall_s']:.1f} s  "
-                f"= {c['episodes_per_min']:.2f} episodes/min  (success {c['success']:.0%}, errors {c['errors']})"
+                f"= {c['episodes_per_min']:.2f} episodes/min  (success {c['success']:.0%}, errors {c['errors']}; "
+                f"first back at {c['first_episode_back_s']:.0f} s"
+                + (f"; Ray started in {c['ray_start_s']:.0f} s, not counted)" if c["ray_start_s"] is not None else ")")
             )
 
         figures = run_scale_benchmark(
