@@ -74,6 +74,19 @@ def _check_reachable(address: str) -> None:
         ) from None
 
 
+def _without_secret(settings: Settings) -> Settings:
+    """Settings as sent to Ray (its object store and GCS may spill to disk): the API key stays behind."""
+    return settings.with_overrides(openai_api_key="")
+
+
+def _with_secret(settings: Settings) -> Settings:
+    """On the worker: the API key from its own environment or eclair.toml, as the driver read it."""
+    from eclair.config import load_settings
+
+    key = load_settings().openai_api_key
+    return settings.with_overrides(openai_api_key=key) if key else settings
+
+
 class ModelHost:
     """One node's loaded model; episode actors call it one request at a time (the model is not thread-safe)."""
 
@@ -86,7 +99,7 @@ class ModelHost:
             torch.set_num_threads(max(1, os.cpu_count() or 1))  # Ray pins actors to 1 thread; the model uses all
         except ImportError:
             pass
-        self.backend = load_backend(settings, backend=backend, model=model)
+        self.backend = load_backend(_with_secret(settings), backend=backend, model=model)
 
     def describe(self, name: str) -> tuple[str, Any]:
         try:
@@ -134,7 +147,7 @@ class EpisodeActor:
     """One worker: its own Chromium and agent; runs one episode per call in a fresh browser context."""
 
     def __init__(self, work: EpisodeWork, store_settings: Settings) -> None:
-        self.work = work
+        self.work = replace(work, settings=_with_secret(work.settings))
         self.store_settings = store_settings
         self.parts: Any = None
         self._browser_cm: Any = None
@@ -180,8 +193,9 @@ def run_on_ray(
     from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
     shipped = _ship_envs(ray, jobs)
-    store_settings = getattr(work.store, "settings", work.settings)
-    shared = replace(work, store=None, backend=None)  # the store's engine stays here; each actor opens its own
+    store_settings = _without_secret(getattr(work.store, "settings", work.settings))
+    # The store's engine stays here (each actor opens its own); the API key too (workers read their own).
+    shared = replace(work, store=None, backend=None, settings=_without_secret(work.settings))
     actor_cls = ray.remote(num_cpus=1, max_restarts=0)(EpisodeActor)
     actors = [actor_cls.remote(shared, store_settings) for _ in range(max(1, min(workers, len(jobs))))]
     hosts: dict[str, Any] = {}
@@ -190,7 +204,7 @@ def run_on_ray(
         if node not in hosts and work.load is not None:
             strategy = NodeAffinitySchedulingStrategy(node_id=node, soft=False)
             host_cls = ray.remote(num_cpus=0, max_concurrency=1, scheduling_strategy=strategy)(ModelHost)
-            hosts[node] = host_cls.remote(work.settings, *work.load)
+            hosts[node] = host_cls.remote(shared.settings, *work.load)
         return hosts.get(node)
 
     try:

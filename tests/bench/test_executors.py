@@ -30,6 +30,26 @@ def test_parse_executor_names_the_fix_for_anything_else(text: str) -> None:
         parse_executor(text)
 
 
+def test_a_ray_address_nobody_listens_on_fails_fast_naming_it() -> None:
+    from eclair.bench.ray_executor import RayUnavailable, ensure_ray
+    from eclair.store.pg_local import free_port
+
+    port = free_port()  # bound, then released: nothing listens there
+    with pytest.raises(RayUnavailable, match=f"nothing answers at 127.0.0.1:{port}"):
+        ensure_ray(f"127.0.0.1:{port}")
+
+
+def test_the_api_key_stays_behind_and_workers_read_their_own(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from eclair.bench.ray_executor import _with_secret, _without_secret
+
+    sent = _without_secret(settings.with_overrides(openai_api_key="sk-driver-secret"))
+    assert "sk-driver-secret" not in repr(vars(sent))
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-worker-env")
+    assert _with_secret(sent).openai_api_key == "sk-worker-env"
+
+
 def _suite(settings: Settings, server: MiniWoBServer, executor: str) -> SuiteResult:
     return run_suite(
         [MiniWoBEnv("click-button", server), MiniWoBEnv("click-test", server)],
@@ -57,8 +77,12 @@ def _records(store: Store, result: SuiteResult) -> list[tuple]:  # type: ignore[
 
 
 @pytest.mark.slow
-def test_ray_executor_matches_the_thread_executor(settings: Settings, miniwob_server: MiniWoBServer) -> None:
+def test_ray_executor_matches_the_thread_executor(
+    settings: Settings, miniwob_server: MiniWoBServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import ray  # the scale extra: `make setup` installs it
+
+    monkeypatch.setenv("RAY_USAGE_STATS_ENABLED", "0")
 
     ray.init(num_cpus=2, include_dashboard=False)
     try:
