@@ -16,6 +16,7 @@ import os
 import socket
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from eclair.bench.executors import EpisodeWork, Job
@@ -43,6 +44,9 @@ def _ray() -> Any:
 
 def ensure_ray(address: str | None = None, num_cpus: int | None = None) -> Any:
     """Join the cluster at `address`, or start a local Ray with `num_cpus` CPUs (no dashboard); once per process."""
+    if address and (os.environ.get("RAY_AUTH_TOKEN") or (Path.home() / ".ray" / "auth_token").exists()):
+        # Ray 2.60 clusters want a token by default; a joining driver sends it only when told so before `import ray`.
+        os.environ.setdefault("RAY_AUTH_MODE", "token")
     ray = _ray()
     if ray.is_initialized():
         return ray
