@@ -10,21 +10,11 @@ from typing import Any, Literal, Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-ActionKind = Literal[
-    "click",
-    "type",
-    "select",
-    "check",
-    "hover",
-    "scroll",
-    "press",
-    "goto",
-    "tab",
-    "upload",
-    "wait",
-    "done",
-    "ask_human",
-]
+from eclair.actions import ACTION_SPECS, ActionKind
+from eclair.actions import ActionSpec as ActionSpec  # re-exported: agents read the vocabulary from eclair.types
+from eclair.actions import action_space_prompt as action_space_prompt
+from eclair.actions import candidate_phrase as candidate_phrase
+
 VerdictLabel = Literal["pass", "fail", "unsure"]
 RunStatus = Literal["pending", "running", "succeeded", "failed", "interrupted", "needs_review"]
 
@@ -113,102 +103,25 @@ class Action(BaseModel):
         return " ".join(p for p in parts if p)
 
 
-class ActionSpec(BaseModel):
-    """The declarative description of one action kind; prompt text and executor dispatch derive from it."""
+def action_schema(element_ids: list[str]) -> dict[str, Any]:
+    """Action's JSON schema as one variant per kind, each requiring the fields ACTION_SPECS says that kind needs.
 
-    kind: ActionKind
-    doc: str
-    required: tuple[str, ...] = ()
-    example: dict[str, Any] = Field(default_factory=dict)
-
-
-ACTION_SPECS: dict[str, ActionSpec] = {
-    s.kind: s
-    for s in [
-        ActionSpec(
-            kind="click", doc="Click an element.", required=("element",), example={"kind": "click", "element": "12"}
-        ),
-        ActionSpec(
-            kind="type",
-            doc="Clear a text field and type text into it; enter=true presses Enter after.",
-            required=("element", "text"),
-            example={"kind": "type", "element": "7", "text": "Acme"},
-        ),
-        ActionSpec(
-            kind="select",
-            doc="Choose an option of a select or listbox by its label or value.",
-            required=("element", "text"),
-            example={"kind": "select", "element": "9", "text": "High"},
-        ),
-        ActionSpec(
-            kind="check",
-            doc="Tick (checked=true) or untick (checked=false) a checkbox, radio or switch.",
-            required=("element",),
-            example={"kind": "check", "element": "4", "checked": True},
-        ),
-        ActionSpec(
-            kind="hover",
-            doc="Move the mouse over an element.",
-            required=("element",),
-            example={"kind": "hover", "element": "3"},
-        ),
-        ActionSpec(
-            kind="scroll",
-            doc="Scroll the page, or the element if given, by amount px in a direction.",
-            example={"kind": "scroll", "direction": "down", "amount": 600},
-        ),
-        ActionSpec(
-            kind="press",
-            doc="Press a key or chord, in the element if given, else in the focused one.",
-            required=("key",),
-            example={"kind": "press", "key": "Enter"},
-        ),
-        ActionSpec(
-            kind="goto",
-            doc="Open a URL in the current tab.",
-            required=("url",),
-            example={"kind": "goto", "url": "http://localhost:8000/tickets"},
-        ),
-        ActionSpec(
-            kind="tab",
-            doc="Switch to, open (optionally at url) or close a browser tab by index.",
-            required=("tab_op",),
-            example={"kind": "tab", "tab_op": "switch", "index": 1},
-        ),
-        ActionSpec(
-            kind="upload",
-            doc="Set the files of a file input.",
-            required=("element", "files"),
-            example={"kind": "upload", "element": "15", "files": ["invoice.pdf"]},
-        ),
-        ActionSpec(
-            kind="wait",
-            doc="Wait for text or an element to appear, or for a number of seconds.",
-            example={"kind": "wait", "text": "Saved"},
-        ),
-        ActionSpec(
-            kind="done",
-            doc="Finish the task; text is the answer when the task asks a question.",
-            example={"kind": "done", "text": None},
-        ),
-        ActionSpec(
-            kind="ask_human",
-            doc="Stop and ask the person a question (text) before going on.",
-            required=("text",),
-            example={"kind": "ask_human", "text": "Which Acme account?"},
-        ),
-    ]
-}
-
-
-def action_space_prompt() -> str:
-    """The action reference shown to generative models, derived from ACTION_SPECS."""
-    import json
-
-    lines = []
+    Servers that enforce schemas (json_schema, llama.cpp grammars) then cannot return a click without an element;
+    element ids are limited to those on the page when there are not too many."""
+    fields = Action.model_json_schema()["properties"]
+    element = {"type": "string", "enum": element_ids} if 0 < len(element_ids) <= 200 else {"type": "string"}
+    variants = []
     for spec in ACTION_SPECS.values():
-        lines.append(f"- {spec.kind}: {spec.doc} e.g. {json.dumps(spec.example)}")
-    return "\n".join(lines)
+        props: dict[str, Any] = {"kind": {"type": "string", "enum": [spec.kind]}}
+        for name in spec.required:
+            props[name] = element if name == "element" else _not_null(fields[name])
+        variants.append({"type": "object", "properties": props, "required": ["kind", *spec.required]})
+    return {"anyOf": variants}
+
+
+def _not_null(field: dict[str, Any]) -> dict[str, Any]:
+    options = [o for o in field.get("anyOf", [field]) if o.get("type") != "null"]
+    return {k: v for k, v in options[0].items() if k not in ("title", "default")}
 
 
 class ActionResult(BaseModel):

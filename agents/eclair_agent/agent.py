@@ -15,7 +15,6 @@ from pydantic import BaseModel
 from eclair.models import generate_json
 from eclair.models.base import Backend
 from eclair.types import (
-    ACTION_SPECS,
     UNTRUSTED_NOTE,
     Action,
     Decision,
@@ -23,6 +22,7 @@ from eclair.types import (
     StepRecord,
     Task,
     Usage,
+    action_schema,
     action_space_prompt,
     fence_untrusted,
 )
@@ -124,27 +124,11 @@ class EclairAgent:
 
 
 def reply_schema(element_ids: list[str]) -> dict[str, Any]:
-    """AgentReply's schema with `action` as one variant per kind, each requiring the fields that kind needs.
-
-    Servers that enforce schemas (json_schema, llama.cpp grammars) then cannot return a click without an element;
-    element ids are limited to those on the page when there are not too many."""
-    fields = Action.model_json_schema()["properties"]
-    element = {"type": "string", "enum": element_ids} if 0 < len(element_ids) <= 200 else {"type": "string"}
-    variants = []
-    for spec in ACTION_SPECS.values():
-        props: dict[str, Any] = {"kind": {"type": "string", "enum": [spec.kind]}}
-        for name in spec.required:
-            props[name] = element if name == "element" else _not_null(fields[name])
-        variants.append({"type": "object", "properties": props, "required": ["kind", *spec.required]})
+    """AgentReply's schema with `action` as one variant per kind (eclair.types.action_schema)."""
     schema = AgentReply.model_json_schema()
-    schema["properties"]["action"] = {"anyOf": variants}
+    schema["properties"]["action"] = action_schema(element_ids)
     schema.pop("$defs", None)
     return schema
-
-
-def _not_null(field: dict[str, Any]) -> dict[str, Any]:
-    options = [o for o in field.get("anyOf", [field]) if o.get("type") != "null"]
-    return {k: v for k, v in options[0].items() if k not in ("title", "default")}
 
 
 def _sum_usage(completions: list[Any]) -> Usage:

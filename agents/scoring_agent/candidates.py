@@ -32,7 +32,7 @@ from agents.scoring_agent.lexicon import (
     TYPE_VERB,
 )
 from agents.scoring_agent.values import extra_values
-from eclair.types import Action, Candidate, Element, Observation, StepRecord, Task
+from eclair.types import Action, Candidate, Element, Observation, StepRecord, Task, candidate_phrase
 
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -151,7 +151,7 @@ def enumerate_candidates(
                 cands.append(
                     Candidate(
                         action=Action(kind="select", element=el.id, text=option),
-                        text=f'select "{_clip(option)}" in {label}',
+                        text=candidate_phrase("select", text=_clip(option), target=label),
                     )
                 )
             continue
@@ -159,7 +159,9 @@ def enumerate_candidates(
             if el.id in typed and el.id not in flagged:  # flagged: what went there was refused
                 continue
             if "readonly" in el.states:  # a date picker's box: it opens on a click, typing does nothing
-                cands.append(Candidate(action=Action(kind="click", element=el.id), text=f"click {label}"))
+                cands.append(
+                    Candidate(action=Action(kind="click", element=el.id), text=candidate_phrase("click", target=label))
+                )
                 continue
             current = (el.value or "").strip().lower()
             offered = [v for v in type_values if current != v.lower() and v.lower() not in shown]
@@ -175,18 +177,23 @@ def enumerate_candidates(
             for raw in offered:
                 value = fit_format(raw, el.placeholder)
                 action = Action(kind="type", element=el.id, text=value)
-                cands.append(Candidate(action=action, text=f'type "{value}" into {label}'))
+                cands.append(Candidate(action=action, text=candidate_phrase("type", text=value, target=label)))
             if not offered:  # nothing to type here: focusing the field may still be the task
-                cands.append(Candidate(action=Action(kind="click", element=el.id), text=f"click {label}"))
+                cands.append(
+                    Candidate(action=Action(kind="click", element=el.id), text=candidate_phrase("click", target=label))
+                )
             continue
         if role in NON_CLICK_ROLES and not el.name:
             continue
         if role in NON_CLICK_ROLES and role not in ("heading", "cell", "text", "statictext") and not _icon(el):
             continue
         state = " (checked)" if role in TOGGLE_ROLES and "checked" in el.states else ""
-        cands.append(Candidate(action=Action(kind="click", element=el.id), text=f"click {label}{state}"))
+        cands.append(
+            Candidate(action=Action(kind="click", element=el.id), text=candidate_phrase("click", target=label + state))
+        )
     if obs.focused and any(s.decision.action.kind == "type" for s in history[-1:]):
-        cands.append(Candidate(action=Action(kind="press", key="Enter", element=obs.focused), text="press Enter"))
+        press = Action(kind="press", key="Enter", element=obs.focused)
+        cands.append(Candidate(action=press, text=candidate_phrase("press", key="Enter")))
     return cands
 
 

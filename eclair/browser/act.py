@@ -1,15 +1,21 @@
-"""act(page, action): execute one typed Action. Page-level problems come back as a failed ActionResult."""
+"""act(page, action): execute one typed Action. Page-level problems come back as a failed ActionResult.
+
+The executors are bound here per kind, in tables keyed by eclair.actions.ACTION_SPECS: a kind's `acts_on` says
+which table runs it (page, located element, or the element's last known point when it is gone).
+"""
 
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from eclair.actions import ACTION_SPECS, has_risk
 from eclair.browser.downloads import save_downloads
 from eclair.browser.launch import current_page
 from eclair.browser.locate import ID_PATTERN, ActionFailed, Target, locate
@@ -22,7 +28,11 @@ from eclair.types import Action, ActionResult, Observation
 log = logging.getLogger(__name__)
 
 ACTION_TIMEOUT_MS = 5_000
-_UNWATCHED = ("done", "ask_human", "tab", "goto")  # kinds that do not start a mutation/popup watch first
+
+
+def _watched(action: Action) -> bool:
+    """Whether a mutation/popup watch starts first: not for kinds that do nothing or leave this document."""
+    return ACTION_SPECS[action.kind].acts_on != "nothing" and not has_risk(action.kind, "opens_url")
 
 
 def act(
@@ -72,7 +82,7 @@ def _act(
     located_by = "none"
     error: str | None = None
     watch = Watch()
-    if action.kind not in _UNWATCHED:
+    if _watched(action):
         watch = watch_mutations(page, action.element if _is_id(action.element) else None)
     dispatched_at = time.perf_counter()
     try:
@@ -85,8 +95,8 @@ def _act(
         error = f"{action.describe()} failed: {_first_line(exc)}"
     after = current_page(page.context)
     snapshot: str | None = None
-    if action.kind not in ("done", "ask_human"):
-        popups_possible = after is page and action.kind not in _UNWATCHED  # the watch reset its popup count
+    if ACTION_SPECS[action.kind].acts_on != "nothing":
+        popups_possible = after is page and _watched(action)  # the watch reset its popup count
         snapshot = settle(
             after,
             url_before=url_before if after is page else "",
@@ -152,22 +162,12 @@ def _is_id(element_id: str | None) -> bool:
 
 
 def _dispatch(page: Page, action: Action, watch: Watch) -> str:
-    kind = action.kind
-    if kind in ("done", "ask_human"):
+    """Run the executor `acts_on` picks; returns how the target was found."""
+    acts_on = ACTION_SPECS[action.kind].acts_on
+    if acts_on == "nothing":  # done, ask_human: the runner's business
         return "page"
-    if kind == "goto":
-        goto(page, action.url or "")
-        return "page"
-    if kind == "tab":
-        tab(page, action)
-        return "page"
-    if kind == "scroll":
-        return scroll(page, action)
-    if kind == "press" and not action.element:
-        page.keyboard.press(action.key or "")
-        return "page"
-    if kind == "wait":
-        return wait(page, action)
+    if acts_on == "page" or (acts_on == "element_or_page" and not action.element):
+        return PAGE_EXECUTORS[action.kind](page, action)
     target = locate(page, action.element or "", main_frame_count=watch.count)
     loc = target.locator
     if loc is None:
@@ -191,22 +191,7 @@ def _on_locator(
     kind = action.kind
     if target.element is not None and "disabled" in target.element.states and kind != "hover" and loc.is_disabled():
         raise ActionFailed(f"element [{action.element}] is disabled; do what enables it first", target.located_by)
-    if kind == "click":
-        loc.click(timeout=ACTION_TIMEOUT_MS)
-    elif kind == "type":
-        _type(page, loc, action)
-    elif kind == "select":
-        _select(page, loc, action.text or "", options)
-    elif kind == "check":
-        loc.set_checked(action.checked, timeout=ACTION_TIMEOUT_MS)
-    elif kind == "hover":
-        loc.hover(timeout=ACTION_TIMEOUT_MS)
-    elif kind == "press":
-        loc.press(action.key or "", timeout=ACTION_TIMEOUT_MS)
-    elif kind == "upload":
-        _upload(page, loc, action.files)
-    else:  # pragma: no cover - the ActionKind literal is exhaustive
-        raise ActionFailed(f"unknown action kind {kind!r}")
+    ELEMENT_EXECUTORS[kind](page, loc, action, options)
 
 
 def _explain_timeout(loc: Locator, action: Action, exc: BaseException) -> str:
@@ -222,22 +207,21 @@ def _explain_timeout(loc: Locator, action: Action, exc: BaseException) -> str:
 
 
 def _act_on_point(page: Page, action: Action, target: Target) -> str:
-    x, y = target.centre()
-    if action.kind == "click":
-        page.mouse.click(x, y)
-    elif action.kind == "hover":
-        page.mouse.move(x, y)
-    elif action.kind == "type":
-        page.mouse.click(x, y)
-        page.keyboard.press("ControlOrMeta+A")
-        page.keyboard.type(action.text or "")
-        if action.enter:
-            page.keyboard.press("Enter")
-    else:
+    run = POINT_EXECUTORS.get(action.kind)
+    if run is None:
         raise ActionFailed(
             f"element [{action.element}] is gone and {action.kind} needs it; observe again", located_by="bbox"
         )
+    run(page, target.centre(), action)
     return "bbox"
+
+
+def _type_at(page: Page, point: tuple[float, float], action: Action) -> None:
+    page.mouse.click(*point)
+    page.keyboard.press("ControlOrMeta+A")
+    page.keyboard.type(action.text or "")
+    if action.enter:
+        page.keyboard.press("Enter")
 
 
 def _type(page: Page, loc: Locator, action: Action) -> None:
@@ -317,3 +301,44 @@ def _upload(page: Page, loc: Locator, files: list[str]) -> None:
 def _first_line(exc: BaseException) -> str:
     lines = [line for line in str(exc).strip().splitlines() if line.strip()]
     return lines[0][:300] if lines else type(exc).__name__
+
+
+def _goto(page: Page, action: Action) -> str:
+    goto(page, action.url or "")
+    return "page"
+
+
+def _tab(page: Page, action: Action) -> str:
+    tab(page, action)
+    return "page"
+
+
+def _press_in_focus(page: Page, action: Action) -> str:
+    page.keyboard.press(action.key or "")
+    return "page"
+
+
+# Kinds that act on the page; each finds any element it names itself and returns how.
+PAGE_EXECUTORS: dict[str, Callable[[Page, Action], str]] = {
+    "goto": _goto,
+    "tab": _tab,
+    "scroll": scroll,
+    "wait": wait,
+    "press": _press_in_focus,  # without an element: the focused one gets the key
+}
+# Kinds that act on a located element; `options` are a native select's [value, label] pairs when already read.
+ELEMENT_EXECUTORS: dict[str, Callable[[Page, Locator, Action, list[list[str]] | None], None]] = {
+    "click": lambda page, loc, action, options: loc.click(timeout=ACTION_TIMEOUT_MS),
+    "type": lambda page, loc, action, options: _type(page, loc, action),
+    "select": lambda page, loc, action, options: _select(page, loc, action.text or "", options),
+    "check": lambda page, loc, action, options: loc.set_checked(action.checked, timeout=ACTION_TIMEOUT_MS),
+    "hover": lambda page, loc, action, options: loc.hover(timeout=ACTION_TIMEOUT_MS),
+    "press": lambda page, loc, action, options: loc.press(action.key or "", timeout=ACTION_TIMEOUT_MS),
+    "upload": lambda page, loc, action, options: _upload(page, loc, action.files),
+}
+# Kinds that still run at the element's last known centre when it can no longer be located.
+POINT_EXECUTORS: dict[str, Callable[[Page, tuple[float, float], Action], None]] = {
+    "click": lambda page, point, action: page.mouse.click(*point),
+    "hover": lambda page, point, action: page.mouse.move(*point),
+    "type": _type_at,
+}

@@ -18,15 +18,17 @@ from pydantic import BaseModel
 from eclair.critics.base import CriticRole
 from eclair.critics.diff import describe_changes
 from eclair.models.base import Backend, scorer_of
+from eclair.prompting import render_prompt
 from eclair.types import UNTRUSTED_NOTE, Action, ActionResult, Observation, StepRecord, Task, Verdict, fence_untrusted
 
 log = logging.getLogger(__name__)
 
 YES, NO = "Yes", "No"
-SYSTEM = (
-    "You check the work of a browser automation agent. Judge only from the evidence given. "
-    'Reply with one JSON object: {"verdict": "pass" | "fail" | "unsure", "reason": "<one sentence>"}. ' + UNTRUSTED_NOTE
-)
+
+
+def judge_prompt(name: str, **values: Any) -> str:
+    """A judge's prompt text from its template `judge_<name>.j2` beside this module."""
+    return render_prompt(__file__, f"judge_{name}.j2", **values)
 
 
 class JudgeAnswer(BaseModel):
@@ -113,7 +115,7 @@ class ModelJudge:
         """pass/fail/unsure for a yes/no question about `evidence` (page-derived, so fenced as data)."""
         evidence = fence_untrusted(evidence, "EVIDENCE")
         if self.scorer is not None:
-            asked = (f"{evidence}\n\n{question}", question)  # the bare question is the PMI prior
+            asked = (judge_prompt("ask", evidence=evidence, question=question), question)  # the bare one: PMI prior
             prompts = [self.scorer.render_chat([{"role": "user", "content": user}]) for user in asked]
             (yes, no), (prior_yes, prior_no) = self.scorer.score_many(prompts, [YES, NO])
             log_odds = (yes - no) - (prior_yes - prior_no)  # PMI: what the evidence adds to the bare question
@@ -124,13 +126,16 @@ class ModelJudge:
                 reason=f"calibrated log-odds yes:no = {log_odds:+.2f}",
                 critic=self.name,
             )
-        return self._ask_json(f"{evidence}\n\n{question}", images)
+        return self._ask_json(judge_prompt("ask", evidence=evidence, question=question), images)
 
     def _ask_json(self, user: str, images: Sequence[bytes]) -> Verdict:
         from eclair.models.base import ModelError
         from eclair.models.structured import generate_json
 
-        messages = [{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}]
+        messages = [
+            {"role": "system", "content": judge_prompt("system", untrusted_note=UNTRUSTED_NOTE)},
+            {"role": "user", "content": user},
+        ]
         use_images = list(images) if self.backend.supports_images else []
         try:
             answer, _ = generate_json(self.backend, messages, JudgeAnswer, retries=1, images=use_images, max_tokens=160)
@@ -158,13 +163,9 @@ class StepJudge(ModelJudge):
         result: ActionResult | None = None,
         history: Sequence[StepRecord] = (),
     ) -> Verdict:
-        outcome = "" if result is None or result.ok else f"\nThe browser reported an error: {result.error}"
-        evidence = f"What changed on the page after the action:\n{describe_changes(before, after)}{outcome}"
-        question = (
-            f"Action: {describe_action(action, before)}\n"
-            f"Expected: {expected or 'the action takes effect'}\n"
-            "Did the action have the expected effect? Answer Yes or No."
-        )
+        error = None if result is None or result.ok else str(result.error)
+        evidence = judge_prompt("step_evidence", changes=describe_changes(before, after), error=error)
+        question = judge_prompt("step_question", action=describe_action(action, before), expected=expected)
         images = [s for s in (before.screenshot, after.screenshot) if s]
         return self.ask(evidence, question, images=images)
 
@@ -201,12 +202,14 @@ class CompletionJudge(ModelJudge):
     def check_task(self, task: Task, trajectory: list[StepRecord], final: Observation) -> Verdict:
         start = trajectory[0].observation if trajectory else None
         changes = describe_changes(start, final) if start is not None else ""
-        evidence = (
-            f"Actions taken:\n{trajectory_text(trajectory, include_rationale=self.include_rationale)}\n\n"
-            f"Final page ({final.title or final.url}):\n{self._page(final)}"
-            + (f"\n\nChanges since the start:\n{changes[: self.max_page_chars // 2]}" if changes else "")
+        evidence = judge_prompt(
+            "completion_evidence",
+            actions=trajectory_text(trajectory, include_rationale=self.include_rationale),
+            final_name=final.title or final.url,
+            page=self._page(final),
+            changes=changes[: self.max_page_chars // 2],
         )
-        question = f"Task: {task.text}\nWas this task completed successfully? Answer Yes or No."
+        question = judge_prompt("completion_question", task=task.text)
         images = [final.screenshot] if final.screenshot else []
         return self.ask(evidence, question, images=images)
 
@@ -219,9 +222,8 @@ class SopJudge(ModelJudge):
     def check_task(self, task: Task, trajectory: list[StepRecord], final: Observation) -> Verdict:
         if not task.sop:
             return _unsure(self.name, "no SOP to compare with")
-        actions = f"Actions taken:\n{trajectory_text(trajectory)}"
-        sop = "\n".join(f"{n}. {step}" for n, step in enumerate(task.sop, start=1))
-        question = f"Procedure:\n{sop}\nWere all steps of the procedure done, in order? Answer Yes or No."
+        actions = judge_prompt("sop_evidence", actions=trajectory_text(trajectory))
+        question = judge_prompt("sop_question", sop=task.sop)
         if not self.can_score():  # a chat-only model answers JSON that names the skipped steps
             return self._ask_sop_json(task, actions)
         # one calibrated yes/no for a small model; the rule critic lists which steps were skipped
@@ -231,12 +233,12 @@ class SopJudge(ModelJudge):
         from eclair.models.base import ModelError
         from eclair.models.structured import generate_json
 
-        sop = "\n".join(f"{n}. {s}" for n, s in enumerate(task.sop or [], start=1))
-        user = (
-            f"{UNTRUSTED_NOTE}\nTask: {task.text}\nSOP:\n{sop}\n\n{fence_untrusted(actions, 'EVIDENCE')}\n\n"
-            "Did the actions follow the SOP? Reply with one JSON "
-            'object: {"verdict": "pass"|"fail"|"unsure", "skipped": [SOP step numbers], "wrong": [numbers], '
-            '"reason": "..."}'
+        user = judge_prompt(
+            "sop_json",
+            untrusted_note=UNTRUSTED_NOTE,
+            task=task.text,
+            sop=task.sop or [],
+            actions=fence_untrusted(actions, "EVIDENCE"),
         )
         try:
             answer, _ = generate_json(self.backend, [{"role": "user", "content": user}], SopAnswer, retries=1)

@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from eclair.demonstrations.errors import NoDemonstration
 from eclair.demonstrations.saving import load_manifest
 from eclair.demonstrations.schema import DemoAction
+from eclair.prompting import render_prompt
 from eclair.types import UNTRUSTED_NOTE, fence_untrusted
 
 log = logging.getLogger(__name__)
@@ -166,23 +167,11 @@ def refine_with_model(
     from eclair.models import generate_json
 
     placeholders = ", ".join("{" + k + "}" for k in params) or "(none)"
+    fenced = fence_untrusted(format_sop(steps), "SOP")  # its quoted names come from the page
+    user = render_prompt(__file__, "sop_refine.j2", steps=steps, sop=fenced, placeholders=placeholders)
     messages = [
-        {
-            "role": "system",
-            "content": "You edit standard operating procedures for web workflows. Answer with JSON only. "
-            + UNTRUSTED_NOTE,
-        },
-        {
-            "role": "user",
-            "content": (
-                f"Here is an SOP with {len(steps)} steps recorded from one demonstration (its quoted names come "
-                f"from the page):\n{fence_untrusted(format_sop(steps), 'SOP')}\n"
-                f"Rewrite it so it works for any values of the parameters {placeholders}: keep every placeholder, "
-                "replace any remaining concrete value that depends on them with its placeholder, remove coordinates "
-                "and pixel references, keep element names in quotes. Keep exactly the same number of steps in the "
-                'same order. Answer as {"steps": ["...", ...]}.'
-            ),
-        },
+        {"role": "system", "content": render_prompt(__file__, "sop_refine_system.j2", untrusted_note=UNTRUSTED_NOTE)},
+        {"role": "user", "content": user},
     ]
     try:
         refined, _ = generate_json(backend, messages, _RefinedSteps, temperature=0.0, max_tokens=1024)

@@ -12,6 +12,7 @@ from typing import Any
 from eclair.models.base import Completion, Message, ModelError, ModelUnavailable
 from eclair.models.context_fit import ContextWindow, content_chars, context_from_models, parse_overflow, trim_messages
 from eclair.models.structured import response_format, weaker_mode
+from eclair.prompting import render_prompt
 from eclair.types import Usage
 
 log = logging.getLogger(__name__)
@@ -36,7 +37,7 @@ class _ContextOverflow(Exception):
 
 def schema_instruction(schema: dict[str, Any]) -> str:
     """The prompt text that asks for JSON when the endpoint cannot enforce a schema itself."""
-    return "Reply with only one JSON object, no other text, matching this JSON schema:\n" + json.dumps(schema)
+    return render_prompt(__file__, "json_schema_instruction.j2", schema_json=json.dumps(schema))
 
 
 def image_data_url(image: bytes) -> str:
@@ -116,7 +117,7 @@ class OpenAICompatBackend:
         if self.structured_mode == "json_schema":
             return None
         if self.structured_mode == "json_object+schema":
-            return "Reply with only one JSON object, no other text."
+            return render_prompt(__file__, "json_only.j2")
         return schema_instruction(schema)
 
     def build_messages(

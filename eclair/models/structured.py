@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from eclair.models.base import Backend, Completion, Message, ModelError
+from eclair.prompting import render_prompt
 
 log = logging.getLogger(__name__)
 
@@ -107,16 +108,9 @@ def generate_json(
             error = str(exc)
             log.info("attempt %d: model reply did not parse: %s", attempt + 1, error)
         # A server that enforces the schema needs only the problem; others see the schema again.
-        spelled = "" if backend.enforces_schema else f" matching this schema:\n{json.dumps(schema)}"
-        conversation = [
-            *conversation,
-            {"role": "assistant", "content": reply.text},
-            {
-                "role": "user",
-                "content": f"That reply could not be used ({error}). Answer again with only one JSON object, "
-                f"no other text{spelled}",
-            },
-        ]
+        spelled = None if backend.enforces_schema else json.dumps(schema)
+        again = render_prompt(__file__, "json_retry.j2", error=error, schema_json=spelled)
+        conversation = [*conversation, {"role": "assistant", "content": reply.text}, {"role": "user", "content": again}]
     raise ModelError(
         f"model {backend.model_id} gave no valid {model_cls.__name__} JSON after "
         f"{retries + 1} attempts (last problem: {error[:200]})"

@@ -8,6 +8,7 @@ from urllib.parse import urlparse
 
 from pydantic import BaseModel
 
+from eclair.actions import has_risk
 from eclair.config import ConfigError, Settings
 from eclair.security.human import HumanDesk, console_desk
 from eclair.types import Action, Observation, Task
@@ -68,7 +69,8 @@ class Gate:
         self.ask_when_unsure = ask_when_unsure
 
     def check(self, action: Action, obs: Observation) -> GateDecision:
-        target = action.url if action.kind == "goto" or (action.kind == "tab" and action.tab_op == "open") else None
+        # Any url on a kind that opens urls is checked, even one a tab switch would ignore: refusing costs nothing.
+        target = action.url if has_risk(action.kind, "opens_url") else None
         if target and not domain_allowed(target, self.allowed_domains):
             return GateDecision(allowed=False, reason=f"{_host(target)!r} is outside the allowed domains")
         leads_to = _leads_to(action, obs)

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Iterable
 from urllib.parse import urlparse
 
+from eclair.actions import has_risk
 from eclair.types import Action, Element, Observation, Task
 
 RISK_VERBS: dict[str, tuple[str, ...]] = {
@@ -21,7 +22,6 @@ RISK_VERBS: dict[str, tuple[str, ...]] = {
     "submit": ("submit", "confirm", "finalize", "finalise"),
 }
 MONEY_ROUTE = re.compile(r"/(pay|payment|payments|checkout|billing|transfer|invoice[s]?/\w+/pay)(/|\?|$)", re.I)
-ACTING_KINDS = {"click", "press", "check", "select", "goto", "tab"}
 NeedsApproval = Callable[[Action, Observation], str | None]
 
 
@@ -42,13 +42,13 @@ def _element(action: Action, obs: Observation) -> Element | None:
 def action_risks(action: Action, obs: Observation, risks: Iterable[str]) -> list[str]:
     """The policy risks this action carries: by the element it acts on, or a URL on a money route."""
     risks = list(risks)
-    if action.kind not in ACTING_KINDS and not (action.kind == "type" and action.enter):
+    submits = has_risk(action.kind, "enter_submits") and presses_enter(action)
+    if not has_risk(action.kind, "commits") and not submits:
         return []
     found: list[str] = []
     element = _element(action, obs)
-    if element is not None and action.kind in ("click", "check", "press"):
+    if element is not None and has_risk(action.kind, "labelled"):
         found += risks_of_text(f"{element.name} {element.value or ''}", risks)
-    submits = action.kind == "type" or (action.kind == "press" and (action.key or "").lower() == "enter")
     if submits and "submit" in risks:  # Enter in a field submits its form
         found.append("submit")
     url = action.url or ""
@@ -67,6 +67,11 @@ def action_risks(action: Action, obs: Observation, risks: Iterable[str]) -> list
 def _path_words(url: str) -> str:
     """The words of a URL's path ('/tickets/3/delete' → 'tickets 3 delete'); host and query say nothing here."""
     return re.sub(r"[/_\-.]+", " ", urlparse(url).path)
+
+
+def presses_enter(action: Action) -> bool:
+    """The action asks for Enter: a press of that key, or text typed with enter=true (either field counts: safer)."""
+    return action.enter or (action.key or "").lower() == "enter"
 
 
 def task_asked_for(task: Task, risk: str, action: Action, obs: Observation) -> bool:
