@@ -27,7 +27,7 @@ lint: setup
 	$(BIN)/ruff check eclair agents demos realapps tests benchmarks
 	$(BIN)/lint-imports
 	$(BIN)/ruff format --check eclair agents demos realapps tests benchmarks
-	$(BIN)/mypy --strict eclair/types.py eclair/models/base.py eclair/critics/base.py
+	$(BIN)/mypy --strict eclair/types.py eclair/actions.py eclair/prompting.py eclair/models/base.py eclair/critics/base.py
 
 bench: setup
 	$(BIN)/eclair bench browser --json bench-out/browser.json
