@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from eclair.errors import EclairError
+from eclair.runner_io import next_step_after as next_step_after  # the runner needs it too; it lives below
 from eclair.types import StepRecord
 
 if TYPE_CHECKING:
@@ -43,15 +44,6 @@ class ResumePlan:
     url: str  # opened first
     replay: tuple[StepRecord, ...]  # then these committed actions run again, in order
     why: str
-
-
-def next_step_after(committed: list[StepRecord]) -> tuple[int, int]:
-    """(index, attempt) of the step after the committed ones: the next try at a failed attempt, else a new step."""
-    if not committed:
-        return 0, 0
-    last = committed[-1]
-    failed = (last.result is not None and not last.result.ok) or (last.feedback or "").startswith("refused")
-    return (last.index, last.attempt + 1) if failed else (last.index + 1, 0)
 
 
 def _acted(step: StepRecord) -> bool:

@@ -22,10 +22,18 @@ from eclair.control import RunControl
 from eclair.critics import combine
 from eclair.errors import EclairError
 from eclair.models.base import ModelUnavailable
-from eclair.resume import next_step_after
 from eclair.run_end import RESUME_HINT, PageCrashed, RunInterrupted, run_end_for
 from eclair.runner_human import PersonAtRun
-from eclair.runner_io import EventSink, browser_page, decide, emitter, keep_earlier_trace, stop_tracing, watch_crashes
+from eclair.runner_io import (
+    EventSink,
+    browser_page,
+    decide,
+    emitter,
+    keep_earlier_trace,
+    next_step_after,
+    stop_tracing,
+    watch_crashes,
+)
 from eclair.runspec import Limits, RunSpec
 from eclair.security.guard import RunGuard
 from eclair.store import Store

@@ -99,3 +99,12 @@ def decide(
     pending = pool.submit(agent.decide, task, obs, history)
     obs.screenshot = capture(page)
     return pending.result()
+
+
+def next_step_after(committed: list[StepRecord]) -> tuple[int, int]:
+    """(index, attempt) of the step after the committed ones: the next try at a failed attempt, else a new step."""
+    if not committed:
+        return 0, 0
+    last = committed[-1]
+    failed = (last.result is not None and not last.result.ok) or (last.feedback or "").startswith("refused")
+    return (last.index, last.attempt + 1) if failed else (last.index + 1, 0)
