@@ -175,10 +175,13 @@ def _child_main(base_url: str, committed_file: Path) -> None:
     run_with_fault(_task("sigkill-eclair", base_url), agent, settings)
 
 
-def run_faults_bench(*, json_path: Path | None, only: list[str] | None = None) -> dict[str, Any]:
+def run_faults_bench(
+    *, json_path: Path | None, only: list[str] | None = None, work_root: Path | None = None
+) -> dict[str, Any]:
+    """Run the fault cases (all, or `only` these), print the table, write the JSON; work files under `work_root`."""
     from eclair.bench.faults_cases import CASES
 
-    work_root = Path(tempfile.mkdtemp(prefix="eclair-bench-faults-"))
+    work_root = work_root or Path(tempfile.mkdtemp(prefix="eclair-bench-faults-"))
     rows = []
     with serve_leak_pages() as base_url:
         for name, case in CASES.items():
