@@ -13,3 +13,13 @@ class Terminated(BaseException):
 
     def __init__(self, signum: int = 15) -> None:
         super().__init__(f"stopped by signal {signum} (SIGTERM: a timeout or a kill)")
+
+
+def terminate_politely() -> None:
+    """Make SIGTERM raise Terminated, so a run stopped by a timeout is closed in the store as interrupted."""
+    import signal
+
+    def handler(signum: int, _frame: object) -> None:
+        raise Terminated(signum)
+
+    signal.signal(signal.SIGTERM, handler)

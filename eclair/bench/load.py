@@ -25,8 +25,8 @@ DB_ERROR_CUES = ("database is locked", "database is busy", "OperationalError", "
 
 def _child(workflow: str, seed: int) -> None:
     """One load run: the demo workflow with the configured agent; prints one JSON line."""
-    from eclair.cli.jsonmode import terminate_politely
     from eclair.demo_run import run_demo_workflow
+    from eclair.errors import terminate_politely
 
     terminate_politely()  # a timeout's SIGTERM closes the run as interrupted, as under `eclair`
     started = time.perf_counter()

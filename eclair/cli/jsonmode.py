@@ -4,12 +4,11 @@ document (`{"error": ..., "exit_code": ...}`) beside the one-line `error:` on st
 from __future__ import annotations
 
 import json
-import signal
 from typing import Any
 
 import typer
 
-from eclair.errors import Terminated
+from eclair.errors import terminate_politely as terminate_politely  # used by main()
 
 
 def wants_json(app: typer.Typer, argv: list[str]) -> bool:
@@ -30,12 +29,3 @@ def wants_json(app: typer.Typer, argv: list[str]) -> bool:
 
 def print_json_error(message: str, exit_code: int) -> None:
     typer.echo(json.dumps({"error": message, "exit_code": exit_code}))
-
-
-def terminate_politely() -> None:
-    """SIGTERM raises Terminated, so a run being stopped by a timeout is closed in the store as interrupted."""
-
-    def handler(signum: int, _frame: Any) -> None:
-        raise Terminated(signum)
-
-    signal.signal(signal.SIGTERM, handler)

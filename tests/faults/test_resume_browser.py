@@ -13,9 +13,8 @@ from eclair.assemble import RunParts, build_run
 from eclair.bench.faults import START, STEPS, scripted
 from eclair.bench.security_pages import serve_leak_pages
 from eclair.browser import navigate
-from eclair.cli.jsonmode import terminate_politely
 from eclair.config import Settings
-from eclair.errors import Terminated
+from eclair.errors import Terminated, terminate_politely
 from eclair.resume import resume_run
 from eclair.runner import run_task
 from eclair.store import Store
