@@ -53,7 +53,7 @@ def register(app: typer.Typer, bench: typer.Typer) -> None:
         cdp_url: str = typer.Option(None, "--cdp-url", help="Drive a running Chromium over CDP (http://host:port)."),
         ws_endpoint: str = typer.Option(None, "--ws-endpoint", help="Drive a Playwright server (ws://host:port/)."),
         ask_when_unsure: bool = typer.Option(
-            False, "--ask-when-unsure", help="Ask a person when the critics are unsure (no terminal: stop for review)."
+            False, "--ask-when-unsure", help="Ask at the terminal when critics are unsure or the agent asks."
         ),
     ) -> None:
         """Run a task in the browser; exit code 0 only when the run succeeded."""

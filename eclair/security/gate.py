@@ -101,7 +101,7 @@ def policy_gate(
     settings: Settings, task: Task, approver: Approver | None = None, human: HumanDesk | None = None
 ) -> Gate:
     """The gate eclair.toml describes: the allow-list, `approve = [...]` risks sent to a person, and whether an
-    unsure critic asks one (`ask_when_unsure`); the terminal is that person when eclair runs in one."""
+    unsure critic or the agent's question asks one (`ask_when_unsure`; the terminal, when eclair runs in one)."""
     from eclair.security.risk import RISK_VERBS, approval_rule
 
     unknown = [r for r in settings.approve if r.strip().lower() not in RISK_VERBS]
@@ -112,6 +112,7 @@ def policy_gate(
         approver=approver or console_approver(),
         needs_approval=approval_rule(settings.approve, task),
         approve_all=settings.approve_all,
-        human=human or console_desk(headed=not settings.headless),
+        # the terminal answers questions only when asked to: a benchmark run in a terminal must never block on one
+        human=human or (console_desk(headed=not settings.headless) if settings.ask_when_unsure else None),
         ask_when_unsure=settings.ask_when_unsure,
     )

@@ -88,3 +88,20 @@ def test_the_snapshot_reports_where_links_and_submit_buttons_lead(page: Any, fix
     assert by_name["Go"].target_url == f"{fixtures_url}/tickets/bulk-delete"
     assert action_risks(Action(kind="click", element=by_name["Continue"].id), obs, POLICY) == ["pay"]
     assert action_risks(Action(kind="click", element=by_name["Go"].id), obs, POLICY) == ["delete"]
+
+
+def test_the_terminal_is_asked_only_when_the_policy_says_so(tmp_path: Path, monkeypatch: Any) -> None:
+    import sys
+
+    from eclair.security.human import ConsoleDesk
+
+    class Tty:
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(sys, "stdin", Tty())
+    monkeypatch.setattr(sys, "stdout", Tty())
+    task = Task(text="Save ticket 3")
+    assert policy_gate(Settings(data_dir=tmp_path), task).human is None  # a benchmark in a terminal never blocks
+    asking = policy_gate(Settings(data_dir=tmp_path, ask_when_unsure=True, headless=False), task)
+    assert isinstance(asking.human, ConsoleDesk) and asking.human.can_take_over and asking.ask_when_unsure
