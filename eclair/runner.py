@@ -37,15 +37,7 @@ from eclair.runner_io import (
 from eclair.runspec import Limits, RunSpec
 from eclair.security.guard import RunGuard
 from eclair.store import Store
-from eclair.types import (
-    ActionResult,
-    Decision,
-    Observation,
-    RunStatus,
-    StepRecord,
-    StepTimings,
-    Verdict,
-)
+from eclair.types import ActionResult, Decision, Observation, RunStatus, StepRecord, StepTimings, Verdict
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
