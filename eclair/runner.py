@@ -7,14 +7,12 @@ afterwards, elsewhere.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from eclair.browser import act_and_observe, capture, navigate, observe
 from eclair.config import Settings
@@ -23,6 +21,7 @@ from eclair.critics import combine
 from eclair.errors import EclairError
 from eclair.models.base import ModelUnavailable
 from eclair.run_end import RESUME_HINT, PageCrashed, RunInterrupted, run_end_for
+from eclair.run_outcome import LoopWatch, RunOutcome, ms_since, status_from
 from eclair.runner_human import PersonAtRun
 from eclair.runner_io import (
     EventSink,
@@ -45,39 +44,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 __all__ = ["EventSink", "Limits", "RunControl", "RunOutcome", "RunSpec", "browser_page", "execute", "run_task"]
-
-
-@dataclass
-class RunOutcome:
-    run_id: str
-    status: RunStatus
-    answer: str | None
-    steps: list[StepRecord]
-    final: Observation
-    page: Any  # the tab the run ended on, still open
-    label: Verdict | None = None
-    error: str | None = None
-    wall_ms: float = 0.0
-    tokens_in: int = 0
-    tokens_out: int = 0
-
-
-@dataclass
-class _Loop:
-    """Per-run bookkeeping for loop detection."""
-
-    last_signature: str = ""
-    repeats: int = 0
-
-    def see(self, obs: Observation, decision: Decision) -> int:
-        signature = hashlib.sha1((obs.url + obs.text + decision.action.describe()).encode()).hexdigest()
-        self.repeats = self.repeats + 1 if signature == self.last_signature else 1
-        self.last_signature = signature
-        return self.repeats
-
-
-def _ms(start: float) -> float:
-    return (time.perf_counter() - start) * 1000.0
 
 
 def run_task(
@@ -151,7 +117,7 @@ class _Run:
         self.emit, self.control = emit, control
         self.run_dir = store.run_dir(run_id)
         self.started = time.perf_counter()
-        self.loop = _Loop()
+        self.loop = LoopWatch()
         self.history: list[StepRecord] = []
         self.status: RunStatus = "failed"
         self.error: str | None = None
@@ -177,7 +143,7 @@ class _Run:
         self.spec.agent.begin(self.task)
         t_obs = time.perf_counter()
         self.obs = observe(self.page, screenshot=False)  # the screenshot is taken while the agent decides
-        self.observe_ms = self.first_observe_ms = _ms(t_obs)
+        self.observe_ms = self.first_observe_ms = ms_since(t_obs)
         while self._step(pool):
             pass
         self._judge()
@@ -213,7 +179,7 @@ class _Run:
             if isinstance(exc, ModelUnavailable):  # nothing wrong with the run: it can go on later
                 self.status, self.error = "interrupted", f"{self.error}; {RESUME_HINT.format(run_id=self.run_id)}"
             return False
-        timings.decide_ms = _ms(t0)
+        timings.decide_ms = ms_since(t0)
         self.tokens_in += decision.usage.tokens_in
         self.tokens_out += decision.usage.tokens_out
         action = decision.action
@@ -253,7 +219,7 @@ class _Run:
         )
         result = self.guard.after_act(result, self.run_dir)
         timings.act_ms = result.duration_ms  # the settle wait ends with the snapshot: observe_ms is the rest
-        self.observe_ms = max(0.0, _ms(t0) - result.duration_ms)
+        self.observe_ms = max(0.0, ms_since(t0) - result.duration_ms)
         self.emit("step_acted", self.index, ok=result.ok, error=result.error)
         t0 = time.perf_counter()
         verdicts: list[Verdict] = []
@@ -261,7 +227,7 @@ class _Run:
             after.screenshot = capture(self.page)
         if critics is not None:
             verdicts = critics.check_step(self.obs, action, result, after, decision.expected_outcome, self.history)
-        timings.validate_ms = _ms(t0)
+        timings.validate_ms = ms_since(t0)
         step_label = combine(verdicts) if verdicts else None
         if step_label is not None and step_label.label == "unsure" and result.ok and self.person.ask_when_unsure:
             ruling = self.person.settle_step(action.describe(), step_label, after.url)
@@ -292,9 +258,9 @@ class _Run:
             ok=not failed,
             feedback=feedback,
             ms=sum((timings.observe_ms, timings.decide_ms, timings.act_ms, timings.validate_ms)),
-            persist_ms=_ms(t0),
+            persist_ms=ms_since(t0),
             # decide through the committed record, the next observation included (the run's first: in step 0)
-            wall_ms=self.first_observe_ms + _ms(t_step),
+            wall_ms=self.first_observe_ms + ms_since(t_step),
             model_ms=decision.usage.model_ms,
             action_kind=action.kind,
             **timings.model_dump(),
@@ -379,7 +345,7 @@ class _Run:
                 self.store.add_verdict(self.run_id, verdict)
         if self.status not in ("interrupted", "needs_review"):
             finished = self.said_done or (self.spec.is_finished is not None and self.error is None)
-            self.status = _status_from(finished, self.error, self.label)
+            self.status = status_from(finished, self.error, self.label)
             if self.status == "needs_review" and not self.error and self.person.stop_reason:
                 self.error = self.person.stop_reason  # why nobody settled it
 
@@ -394,19 +360,10 @@ class _Run:
             page=self.page,
             label=self.label,
             error=self.error,
-            wall_ms=_ms(self.started),
+            wall_ms=ms_since(self.started),
             tokens_in=self.tokens_in,
             tokens_out=self.tokens_out,
         )
-
-
-def _status_from(finished: bool, error: str | None, label: Verdict | None) -> RunStatus:
-    """No ground truth here: a finished run is succeeded/failed by the critics' label, unsure goes to review."""
-    if error or not finished:
-        return "failed"
-    if label is None or label.label == "unsure":
-        return "needs_review"
-    return "succeeded" if label.label == "pass" else "failed"
 
 
 def execute(
