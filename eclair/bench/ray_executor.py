@@ -54,8 +54,8 @@ def ensure_ray(address: str | None = None, num_cpus: int | None = None) -> Any:
         if address:
             _check_reachable(address)
             ray.init(address=address, logging_level=logging.WARNING)
-        else:
-            ray.init(num_cpus=num_cpus, include_dashboard=False, logging_level=logging.WARNING)
+        else:  # "local": a new Ray of our own, never a cluster some other process left running on this host
+            ray.init(address="local", num_cpus=num_cpus, include_dashboard=False, logging_level=logging.WARNING)
     except (ConnectionError, ValueError, RuntimeError) as exc:
         raise RayUnavailable(
             f"--executor ray:{address or ''} could not start or join Ray ({str(exc).splitlines()[0]}); "

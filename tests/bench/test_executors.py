@@ -80,11 +80,12 @@ def _records(store: Store, result: SuiteResult) -> list[tuple]:  # type: ignore[
 def test_ray_executor_matches_the_thread_executor(
     settings: Settings, miniwob_server: MiniWoBServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import ray  # the scale extra: `make setup` installs it
+    from eclair.bench.ray_executor import ensure_ray
 
     monkeypatch.setenv("RAY_USAGE_STATS_ENABLED", "0")
-
-    ray.init(num_cpus=2, include_dashboard=False)
+    # the executor's own local start, as CI asks for it (num_cpus=2); a cluster file some earlier `ray start` left
+    # on this host must not be joined instead
+    ray = ensure_ray(None, num_cpus=2)
     try:
         threads = _suite(settings, miniwob_server, "threads")
         on_ray = _suite(settings, miniwob_server, "ray")
