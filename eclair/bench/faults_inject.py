@@ -22,9 +22,9 @@ from typing import Any
 LOCK_HELD_S = 4.0  # well under the store's busy timeout (30 s): the run must wait, not fail
 
 
-def _our_chromium() -> dict[int, tuple[int, bytes]]:
-    """Chromium processes under this process: pid -> (parent pid, command line)."""
-    table: dict[int, tuple[int, str]] = {}
+def _our_chromium() -> dict[int, tuple[int, bytes, int]]:
+    """Chromium processes under this process: pid -> (parent pid, command line, start time in clock ticks)."""
+    table: dict[int, tuple[int, str, int]] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -33,7 +33,7 @@ def _our_chromium() -> dict[int, tuple[int, bytes]]:
         except OSError:
             continue
         name, rest = stat[stat.index("(") + 1 : stat.rindex(")")], stat[stat.rindex(")") + 2 :].split()
-        table[int(entry.name)] = (int(rest[1]), name)
+        table[int(entry.name)] = (int(rest[1]), name, int(rest[19]))  # ppid is field 4, starttime field 22
 
     def descends_from_me(pid: int) -> bool:
         while pid in table and pid > 1:
@@ -43,18 +43,19 @@ def _our_chromium() -> dict[int, tuple[int, bytes]]:
         return False
 
     ours = {}
-    for pid, (parent, name) in table.items():
+    for pid, (parent, name, started) in table.items():
         if "chrom" in name.lower() and descends_from_me(pid):
             with contextlib.suppress(OSError):
-                ours[pid] = (parent, Path(f"/proc/{pid}/cmdline").read_bytes())
+                ours[pid] = (parent, Path(f"/proc/{pid}/cmdline").read_bytes(), started)
     return ours
 
 
 def chromium_pid() -> int | None:
-    """The Chromium browser process started under this process (its renderers and helpers are its children)."""
+    """The Chromium browser process this process started last: the faulted run's own. An older one (a test
+    session's shared browser) is left alone; its renderers and helpers are its children."""
     ours = _our_chromium()
-    browsers = [pid for pid, (parent, _) in ours.items() if parent not in ours]
-    return min(browsers) if browsers else None
+    browsers = [pid for pid, (parent, _, _) in ours.items() if parent not in ours]
+    return max(browsers, key=lambda pid: (ours[pid][2], pid)) if browsers else None
 
 
 def kill_browser() -> None:
@@ -66,7 +67,16 @@ def kill_browser() -> None:
 
 def crash_page() -> None:
     """The page's renderer process dies (SIGKILL): what a renderer crash is. The browser itself stays up."""
-    renderers = [pid for pid, (_, cmd) in _our_chromium().items() if b"--type=renderer" in cmd]
+    ours, browser = _our_chromium(), chromium_pid()
+
+    def under_browser(pid: int) -> bool:
+        while pid in ours:
+            pid = ours[pid][0]
+            if pid == browser:
+                return True
+        return False
+
+    renderers = [pid for pid, (_, cmd, _) in ours.items() if b"--type=renderer" in cmd and under_browser(pid)]
     if not renderers:
         raise RuntimeError("no Chromium renderer process under this one to crash")
     for pid in renderers:
