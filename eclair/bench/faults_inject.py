@@ -15,7 +15,7 @@ import sqlite3
 import subprocess
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -35,25 +35,27 @@ def _our_chromium() -> dict[int, tuple[int, bytes, int]]:
         name, rest = stat[stat.index("(") + 1 : stat.rindex(")")], stat[stat.rindex(")") + 2 :].split()
         table[int(entry.name)] = (int(rest[1]), name, int(rest[19]))  # ppid is field 4, starttime field 22
 
-    def descends_from_me(pid: int) -> bool:
-        while pid in table and pid > 1:
-            pid = table[pid][0]
-            if pid == os.getpid():
-                return True
-        return False
-
     ours = {}
     for pid, (parent, name, started) in table.items():
-        if "chrom" in name.lower() and descends_from_me(pid):
+        if "chrom" in name.lower() and _descends(pid, os.getpid(), table):
             with contextlib.suppress(OSError):
                 ours[pid] = (parent, Path(f"/proc/{pid}/cmdline").read_bytes(), started)
     return ours
 
 
-def chromium_pid() -> int | None:
+def _descends(pid: int, ancestor: int, table: Mapping[int, tuple[Any, ...]]) -> bool:
+    """Whether `ancestor` is above `pid` in `table` (pid -> (parent pid, ...))."""
+    while pid in table and pid > 1:
+        pid = table[pid][0]
+        if pid == ancestor:
+            return True
+    return False
+
+
+def chromium_pid(ours: dict[int, tuple[int, bytes, int]] | None = None) -> int | None:
     """The Chromium browser process this process started last: the faulted run's own. An older one (a test
     session's shared browser) is left alone; its renderers and helpers are its children."""
-    ours = _our_chromium()
+    ours = _our_chromium() if ours is None else ours
     browsers = [pid for pid, (parent, _, _) in ours.items() if parent not in ours]
     return max(browsers, key=lambda pid: (ours[pid][2], pid)) if browsers else None
 
@@ -67,16 +69,13 @@ def kill_browser() -> None:
 
 def crash_page() -> None:
     """The page's renderer process dies (SIGKILL): what a renderer crash is. The browser itself stays up."""
-    ours, browser = _our_chromium(), chromium_pid()
-
-    def under_browser(pid: int) -> bool:
-        while pid in ours:
-            pid = ours[pid][0]
-            if pid == browser:
-                return True
-        return False
-
-    renderers = [pid for pid, (_, cmd, _) in ours.items() if b"--type=renderer" in cmd and under_browser(pid)]
+    ours = _our_chromium()
+    browser = chromium_pid(ours)
+    renderers = [
+        pid
+        for pid, (_, cmd, _) in ours.items()
+        if b"--type=renderer" in cmd and browser and _descends(pid, browser, ours)
+    ]
     if not renderers:
         raise RuntimeError("no Chromium renderer process under this one to crash")
     for pid in renderers:
