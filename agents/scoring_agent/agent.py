@@ -18,7 +18,6 @@ from pathlib import Path
 
 from agents.scoring_agent.candidates import enumerate_candidates, prune, task_values, typed_values, wants_typing
 from agents.scoring_agent.features import FEATURE_NAMES, MODEL_FEATURE, StepContext, feature_vector
-from agents.scoring_agent.features.embedding import similarities
 from agents.scoring_agent.fields import keyed_values, stems, with_labels
 from agents.scoring_agent.lexicon import DANGER_WORDS, SUBMIT_WORDS, quoted
 from agents.scoring_agent.loops import loop_reason, stuck_cycle
@@ -37,6 +36,7 @@ from agents.scoring_agent.values import parse_values
 from agents.scoring_agent.weights import Weights, load_weights
 from agents.scoring_agent.widgets import awaits_suggestions, stale_days, suggestions, widget_targets
 from eclair.models.base import Backend, require_scorer, scorer_of
+from eclair.models.embedding import similarities
 from eclair.types import Action, Candidate, Decision, Observation, StepRecord, Task, Usage
 
 __all__ = ["ScoringAgent", "_drop_failed_repeats", "flagged_fields", "form_errors"]

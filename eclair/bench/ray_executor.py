@@ -1,11 +1,12 @@
 """`--executor ray[:ADDRESS]`: episodes as tasks on Ray actors, each with its own Playwright browser.
 
 Each EpisodeActor launches Chromium once (eclair.browser.open_browser) and runs `harness.run_episode` in a fresh
-context per job. A model-driven agent calls the node's one ModelHost actor (one loaded model per node, like the
-thread executor's one model under a lock). Actors write through the same store URL as the driver: the runner
-commits every step as it happens (crash-safe, screenshots under traces_dir), which returned records could not
-do; SQLite takes writers from several processes through WAL, BEGIN IMMEDIATE and its busy timeout
-(eclair/store/engine.py). So a cluster needs a server database (Postgres) and a shared traces_dir.
+context per job. A model-driven agent calls the node's one ModelHost actor for its language model and its sentence
+embeddings (one loaded model of each per node, like the thread executor's one model under a lock). Actors write
+through the same store URL as the driver: the runner commits every step as it happens (crash-safe, screenshots under
+traces_dir), which returned records could not do; SQLite takes writers from several processes through WAL, BEGIN
+IMMEDIATE and its busy timeout (eclair/store/engine.py). So a cluster needs a server database (Postgres) and a
+shared traces_dir.
 """
 
 from __future__ import annotations
@@ -105,6 +106,12 @@ class ModelHost:
             pass
         self.backend = load_backend(_with_secret(settings), backend=backend, model=model)
 
+    def encode(self, texts: list[str]) -> list[Any]:
+        """Sentence embeddings from the node's one MiniLM (eclair.models.embedding), for every actor on the node."""
+        from eclair.models.embedding import encode_here
+
+        return encode_here(texts)
+
     def describe(self, name: str) -> tuple[str, Any]:
         try:
             attr = getattr(self.backend, name)
@@ -168,6 +175,10 @@ class EpisodeActor:
         self._browser_cm = open_browser(self.work.settings)  # first: Chromium starts while the node loads its model
         self.browser = self._browser_cm.__enter__()
         backend = RemoteBackend(host) if host is not None else None
+        if host is not None:  # the node's encoder too: no torch or MiniLM of its own in this process
+            from eclair.models.embedding import encode_through
+
+            encode_through(lambda texts: _ray().get(host.encode.remote(texts)))
         store = Store(self.store_settings, recover=False)  # recover=False: other workers' runs are live, not stale
         self.parts = RunParts(store=store, agent=self.work.factory(backend), critics=self.work.critics, backend=backend)
 

