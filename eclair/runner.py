@@ -30,6 +30,8 @@ from eclair.runner_io import (
     emitter,
     keep_earlier_trace,
     next_step_after,
+    salvage_trace,
+    start_tracing,
     stop_tracing,
     watch_crashes,
 )
@@ -71,9 +73,10 @@ def run_task(
     run.crashed = watch_crashes(context)
     if resume_id is not None:
         run.continue_after(store.get_steps(run_id))
+        if salvage_trace(run.run_dir):  # the process that ran it died: its raw trace becomes the earlier part
+            guard.finish(run.run_dir)
         keep_earlier_trace(run.run_dir)
-    if spec.tracing:
-        context.tracing.start(screenshots=guard.trace_screenshots, snapshots=True, sources=False)
+    start_tracing(context, run_id, spec.tracing, guard)
     store.start_run(run_id, resumed=resume_id is not None)
     guard.attach(context, allowed_domains=spec.gate.allowed_domains)
     beating = ExitStack()

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from eclair.browser import capture, new_context, open_browser
+from eclair.browser import capture, live_trace, new_context, open_browser
 from eclair.config import Settings
 from eclair.security.guard import RunGuard
 from eclair.types import Agent, Decision, Observation, RunEvent, StepRecord, Task
@@ -23,16 +23,38 @@ log = logging.getLogger(__name__)
 EventSink = Callable[[RunEvent], None]
 
 
-def stop_tracing(context: Any, run_dir: Any, tracing: bool, guard: RunGuard) -> None:
+def start_tracing(context: Any, run_id: str, tracing: bool, guard: RunGuard) -> None:
+    """Playwright tracing for the run; kept on disk as it goes (live_trace) unless the run holds secrets."""
+    if tracing:
+        live_trace.start(context, run_id, screenshots=guard.trace_screenshots, salvageable=not guard.active)
+
+
+def stop_tracing(context: Any, run_dir: Path, tracing: bool, guard: RunGuard) -> None:
+    """Write the run's trace.zip; when the browser is gone, zip what was kept on disk instead."""
     try:
         if tracing:
             context.tracing.stop(path=str(run_dir / "trace.zip"))
+            live_trace.discard(context, run_dir.name)
     except Exception as exc:  # a closed browser cannot write its trace; the steps are already stored
-        log.warning("could not save trace.zip: %s", exc)
         set_aside_partial_trace(run_dir / "trace.zip")
+        if not salvage_trace(run_dir, context):
+            log.warning("could not save trace.zip: %s", exc)
     finally:
         guard.finish(run_dir)  # trace.zip and downloads scrubbed before anyone can read them
         guard.detach(context)
+
+
+def salvage_trace(run_dir: Path, context: Any = None) -> bool:
+    """trace.zip from the raw files a dead browser or process left (live_trace); False when there were none."""
+    try:
+        folders = live_trace.launch_folders(run_dir.parent, context)
+        saved = live_trace.salvage(folders, run_dir.name, run_dir / "trace.zip")
+    except OSError as exc:  # e.g. the disk is still full
+        log.warning("could not salvage the trace of run %s: %s", run_dir.name, exc)
+        return False
+    if saved:
+        log.warning("the browser closed before its trace was saved; trace.zip was rebuilt from the live trace files")
+    return saved
 
 
 def set_aside_partial_trace(trace: Path) -> None:

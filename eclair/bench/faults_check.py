@@ -78,7 +78,24 @@ def check_resumed(run_id: str, committed: list[Key], settings: Settings, how: di
     finished = bool(steps) and steps[-1].decision.action.kind == "done"
     kept = all(k in keys for k in committed)
     ok = finished and kept and indices == list(range(len(indices))) and info.status not in ("failed", "interrupted")
-    return how | {"final_status": info.status, "steps": len(indices), "kept_earlier": kept, "ok": ok}
+    traces = {z.name: _actions_in(z) for z in sorted(store.run_dir(run_id).glob("trace*.zip"))}
+    return how | {
+        "final_status": info.status,
+        "steps": len(indices),
+        "kept_earlier": kept,
+        "ok": ok,
+        "traces_after": traces,
+    }
+
+
+def _actions_in(trace_zip: Path) -> int | str:
+    """How many browser actions a trace zip records (what the viewer lists); CORRUPT when it does not open."""
+    try:
+        with zipfile.ZipFile(trace_zip) as zf:
+            events = zf.read("trace.trace").decode("utf-8", "replace").splitlines()
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return "CORRUPT"
+    return sum(1 for line in events if line.startswith('{"type":"before"'))
 
 
 def survived(row: dict[str, Any]) -> bool:
@@ -105,6 +122,8 @@ def print_table(rows: list[dict[str, Any]]) -> None:
             resumed += (
                 f", {resume.get('steps', '?')} steps" if resume.get("ok") else f" FAILED {resume.get('error') or ''}"
             )
+            after = resume.get("traces_after") or {}
+            resumed += "; traces after: " + (", ".join(f"{k} ({v} actions)" for k, v in after.items()) or "none")
         print(
             f"{r['fault']} | {'yes' if r.get('survived') else 'NO'} | {r.get('status')} ({reason}) | "
             f"{r.get('committed_at_fault', '-')} | {r.get('lost')} | {r.get('trace', '-')} | {resumed} | "

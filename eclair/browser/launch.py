@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,6 +13,7 @@ from pathlib import Path
 from playwright.sync_api import Browser, BrowserContext, BrowserType, Page, Playwright, Response, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
+from eclair.browser import live_trace
 from eclair.browser.errors import BrowserNotFound, PageUnreachable, VideoUnavailable
 from eclair.browser.state import context_state
 from eclair.browser.waits import install_request_counter
@@ -68,6 +70,7 @@ def open_browser(settings: Settings) -> Iterator[Browser]:
                 browser.close()
             except PlaywrightError as exc:  # already gone (remote side closed, crash)
                 log.debug("browser close: %s", exc)
+            live_trace.forget(browser)
 
 
 _local = threading.local()
@@ -110,13 +113,19 @@ def _start(pw: Playwright, settings: Settings) -> Browser:
                 f"cannot connect to --ws-endpoint {settings.ws_endpoint}: {_first_line(exc)}{hint}"
             ) from None
     executable = resolve_browser_path(settings, _bundled_path(chromium))
+    live = live_trace.launch_dir(settings.traces_dir)  # traces written here survive a crash (live_trace)
     try:
-        return chromium.launch(executable_path=executable, headless=settings.headless, args=LAUNCH_ARGS)
+        browser = chromium.launch(
+            executable_path=executable, headless=settings.headless, args=LAUNCH_ARGS, traces_dir=str(live)
+        )
     except PlaywrightError as exc:
+        shutil.rmtree(live, ignore_errors=True)
         raise BrowserNotFound(
             f"Chromium at {executable or 'the Playwright bundle'} failed to start: {_first_line(exc)}; "
             "set ECLAIR_BROWSER_PATH to a working binary"
         ) from None
+    live_trace.remember(browser, live)
+    return browser
 
 
 _SERVER_BROWSER_HINT = (

@@ -56,7 +56,11 @@ def test_eclair_demo_runs_a_smoke_workflow_and_prints_the_trace(tmp_path: Path) 
 
 
 @pytest.mark.slow
-def test_eclair_run_killed_mid_run_is_interrupted_with_its_steps_intact(tmp_path: Path, ticket_app: str) -> None:
+def test_eclair_run_killed_mid_run_is_interrupted_then_runs_resume_continues_it(
+    tmp_path: Path, ticket_app: str
+) -> None:
+    """SIGKILL after two committed steps; `eclair runs resume ID` (the CLI) appends to the same run, and the killed
+    process's trace is rebuilt from its live files as trace-part-1.zip."""
     import signal
     import time
 
@@ -94,3 +98,27 @@ def test_eclair_run_killed_mid_run_is_interrupted_with_its_steps_intact(tmp_path
     assert len(steps) >= 2 and [s.index for s in steps[:2]] == [0, 1]
     for step in steps:
         assert step.screenshot_path and (settings.traces_dir / step.screenshot_path).exists()
+
+    resumed = subprocess.run([*ECLAIR, "runs", "resume", run.id], capture_output=True, text=True, env=env, timeout=900)
+    assert f"resuming {run.id}: " in resumed.stdout, resumed.stdout + resumed.stderr[-2000:]
+    final = Store(settings).get_run(run.id)
+    assert final.status != "interrupted" and f"run {run.id}: {final.status}" in resumed.stdout
+    assert (resumed.returncode == 0) == (final.status == "succeeded")
+    after = Store(settings).get_steps(run.id)
+    assert [(s.index, s.attempt) for s in after[: len(steps)]] == [(s.index, s.attempt) for s in steps]
+    assert len({s.index for s in after}) > len({s.index for s in steps})  # it went on from there
+    run_dir = settings.traces_dir / run.id
+    earlier = _actions(run_dir / "trace-part-1.zip")
+    assert earlier >= 2, "the killed process's actions are in the salvaged trace"
+    assert _actions(run_dir / "trace.zip") >= 1
+    assert not list((settings.traces_dir / ".live").glob(f"*/run-{run.id}*"))  # raw files gone once zipped
+
+
+def _actions(trace_zip: Path) -> int:
+    import json
+    import zipfile
+
+    with zipfile.ZipFile(trace_zip) as zf:
+        lines = zf.read("trace.trace").decode().splitlines()
+    events = [json.loads(line) for line in lines]  # every kept line is a whole event
+    return sum(1 for e in events if e.get("type") == "before")
